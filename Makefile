@@ -1,0 +1,98 @@
+# A thin wrapper around CMake: the first target that needs it configures
+# build/ (Ninja when installed, else Unix Makefiles); every target then runs
+# `cmake --build`. The database tasks are the targets retort_add_migrations()
+# creates for migrations/. `make help` lists everything.
+
+BUILD_DIR ?= build
+CMAKE     ?= cmake
+CTEST     ?= ctest
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_JOBS ?= 2
+# Extra arguments for the first configure, e.g. CMAKE_ARGS=-DCMAKE_BUILD_TYPE=Debug
+CMAKE_ARGS ?=
+
+# make expands '$' in variables given on its command line before exporting
+# them to a recipe. MSG is a free-text message and must reach the tool as
+# typed, so take its unexpanded value and keep it (and REV) out of the
+# MAKEFLAGS that a generated makefile further down would expand again.
+ifeq ($(origin MSG),command line)
+override MSG := $(value MSG)
+export MSG
+endif
+ifeq ($(origin REV),command line)
+override REV := $(value REV)
+export REV
+endif
+MAKEOVERRIDES :=
+
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+.SUFFIXES:
+.DEFAULT_GOAL := build
+
+# Written by a successful generate step, whichever the generator.
+CONFIGURED := $(BUILD_DIR)/CMakeFiles/TargetDirectories.txt
+
+.PHONY: help configure build test bench install clean distclean \
+        db-new db-up db-down db-current db-history
+
+help:
+	@echo 'retort: make targets (a thin wrapper around CMake in $(BUILD_DIR)/)'
+	@echo
+	@echo '# Build and test'
+	@echo 'build         Configure $(BUILD_DIR)/ on first use and build everything'
+	@echo 'test          Install missing test packages, build, run every test'
+	@echo 'bench         Run the benchmarks under bench/'
+	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
+	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
+	@echo 'distclean     Remove $(BUILD_DIR)/ entirely, demo database included'
+	@echo
+	@echo '# Database migration tasks'
+	@echo 'db-new        Autogenerate revision (MSG="title")'
+	@echo 'db-up         Upgrade DB to head (REV=... for another target)'
+	@echo 'db-down       Downgrade one step (REV=-1 or hash)'
+	@echo 'db-current    Show current DB revision'
+	@echo 'db-history    List the migration graph'
+	@echo
+	@echo 'The database is $(BUILD_DIR)/db.db unless DATABASE_URL is set.'
+	@echo 'Any other target goes to cmake --build (e.g. make retort, make db-lint).'
+
+# Only a first configure checks the Debian packages: the db-* targets stay
+# one cmake --build away from the tool.
+$(CONFIGURED):
+	scripts/install-deps
+	$(CMAKE) -S . -B $(BUILD_DIR) -G "$(GENERATOR)" $(CMAKE_ARGS)
+
+GENERATOR = $(if $(shell command -v ninja 2>/dev/null),Ninja,Unix Makefiles)
+
+configure:
+	$(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CMAKE_ARGS)
+
+build: $(CONFIGURED)
+	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
+
+test:
+	scripts/install-deps test
+	$(MAKE) --no-print-directory configure
+	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
+	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
+
+bench: build
+	@if [ -x bench/run ]; then BUILD_DIR=$(BUILD_DIR) bench/run; \
+	else $(CMAKE) --build $(BUILD_DIR) --target bench; fi
+
+install: build
+	$(CMAKE) --install $(BUILD_DIR) $(if $(PREFIX),--prefix "$(PREFIX)")
+
+clean:
+	@if [ -f $(CONFIGURED) ]; then $(CMAKE) --build $(BUILD_DIR) --target clean; fi
+
+distclean:
+	rm -rf $(BUILD_DIR)
+
+db-new db-up db-down db-current db-history: $(CONFIGURED)
+	@$(CMAKE) --build $(BUILD_DIR) --target $@
+
+# Everything else is a CMake target.
+Makefile: ;
+%:: $(CONFIGURED)
+	@$(CMAKE) --build $(BUILD_DIR) --target $@
