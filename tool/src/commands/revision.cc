@@ -1,0 +1,71 @@
+// retort revision -m MSG
+#include <iostream>
+
+#include "commands/command_table.h"
+#include "commands/context.h"
+#include "core/error.h"
+#include "core/revision_writer.h"
+#include "core/text.h"
+
+namespace retort {
+
+int run_revision(Context& ctx) {
+  ArgParser p("revision -m MESSAGE [options]",
+              "Write a new revision file from script.sql.tmpl. Its down_revision is the current "
+              "head of the revision graph.");
+  std::string message, env_var, head, rev_id;
+  std::vector<std::string> depends_on, labels;
+  bool autogenerate = false;
+  p.option("message,m", "MESSAGE", "what the revision does", &message);
+  p.option("message-from-env", "VAR", "read the message from environment variable VAR (for make)",
+           &env_var);
+  p.option("head", "REV", "parent revision (default: the single head; 'base' starts a new root)",
+           &head);
+  p.option("rev-id", "ID", "use this revision id instead of a random one", &rev_id);
+  p.repeated("depends-on", "REV", "revision this one depends on (repeatable)", &depends_on);
+  p.repeated("branch-label", "LABEL", "branch label for this revision (repeatable)", &labels);
+  p.flag("autogenerate", "generate the SQL from the models (not available yet)", &autogenerate);
+  if (!ctx.parse(p)) return kExitOk;
+
+  std::string msg = required_message(message, env_var);
+  if (autogenerate)
+    throw Error("--autogenerate is not available in this version of retort")
+        .hint("write the SQL by hand: run `retort revision -m MESSAGE` and edit the new file");
+  if (!rev_id.empty() && !is_valid_revision_id(rev_id))
+    throw Error("--rev-id '" + rev_id + "' is not a revision id")
+        .hint("use letters, digits and '_'")
+        .usage();
+
+  const auto& g = ctx.graph();
+  NewRevision nr;
+  nr.id = rev_id;
+  nr.message = msg;
+  nr.branch_labels = labels;
+  if (!rev_id.empty() && g.find(rev_id))
+    throw Error("revision id '" + rev_id + "' already exists").at(g.find(rev_id)->path);
+  for (const auto& d : depends_on)
+    nr.depends_on.push_back(g.resolve(d).id);
+  if (head == "base") {
+    // a new root
+  } else if (!head.empty()) {
+    nr.down_revisions.push_back(g.resolve(head).id);
+  } else {
+    auto heads = g.heads();
+    if (heads.size() > 1) {
+      std::vector<std::string> ids;
+      for (auto* h : heads)
+        ids.push_back(h->id);
+      throw Error("Multiple heads are present: " + join(ids, ", "))
+          .hint(
+              "merge them first with `retort merge -m \"merge heads\" heads`, or pick a parent "
+              "with --head REV");
+    }
+    if (!heads.empty()) nr.down_revisions.push_back(heads.front()->id);
+  }
+  const auto& c = ctx.config();
+  std::string path = write_revision(c.script_location, c.file_template, c.timezone != "local", nr);
+  ctx.out() << "Generating " << display_path(path) << " ... done\n";
+  return kExitOk;
+}
+
+}  // namespace retort

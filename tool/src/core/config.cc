@@ -1,0 +1,233 @@
+#include "core/config.h"
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/parsers.hpp>
+#include <boost/program_options/variables_map.hpp>
+#include <filesystem>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+
+namespace retort {
+
+namespace {
+
+const char* const kKeys[] = {
+    "script_location", "database_url", "version_table", "log_table",
+    "file_template",   "timezone",     "models",        "transaction_per_migration"};
+
+bool valid_identifier(std::string_view s) {
+  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) return false;
+  return s.front() != '.' && s.back() != '.';
+}
+
+std::string expand_here(std::string value, const std::string& dir) {
+  const std::string token = "%(here)s";
+  for (size_t p; (p = value.find(token)) != std::string::npos;)
+    value.replace(p, token.size(), dir);
+  return value;
+}
+
+}  // namespace
+
+std::string Config::where(const std::string& key) const {
+  if (path.empty()) return "the built-in default of " + key;
+  auto it = key_lines.find(key);
+  if (it == key_lines.end()) return key + " (default; not set in " + path + ")";
+  return path + ":" + std::to_string(it->second) + " (" + key + ")";
+}
+
+Config parse_config(const std::string& text, const std::string& path, const std::string& dir) {
+  Config c;
+  c.path = path;
+  c.dir = dir;
+
+  // Our own pass finds line numbers and unknown keys, which Boost's parser
+  // does not report; Boost then reads the values. ';' comments (as in
+  // alembic.ini) are turned into '#' comments, the only kind Boost knows.
+  std::string normalized;
+  std::string section;
+  ErrorList errors;
+  int lineno = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    ++lineno;
+    auto t = trim(line);
+    if (!t.empty() && t[0] == ';') line = "#" + line;
+    if (!t.empty() && t[0] == '[') {
+      section = std::string(trim(t.substr(1, t.find(']') - 1)));
+    } else if (section == "retort" && !t.empty() && t[0] != '#' && t[0] != ';') {
+      auto eq = t.find('=');
+      if (eq == std::string_view::npos) {
+        errors.add(Error("expected 'key = value'").at(path, lineno));
+      } else {
+        std::string key(trim(t.substr(0, eq)));
+        bool known = false;
+        for (const char* k : kKeys)
+          known |= key == k;
+        if (!known) {
+          Error e("unknown setting '" + key + "' in [retort]");
+          e.at(path, lineno);
+          for (const char* k : kKeys)
+            if (edit_distance(key, k) <= 3) e.hint(std::string("did you mean '") + k + "'?");
+          errors.add(std::move(e));
+        } else if (c.key_lines.count(key)) {
+          errors.add(Error("setting '" + key + "' appears twice (first on line " +
+                           std::to_string(c.key_lines[key]) + ")")
+                         .at(path, lineno));
+        } else {
+          c.key_lines[key] = lineno;
+        }
+      }
+    }
+    normalized += line;
+    normalized += '\n';
+  }
+  errors.throw_if_any();
+
+  po::options_description desc;
+  for (const char* k : kKeys)
+    desc.add_options()((std::string("retort.") + k).c_str(), po::value<std::string>());
+  po::variables_map vm;
+  try {
+    std::istringstream in(normalized);
+    po::store(po::parse_config_file(in, desc, /*allow_unregistered=*/true), vm);
+  } catch (const po::error& e) {
+    throw Error(std::string("cannot read config: ") + e.what()).at(path);
+  }
+  auto get = [&](const char* key) -> std::optional<std::string> {
+    auto it = vm.find(std::string("retort.") + key);
+    if (it == vm.end()) return std::nullopt;
+    return expand_here(it->second.as<std::string>(), dir);
+  };
+
+  if (c.key_lines.empty() && text.find("[retort]") == std::string::npos)
+    throw Error("no [retort] section")
+        .at(path)
+        .hint("settings go under a [retort] line; see `retort init`");
+
+  std::string loc = get("script_location").value_or("migrations");
+  c.script_location =
+      fs::path(loc).is_absolute() ? loc : (fs::path(dir) / loc).lexically_normal().string();
+  if (c.script_location.size() > 1 && c.script_location.back() == '/') c.script_location.pop_back();
+  c.database_url = get("database_url");
+  if (c.database_url && trim(*c.database_url).empty()) c.database_url.reset();
+  if (auto v = get("version_table")) c.version_table = *v;
+  if (auto v = get("log_table")) c.log_table = *v;
+  if (auto v = get("file_template")) c.file_template = *v;
+  if (auto v = get("timezone")) c.timezone = *v;
+  if (auto v = get("models")) c.models = split_list(*v, ' ');
+  if (auto v = get("transaction_per_migration")) {
+    auto b = to_lower(*v);
+    if (b == "true" || b == "yes" || b == "1" || b == "on")
+      c.transaction_per_migration = true;
+    else if (b == "false" || b == "no" || b == "0" || b == "off")
+      c.transaction_per_migration = false;
+    else
+      throw Error("transaction_per_migration must be true or false, not '" + *v + "'")
+          .at(path, c.key_lines["transaction_per_migration"]);
+  }
+  for (const char* key : {"version_table", "log_table"}) {
+    const std::string& v = std::string(key) == "version_table" ? c.version_table : c.log_table;
+    if (!valid_identifier(v))
+      throw Error(std::string(key) + " '" + v + "' is not a table name")
+          .at(path, c.key_lines[key])
+          .hint("use letters, digits and '_' (optionally schema.table)");
+  }
+  if (c.version_table == c.log_table)
+    throw Error("version_table and log_table are both '" + c.version_table + "'")
+        .at(path, c.key_lines["log_table"]);
+  if (c.file_template.find('/') != std::string::npos ||
+      c.file_template.find("%(slug)s") == std::string::npos ||
+      c.file_template.find("..") != std::string::npos)
+    throw Error("file_template '" + c.file_template + "' must contain %(slug)s and no '/' or '..'")
+        .at(path, c.key_lines["file_template"]);
+  if (c.timezone != "UTC" && c.timezone != "utc" && c.timezone != "local")
+    throw Error("timezone '" + c.timezone + "' is not supported")
+        .at(path, c.key_lines["timezone"])
+        .hint("use UTC (the default) or local");
+  return c;
+}
+
+Config load_config(const ConfigSearch& search) {
+  std::string path;
+  std::string origin;
+  if (!search.explicit_path.empty()) {
+    path = search.explicit_path;
+    origin = "-c/--config";
+  } else if (!search.env_path.empty()) {
+    path = search.env_path;
+    origin = "RETORT_CONFIG";
+  } else {
+    for (fs::path d = search.cwd; !d.empty(); d = d.parent_path()) {
+      if (fs::exists(d / "retort.ini")) {
+        path = (d / "retort.ini").string();
+        break;
+      }
+      if (d == d.parent_path()) break;
+    }
+    if (path.empty()) {
+      if (!search.script_location.empty()) {
+        Config c;
+        c.script_location = search.script_location;
+        return c;
+      }
+      throw Error("no retort.ini found in " + search.cwd + " or any directory above it")
+          .hint("run `retort init` to create one, or pass -c/--config FILE, or set RETORT_CONFIG");
+    }
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw Error("config file " + path + " (from " + origin + ") does not exist or is not a file")
+        .hint("check the path, or run `retort init` to create one");
+  fs::path dir = fs::absolute(path).parent_path();
+  Config c = parse_config(read_file(path), path, dir.lexically_normal().string());
+  if (!search.script_location.empty()) c.script_location = search.script_location;
+  return c;
+}
+
+std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key) {
+  std::optional<std::string> found;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    auto t = trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    if (t.substr(0, 7) == "export ") t = trim(t.substr(7));
+    auto eq = t.find('=');
+    if (eq == std::string_view::npos || trim(t.substr(0, eq)) != key) continue;
+    auto v = trim(t.substr(eq + 1));
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+      v = v.substr(1, v.size() - 2);
+    else if (auto hash = v.find(" #"); hash != std::string_view::npos)
+      v = trim(v.substr(0, hash));
+    found = std::string(v);  // the last assignment wins, as in a shell
+  }
+  return found;
+}
+
+DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
+  if (!s.cli.empty()) return parse_database_url(s.cli, "--url");
+  if (!s.env.empty()) return parse_database_url(s.env, "DATABASE_URL in the environment");
+  if (!c.dir.empty()) {
+    fs::path dotenv = fs::path(c.dir) / ".env";
+    std::error_code ec;
+    if (fs::is_regular_file(dotenv, ec))
+      if (auto v = read_dotenv_value(read_file(dotenv.string()), "DATABASE_URL"); v && !v->empty())
+        return parse_database_url(*v, "DATABASE_URL in " + dotenv.string(), c.dir);
+  }
+  if (c.database_url) return parse_database_url(*c.database_url, c.where("database_url"), c.dir);
+  if (!s.fallback.empty()) return parse_database_url(s.fallback, "--default-url");
+  throw Error("no database URL is set")
+      .hint(
+          "pass --url, set DATABASE_URL, or put database_url = sqlite:///app.db under [retort] "
+          "in " +
+          (c.path.empty() ? std::string("retort.ini") : c.path));
+}
+
+}  // namespace retort

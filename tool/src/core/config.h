@@ -1,0 +1,58 @@
+// retort.ini and the database URL's precedence: --url, then DATABASE_URL in
+// the environment, then a .env file beside the config, then database_url in
+// the ini, then a build system's --default-url. Each value remembers where it
+// came from so an error can point there.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/database_url.h"
+
+namespace retort {
+
+struct Config {
+  std::string path;  // the ini file, empty when running from --script-location alone
+  std::string dir;   // the directory relative paths in the ini are read from
+  std::string script_location;
+  std::string version_table = "retort_version";
+  std::string log_table = "retort_log";
+  std::string file_template = "%(year)s%(month)s%(day)s%(hour)s%(minute)s%(second)s_%(slug)s";
+  std::string timezone = "UTC";
+  std::vector<std::string> models;
+  bool transaction_per_migration = true;
+  std::optional<std::string> database_url;  // from the ini
+  std::map<std::string, int> key_lines;     // setting -> line in the ini
+
+  // "retort.ini:7 (version_table)" for messages about a setting.
+  std::string where(const std::string& key) const;
+};
+
+struct ConfigSearch {
+  std::string explicit_path;    // -c/--config
+  std::string env_path;         // RETORT_CONFIG
+  std::string script_location;  // --script-location
+  std::string cwd;
+};
+
+// Finds and reads the config. Throws Error naming the file (and line).
+Config load_config(const ConfigSearch& search);
+
+// Reads the ini text; `path` only names it in messages. Exposed for tests.
+Config parse_config(const std::string& text, const std::string& path, const std::string& dir);
+
+struct UrlSources {
+  std::string cli;       // --url
+  std::string env;       // DATABASE_URL
+  std::string fallback;  // --default-url
+};
+
+// Picks the URL by precedence and parses it. Throws when none is set.
+DatabaseUrl choose_database_url(const Config& config, const UrlSources& sources);
+
+// DATABASE_URL from a dotenv file, if it sets one. Exposed for tests.
+std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key);
+
+}  // namespace retort

@@ -1,0 +1,74 @@
+// The one error type retort throws: it carries where the problem is (file and
+// line, revision), what the database said, and what the user should do next.
+// Errors are thrown from deep code and caught once, in main().
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2 };
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+
+  // Fluent setters so a throw site reads as one sentence:
+  //   throw Error("unknown header").at(path, line).hint("...");
+  Error& at(std::string file, int line = 0) {
+    file_ = std::move(file);
+    line_ = line;
+    return *this;
+  }
+  Error& hint(std::string text) {
+    hints_.push_back(std::move(text));
+    return *this;
+  }
+  Error& usage() {
+    exit_code_ = kExitUsage;
+    return *this;
+  }
+  // Further problems found in the same pass (every bad file, not just the first).
+  Error& also(Error other) {
+    more_.push_back(std::move(other));
+    return *this;
+  }
+
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  const std::vector<std::string>& hints() const { return hints_; }
+  const std::vector<Error>& more() const { return more_; }
+  int exit_code() const { return exit_code_; }
+
+  // "retort: error: path:line: message" lines, then "  hint: ..." lines.
+  std::string format() const;
+
+ private:
+  std::string file_;
+  int line_ = 0;
+  std::vector<std::string> hints_;
+  std::vector<Error> more_;
+  int exit_code_ = kExitFailure;
+};
+
+// Collects problems so a pass can report all of them at once; throws if any.
+class ErrorList {
+ public:
+  void add(Error e) { errors_.push_back(std::move(e)); }
+  bool empty() const { return errors_.empty(); }
+  size_t size() const { return errors_.size(); }
+  void throw_if_any();
+
+ private:
+  std::vector<Error> errors_;
+};
+
+// Secrets (database passwords) are registered as soon as they are read, and
+// everything retort prints goes through redact_secrets(), so a password that
+// a database echoes back in an error still never reaches the terminal.
+void register_secret(const std::string& secret);
+std::string redact_secrets(std::string text);
+
+}  // namespace retort

@@ -1,0 +1,350 @@
+#include "core/migrator.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <ostream>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace retort {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+std::string iso_time(Clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03d+00:00", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string current_user() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+  return std::to_string(geteuid());
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+const Section& section_of(const Revision& r, Direction dir) {
+  return dir == Direction::kUpgrade ? r.upgrade : r.downgrade;
+}
+
+// Refuses a downgrade through an irreversible revision before anything runs.
+void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
+  for (const auto& s : steps) {
+    const Revision& r = g.at(s.rev);
+    if (s.dir == Direction::kDowngrade && r.downgrade.irreversible)
+      throw Error("revision " + r.id + " (" + r.message +
+                  ") is irreversible; nothing was downgraded")
+          .at(r.path, r.downgrade.marker_line)
+          .hint("downgrade to " + r.id +
+                " or a later revision instead, or, if you reversed it by "
+                "hand, record that with `retort stamp`");
+  }
+}
+
+std::string sorted_key(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return join(v, ",");
+}
+
+}  // namespace
+
+Migrator::Migrator(const RevisionGraph& g, Driver& d, MigrateOptions options, std::ostream& out)
+    : g_(g), d_(d), o_(std::move(options)), out_(out) {}
+
+std::vector<std::string> Migrator::ids(const std::vector<size_t>& idx) const {
+  std::vector<std::string> out;
+  for (size_t i : idx)
+    out.push_back(g_.at(i).id);
+  return out;
+}
+
+std::vector<std::string> Migrator::stored_heads() {
+  if (d_.query(d_.dialect().table_exists_query(o_.version_table)).empty()) return {};
+  std::vector<std::string> out;
+  for (auto& row : d_.query(d_.dialect().select_heads(o_.version_table)))
+    out.push_back(row.at(0));
+  return out;
+}
+
+void Migrator::ensure_bookkeeping() {
+  d_.execute(d_.dialect().create_bookkeeping(o_.version_table, o_.log_table), {});
+}
+
+std::vector<Error> Migrator::edited_revisions(const std::vector<size_t>& heads) {
+  std::vector<Error> out;
+  if (d_.query(d_.dialect().table_exists_query(o_.log_table)).empty()) return out;
+  std::map<std::string, std::string> applied;  // the latest upgrade wins
+  for (auto& row : d_.query(d_.dialect().select_checksums(o_.log_table)))
+    applied[row.at(0)] = row.at(1);
+  auto live = g_.ancestors(heads, true);
+  for (size_t i = 0; i < g_.size(); ++i) {
+    if (!live[i]) continue;
+    const Revision& r = g_.at(i);
+    auto it = applied.find(r.id);
+    if (it == applied.end() || it->second.empty()) continue;  // stamped, not run
+    if (it->second != r.upgrade.checksum())
+      out.push_back(
+          Error("revision " + r.id + " was edited after it was applied to " + d_.describe())
+              .at(r.path, r.upgrade.marker_line)
+              .hint("the database ran a different upgrade section; revert the edit "
+                    "and put the change in a new revision (retort revision -m ...)")
+              .hint("if the edit is harmless (comments, formatting), pass "
+                    "--allow-edited"));
+  }
+  return out;
+}
+
+std::string Migrator::step_title(const Step& s) const {
+  const Revision& r = g_.at(s.rev);
+  std::string from = join(r.down_revisions, ", ");
+  if (s.dir == Direction::kUpgrade)
+    return "Running upgrade " + from + " -> " + r.id + ", " + r.message;
+  return "Running downgrade " + r.id + " -> " + from + ", " + r.message;
+}
+
+bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
+                     const std::vector<size_t>& after, const std::string& expected) {
+  const Revision& r = g_.at(step.rev);
+  const Section& sec = section_of(r, step.dir);
+  SqlOrigin origin{r.path, sec.first_line, r.id};
+  // Under the write lock, confirm no other deployer moved the database since
+  // we planned; if one did, the caller plans again.
+  auto unmoved = [&] {
+    std::vector<std::string> now;
+    for (auto& row : d_.query(d_.dialect().select_heads(o_.version_table)))
+      now.push_back(row.at(0));
+    return sorted_key(now) == expected;
+  };
+  auto started = Clock::now();
+  auto t0 = std::chrono::steady_clock::now();
+  auto bookkeeping = [&] {
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    LogRecord log{r.id,
+                  step.dir == Direction::kUpgrade ? "upgrade" : "downgrade",
+                  sec.checksum(),
+                  iso_time(started),
+                  iso_time(Clock::now()),
+                  ms,
+                  current_user(),
+                  host_name()};
+    d_.execute(d_.dialect().move_heads(o_.version_table, ids(before), ids(after)) +
+                   d_.dialect().insert_log(o_.log_table, log),
+               {});
+  };
+  try {
+    if (sec.transactional) {
+      Transaction tx(d_);
+      if (!unmoved()) return false;
+      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
+      d_.execute(sec.sql, origin);
+      bookkeeping();
+      tx.commit();
+    } else {
+      {
+        Transaction check(d_);
+        if (!unmoved()) return false;
+        check.commit();
+      }
+      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
+      // Statements that cannot run in a transaction (VACUUM, CREATE INDEX
+      // CONCURRENTLY) run first; the bookkeeping commits only once they succeeded.
+      d_.execute(sec.sql, origin);
+      Transaction tx(d_);
+      bookkeeping();
+      tx.commit();
+    }
+  } catch (Error& e) {
+    if (o_.verbosity > 0) out_ << std::endl;
+    e.hint(std::string(sec.transactional ? "revision " + r.id + " was rolled back"
+                                         : "revision " + r.id +
+                                               " runs outside a transaction; statements before "
+                                               "the failing one stayed applied") +
+           "; the database is at " +
+           (before.empty() ? std::string("base") : join(ids(before), ", ")) +
+           ". Fix the file and run the command again");
+    throw;
+  }
+  if (o_.verbosity > 0) {
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%.1f ms)", ms);
+    out_ << buf << "\n";
+    if (o_.verbosity > 1) out_ << "  from " << r.path << "\n";
+  }
+  return true;
+}
+
+void Migrator::run(Direction dir, const Target& target) {
+  Goal goal;
+  std::vector<size_t> heads;
+  {
+    // Tables, heads, goal and the edit check, all under the write lock.
+    Transaction tx(d_);
+    ensure_bookkeeping();
+    heads = heads_from_ids(g_, stored_heads(), o_.version_table);
+    goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
+                                      : resolve_downgrade(g_, target, heads);
+    if (!o_.allow_edited) {
+      auto edited = edited_revisions(heads);
+      if (!edited.empty()) {
+        ErrorList list;
+        for (auto& e : edited)
+          list.add(std::move(e));
+        list.throw_if_any();
+      }
+    }
+    tx.commit();
+  }
+  std::vector<Step> steps = plan_steps(g_, goal, heads);
+  if (dir == Direction::kDowngrade) check_reversible(g_, steps);
+  if (steps.empty() && o_.verbosity > 0) {
+    out_ << "Nothing to do: the database is at "
+         << (heads.empty() ? std::string("base") : join(ids(heads), ", ")) << "\n";
+    return;
+  }
+  std::string expected = sorted_key(ids(heads));
+  for (size_t k = 0; k < steps.size();) {
+    auto after = heads_after(g_, heads, steps[k]);
+    if (apply(steps[k], heads, after, expected)) {
+      heads = std::move(after);
+      expected = sorted_key(ids(heads));
+      ++k;
+      continue;
+    }
+    // Another deployer moved the database: plan again from where it is now.
+    // The goal stays fixed, so a relative target never walks further.
+    std::vector<std::string> now;
+    {
+      Transaction tx(d_);
+      now = stored_heads();
+      tx.commit();
+    }
+    heads = heads_from_ids(g_, now, o_.version_table);
+    steps = plan_steps(g_, goal, heads);
+    if (dir == Direction::kDowngrade) check_reversible(g_, steps);
+    expected = sorted_key(now);
+    k = 0;
+  }
+}
+
+void Migrator::upgrade(const Target& target) {
+  run(Direction::kUpgrade, target);
+}
+void Migrator::downgrade(const Target& target) {
+  run(Direction::kDowngrade, target);
+}
+
+void Migrator::stamp(const Target& target, bool purge) {
+  Transaction tx(d_);
+  ensure_bookkeeping();
+  std::vector<std::string> stored = stored_heads();
+  std::vector<size_t> heads =
+      purge ? std::vector<size_t>{} : heads_from_ids(g_, stored, o_.version_table);
+  auto after = resolve_stamp(g_, target, heads);
+  auto after_ids = ids(after);
+  std::string sql = d_.dialect().move_heads(o_.version_table, stored, after_ids);
+  auto now = iso_time(Clock::now());
+  for (const auto& id : after_ids)
+    if (std::find(stored.begin(), stored.end(), id) == stored.end())
+      sql += d_.dialect().insert_log(o_.log_table,
+                                     {id, "stamp", "", now, now, 0, current_user(), host_name()});
+  d_.execute(sql, {});
+  tx.commit();
+  if (o_.verbosity > 0)
+    out_ << "Stamped " << d_.describe() << ": " << (stored.empty() ? "base" : join(stored, ", "))
+         << " -> " << (after_ids.empty() ? "base" : join(after_ids, ", ")) << "\n";
+}
+
+void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const MigrateOptions& o,
+                          Direction dir, const TargetRange& range, std::ostream& out) {
+  std::vector<size_t> heads;
+  if (range.from.kind != Target::kBase) {
+    if (range.from.kind == Target::kRelative)
+      throw Error("offline mode has no database to count from: '" + range.from.text +
+                  "' needs a starting revision")
+          .usage();
+    heads = resolve_stamp(g, range.from, {});
+  } else if (dir == Direction::kDowngrade) {
+    throw Error("offline downgrade needs a starting point: write FROM:TO, e.g. head:base").usage();
+  }
+  Goal goal = dir == Direction::kUpgrade ? resolve_upgrade(g, range.to, heads)
+                                         : resolve_downgrade(g, range.to, heads);
+  auto steps = plan_steps(g, goal, heads);
+  if (dir == Direction::kDowngrade) check_reversible(g, steps);
+  auto id_list = [&](const std::vector<size_t>& idx) {
+    std::vector<std::string> v;
+    for (size_t i : idx)
+      v.push_back(g.at(i).id);
+    return v;
+  };
+  out << "-- retort " << (dir == Direction::kUpgrade ? "upgrade" : "downgrade") << " "
+      << (range.from.kind == Target::kBase ? std::string("base") : range.from.text) << ":"
+      << range.to.text << " for " << dialect.name() << ", " << steps.size() << " revision(s)\n\n";
+  out << dialect.begin_transaction() << "\n"
+      << dialect.create_bookkeeping(o.version_table, o.log_table) << dialect.commit_transaction()
+      << "\n";
+  for (const auto& step : steps) {
+    const Revision& r = g.at(step.rev);
+    const Section& sec = section_of(r, step.dir);
+    auto after = heads_after(g, heads, step);
+    std::string from = join(r.down_revisions, ", ");
+    out << "\n-- "
+        << (step.dir == Direction::kUpgrade ? "Running upgrade " + from + " -> " + r.id
+                                            : "Running downgrade " + r.id + " -> " + from)
+        << ", " << r.message << "\n-- " << r.path << "\n";
+    std::string body(trim(sec.sql));
+    // A section may end without ';' (or with a comment); the bookkeeping after
+    // it must still start a statement of its own.
+    if (!body.empty()) {
+      size_t last_line = body.rfind('\n');
+      std::string_view tail =
+          trim(std::string_view(body).substr(last_line == std::string::npos ? 0 : last_line + 1));
+      if (tail.substr(0, 2) == "--" || tail.empty() || tail.back() != ';') body += "\n;";
+    }
+    LogRecord log{r.id,
+                  step.dir == Direction::kUpgrade ? "upgrade" : "downgrade",
+                  sec.checksum(),
+                  "",
+                  "",
+                  -1,
+                  "",
+                  ""};
+    std::string bookkeeping = dialect.move_heads(o.version_table, id_list(heads), id_list(after)) +
+                              dialect.insert_log(o.log_table, log);
+    if (sec.transactional) {
+      out << dialect.begin_transaction() << "\n";
+      if (!body.empty()) out << body << "\n";
+      out << bookkeeping << dialect.commit_transaction() << "\n";
+    } else {
+      if (!body.empty()) out << body << "\n";
+      out << dialect.begin_transaction() << "\n"
+          << bookkeeping << dialect.commit_transaction() << "\n";
+    }
+    heads = std::move(after);
+  }
+}
+
+}  // namespace retort

@@ -1,0 +1,61 @@
+// Applies a plan to a database through the driver interface: one transaction
+// per revision holding its SQL and its bookkeeping, re-checked under the
+// write lock so concurrent deployers never apply a revision twice. Also
+// renders the same work as an offline SQL script.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/plan.h"
+#include "core/revision_graph.h"
+#include "core/target.h"
+#include "drivers/driver.h"
+
+namespace retort {
+
+struct MigrateOptions {
+  std::string version_table = "retort_version";
+  std::string log_table = "retort_log";
+  bool allow_edited = false;
+  int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
+};
+
+class Migrator {
+ public:
+  Migrator(const RevisionGraph& g, Driver& d, MigrateOptions options, std::ostream& out);
+
+  void upgrade(const Target& target);
+  void downgrade(const Target& target);
+  void stamp(const Target& target, bool purge);
+
+  // The version table's rows, as stored (empty when it does not exist yet).
+  std::vector<std::string> stored_heads();
+  // Applied revisions whose file no longer matches what was applied, as
+  // Errors naming each; empty when all match.
+  std::vector<Error> edited_revisions(const std::vector<size_t>& heads);
+
+ private:
+  void run(Direction dir, const Target& target);
+  void ensure_bookkeeping();
+  // False when another deployer moved the database first (nothing was done).
+  bool apply(const Step& step, const std::vector<size_t>& before, const std::vector<size_t>& after,
+             const std::string& expected);
+  std::vector<std::string> ids(const std::vector<size_t>& idx) const;
+  std::string step_title(const Step& step) const;
+
+  const RevisionGraph& g_;
+  Driver& d_;
+  MigrateOptions o_;
+  std::ostream& out_;
+};
+
+// Writes the SQL script that `upgrade`/`downgrade` over `range` would run,
+// bookkeeping included, without touching a database.
+void write_offline_script(const RevisionGraph& g, const Dialect& dialect,
+                          const MigrateOptions& options, Direction dir, const TargetRange& range,
+                          std::ostream& out);
+
+}  // namespace retort

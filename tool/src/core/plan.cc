@@ -1,0 +1,259 @@
+#include "core/plan.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace retort {
+
+namespace {
+
+std::string ids_of(const RevisionGraph& g, const std::vector<size_t>& idx) {
+  std::vector<std::string> ids;
+  for (size_t i : idx)
+    ids.push_back(g.at(i).id);
+  return join(ids, ", ");
+}
+
+std::vector<size_t> indices(const RevisionGraph& g, const std::vector<const Revision*>& revs) {
+  std::vector<size_t> out;
+  for (const auto* r : revs)
+    out.push_back(g.index_of(*r));
+  return out;
+}
+
+constexpr size_t kBaseIndex = static_cast<size_t>(-1);
+
+// Walks `delta` steps from `from` (kBaseIndex for base) along the only path.
+// Fills `walked` with the revisions passed on the way down.
+size_t walk(const RevisionGraph& g, size_t from, int delta, const std::string& text,
+            std::vector<size_t>* walked = nullptr) {
+  size_t cur = from;
+  for (int step = 0; step < std::abs(delta); ++step) {
+    if (delta > 0) {
+      std::vector<size_t> next = cur == kBaseIndex ? indices(g, g.bases()) : g.children(cur);
+      if (next.empty())
+        throw Error("relative revision '" + text + "' didn't produce " + std::to_string(delta) +
+                    " migrations: only " + std::to_string(step) + " lie ahead")
+            .hint("use 'head' to go as far as there is");
+      if (next.size() > 1)
+        throw Error("relative revision '" + text +
+                    "' is ambiguous: " + (cur == kBaseIndex ? std::string("base") : g.at(cur).id) +
+                    " is followed by " + ids_of(g, next))
+            .hint("name the revision to go to");
+      cur = next.front();
+    } else {
+      if (cur == kBaseIndex)
+        throw Error("relative revision '" + text + "' goes below base: only " +
+                    std::to_string(step) + " revisions are applied")
+            .hint("use 'base' to remove them all");
+      if (walked) walked->push_back(cur);
+      const auto& parents = g.parents(cur);
+      if (parents.size() > 1 && step + 1 < std::abs(delta))
+        throw Error("relative revision '" + text + "' is ambiguous: " + g.at(cur).id + " merges " +
+                    ids_of(g, parents))
+            .hint("downgrade to one of them by id");
+      cur = parents.empty() ? kBaseIndex : parents.front();
+    }
+  }
+  return cur;
+}
+
+size_t single_current(const RevisionGraph& g, const std::vector<size_t>& heads, const Target& t) {
+  if (heads.size() > 1)
+    throw Error("relative revision '" + t.text +
+                "' is ambiguous: the database has several heads (" + ids_of(g, heads) + ")")
+        .hint("use ID" + t.text + " with one of those ids");
+  return heads.empty() ? kBaseIndex : heads.front();
+}
+
+// The revisions a non-relative target stands for (empty for base).
+std::vector<size_t> resolve_absolute(const RevisionGraph& g, const Target& t) {
+  switch (t.kind) {
+    case Target::kBase:
+      return {};
+    case Target::kHeads:
+      return indices(g, g.heads());
+    case Target::kHead: {
+      auto heads = indices(g, g.heads());
+      if (heads.size() > 1)
+        throw Error("Multiple head revisions are present: " + ids_of(g, heads))
+            .hint(
+                "upgrade to 'heads', or to one of them by id, or join them with "
+                "`retort merge -m \"merge heads\" heads`");
+      return heads;
+    }
+    case Target::kLabelHead: {
+      if (!g.has_label(t.revision))
+        throw Error("no revision carries the branch label '" + t.revision + "'")
+            .hint("see `retort branches` and `retort history --verbose`");
+      auto heads = indices(g, g.heads_of_label(t.revision));
+      if (heads.size() > 1)
+        throw Error("branch '" + t.revision + "' has several heads: " + ids_of(g, heads))
+            .hint("name one of them by id, or merge them");
+      return heads;
+    }
+    case Target::kRevision: {
+      size_t r = g.index_of(g.resolve(t.revision));
+      if (t.delta == 0) return {r};
+      size_t w = walk(g, r, t.delta, t.text);
+      if (w == kBaseIndex) return {};
+      return {w};
+    }
+    case Target::kRelative:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool is_ancestor(const RevisionGraph& g, size_t a, size_t b) {
+  if (a == b) return true;
+  const auto& direct = g.parents(b);
+  if (std::find(direct.begin(), direct.end(), a) != direct.end()) return true;
+  return g.ancestors({b}, false)[a];
+}
+
+Goal resolve_upgrade(const RevisionGraph& g, const Target& t, const std::vector<size_t>& heads) {
+  std::vector<size_t> targets;
+  if (t.kind == Target::kRelative) {
+    if (t.delta < 0)
+      throw Error("'" + t.text + "' is a downgrade")
+          .hint("use `retort downgrade " + t.text + "`")
+          .usage();
+    size_t w = walk(g, single_current(g, heads, t), t.delta, t.text);
+    targets = {w};
+  } else {
+    targets = resolve_absolute(g, t);
+  }
+  Goal goal;
+  goal.dir = Direction::kUpgrade;
+  goal.wanted = g.ancestors(targets, true);
+  // A target the database has already passed is a request to go back: say so
+  // rather than silently doing nothing.
+  auto applied = g.ancestors(heads, true);
+  for (size_t target : targets) {
+    bool is_head = std::find(heads.begin(), heads.end(), target) != heads.end();
+    if (applied[target] && !is_head)
+      throw Error("revision " + g.at(target).id + " is behind the current head(s) " +
+                  ids_of(g, heads))
+          .hint("to go back to it use `retort downgrade " + g.at(target).id + "`");
+  }
+  return goal;
+}
+
+Goal resolve_downgrade(const RevisionGraph& g, const Target& t, const std::vector<size_t>& heads) {
+  Goal goal;
+  goal.dir = Direction::kDowngrade;
+  auto applied = g.ancestors(heads, true);
+  if (t.kind == Target::kRelative) {
+    if (t.delta > 0)
+      throw Error("'" + t.text + "' is an upgrade")
+          .hint("use `retort upgrade " + t.text + "`")
+          .usage();
+    size_t from = single_current(g, heads, t);
+    std::vector<size_t> walked;
+    walk(g, from, t.delta, t.text, &walked);
+    goal.unwanted = g.descendants(walked, true);
+    return goal;
+  }
+  if (t.kind == Target::kHeads || t.kind == Target::kHead || t.kind == Target::kLabelHead) {
+    goal.unwanted.assign(g.size(), 0);
+    auto targets = resolve_absolute(g, t);
+    for (size_t target : targets)
+      if (!applied[target])
+        throw Error("'" + t.text + "' is not a valid downgrade target: " + g.at(target).id +
+                    " is not applied")
+            .hint("use `retort upgrade " + t.text + "` to go forward");
+    return goal;  // already at those heads or past them: nothing to remove
+  }
+  auto targets = resolve_absolute(g, t);
+  if (targets.empty()) {
+    goal.unwanted.assign(g.size(), 1);
+    return goal;
+  }
+  size_t target = targets.front();
+  if (!applied[target])
+    throw Error("revision " + g.at(target).id + " is not applied, so the database cannot be " +
+                "downgraded to it")
+        .hint("current head(s): " + (heads.empty() ? std::string("base") : ids_of(g, heads)) +
+              "; use `retort upgrade " + g.at(target).id + "` to go forward");
+  goal.unwanted = g.descendants({target}, true);
+  goal.unwanted[target] = 0;
+  return goal;
+}
+
+std::vector<Step> plan_steps(const RevisionGraph& g, const Goal& goal,
+                             const std::vector<size_t>& heads) {
+  auto applied = g.ancestors(heads, true);
+  const auto& topo = g.topological_order();
+  std::vector<Step> steps;
+  if (goal.dir == Direction::kUpgrade) {
+    for (size_t i : topo)
+      if (goal.wanted[i] && !applied[i]) steps.push_back({i, Direction::kUpgrade});
+  } else {
+    for (auto it = topo.rbegin(); it != topo.rend(); ++it)
+      if (goal.unwanted[*it] && applied[*it]) steps.push_back({*it, Direction::kDowngrade});
+  }
+  return steps;
+}
+
+std::vector<size_t> heads_after(const RevisionGraph& g, std::vector<size_t> heads,
+                                const Step& step) {
+  size_t r = step.rev;
+  if (step.dir == Direction::kUpgrade) {
+    std::erase_if(heads, [&](size_t h) { return is_ancestor(g, h, r); });
+    heads.push_back(r);
+    return heads;
+  }
+  std::erase(heads, r);
+  for (size_t p : g.parents(r)) {
+    bool covered =
+        std::any_of(heads.begin(), heads.end(), [&](size_t h) { return is_ancestor(g, p, h); });
+    if (!covered) heads.push_back(p);
+  }
+  return heads;
+}
+
+std::vector<size_t> resolve_stamp(const RevisionGraph& g, const Target& t,
+                                  const std::vector<size_t>& heads) {
+  if (t.kind == Target::kRelative) {
+    size_t w = walk(g, single_current(g, heads, t), t.delta, t.text);
+    return w == kBaseIndex ? std::vector<size_t>{} : std::vector<size_t>{w};
+  }
+  auto targets = resolve_absolute(g, t);
+  if (targets.empty()) return {};
+  // Heads on the same line of history as a target are replaced by it; heads
+  // on unrelated branches stay.
+  std::vector<size_t> out;
+  for (size_t h : heads) {
+    bool related = std::any_of(targets.begin(), targets.end(), [&](size_t x) {
+      return is_ancestor(g, h, x) || is_ancestor(g, x, h);
+    });
+    if (!related) out.push_back(h);
+  }
+  for (size_t x : targets)
+    if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+  return out;
+}
+
+std::vector<size_t> heads_from_ids(const RevisionGraph& g, const std::vector<std::string>& ids,
+                                   const std::string& version_table) {
+  std::vector<size_t> out;
+  for (const auto& id : ids) {
+    const Revision* r = g.find(id);
+    if (!r)
+      throw Error("Can't locate revision identified by '" + id + "': the database's " +
+                  version_table + " table names it, but no revision file defines it")
+          .hint("restore the revision file (git log --all -- '*" + id + "*' may find it)")
+          .hint(
+              "or, if the schema really is at another revision, record that with "
+              "`retort stamp --purge <revision>` (or `retort stamp --purge base`)");
+    out.push_back(g.index_of(*r));
+  }
+  return out;
+}
+
+}  // namespace retort

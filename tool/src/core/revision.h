@@ -1,0 +1,45 @@
+// A revision as read from one file: its headers and its two SQL sections.
+// Parsing knows nothing about the other revisions or about any database.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort {
+
+struct Section {
+  std::string sql;      // the text between this marker and the next, CRLF kept as read
+  int first_line = 0;   // 1-based line in the file where `sql` starts
+  int marker_line = 0;  // line of the "-- migrate:..." marker
+  bool transactional = true;
+  bool irreversible = false;     // downgrade only
+  bool empty() const;            // only whitespace and comments
+  std::string checksum() const;  // sha256 of sql with CRLF folded to LF
+};
+
+struct Revision {
+  std::string id;
+  std::vector<std::string> down_revisions;  // empty for a root, several for a merge
+  std::vector<std::string> depends_on;
+  std::vector<std::string> branch_labels;
+  std::string message;
+  std::string created;
+  std::string path;  // as given to the parser, used in every message
+  int id_line = 0;
+  int down_revision_line = 0;
+  Section upgrade;
+  Section downgrade;
+
+  bool is_root() const { return down_revisions.empty(); }
+  bool is_merge() const { return down_revisions.size() > 1; }
+};
+
+// Letters, digits and '_', as Alembic accepts, so histories can be brought over.
+bool is_valid_revision_id(std::string_view id);
+
+// Parses one revision file. Throws Error naming `path` and the line for every
+// problem found (all of them, not just the first).
+Revision parse_revision(std::string_view text, const std::string& path);
+
+}  // namespace retort

@@ -1,0 +1,184 @@
+#include "core/revision_graph.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace retort {
+
+RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revs_(std::move(revisions)) {
+  ErrorList errors;
+  const size_t n = revs_.size();
+  by_id_.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, fresh] = by_id_.emplace(revs_[i].id, i);
+    if (!fresh) {
+      const Revision& first = revs_[it->second];
+      errors.add(Error("duplicate revision id '" + revs_[i].id + "', also defined in " + first.path)
+                     .at(revs_[i].path, revs_[i].id_line)
+                     .hint("give one of them a new id (retort revision makes fresh ones)"));
+    }
+  }
+  parents_.assign(n, {});
+  deps_.assign(n, {});
+  children_.assign(n, {});
+  dependents_.assign(n, {});
+  auto link = [&](size_t i, const std::vector<std::string>& ids, std::vector<size_t>& out,
+                  const char* header) {
+    for (const auto& id : ids) {
+      auto it = by_id_.find(id);
+      if (it == by_id_.end()) {
+        errors.add(Error("Can't locate revision identified by '" + id + "' (named by " + header +
+                         " of " + revs_[i].id + ")")
+                       .at(revs_[i].path, revs_[i].down_revision_line)
+                       .hint("restore the revision file that defines '" + id +
+                             "', or point this revision's " + header + " at an existing revision"));
+        continue;
+      }
+      out.push_back(it->second);
+    }
+  };
+  for (size_t i = 0; i < n; ++i) {
+    link(i, revs_[i].down_revisions, parents_[i], "down_revision");
+    link(i, revs_[i].depends_on, deps_[i], "depends_on");
+    for (size_t p : parents_[i])
+      children_[p].push_back(i);
+    for (size_t d : deps_[i])
+      dependents_[d].push_back(i);
+  }
+
+  // Kahn's algorithm; anything left over sits on a cycle.
+  std::vector<size_t> pending(n);
+  for (size_t i = 0; i < n; ++i)
+    pending[i] = parents_[i].size() + deps_[i].size();
+  std::vector<size_t> ready;
+  for (size_t i = n; i-- > 0;)
+    if (pending[i] == 0) ready.push_back(i);
+  topo_.reserve(n);
+  while (!ready.empty()) {
+    size_t i = ready.back();
+    ready.pop_back();
+    topo_.push_back(i);
+    auto release = [&](const std::vector<size_t>& next) {
+      for (size_t c : next)
+        if (--pending[c] == 0) ready.push_back(c);
+    };
+    release(children_[i]);
+    release(dependents_[i]);
+  }
+  if (topo_.size() != n) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < n; ++i)
+      if (pending[i] > 0) ids.push_back(revs_[i].id);
+    for (size_t i = 0; i < n; ++i)
+      if (pending[i] > 0) {
+        errors.add(
+            Error("revision '" + revs_[i].id + "' is part of a cycle (" + join(ids, ", ") + ")")
+                .at(revs_[i].path, revs_[i].down_revision_line)
+                .hint("a revision's down_revision must name an older revision"));
+        break;
+      }
+  }
+  errors.throw_if_any();
+}
+
+const Revision* RevisionGraph::find(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &revs_[it->second];
+}
+
+const Revision& RevisionGraph::resolve(std::string_view id) const {
+  if (const Revision* r = find(id)) return *r;
+  if (!is_valid_revision_id(id))
+    throw Error("'" + std::string(id) + "' is not a revision id")
+        .hint("revision ids are letters, digits and '_'; see `retort history`");
+  if (id.size() < 4)
+    throw Error("revision prefix '" + std::string(id) + "' is too short")
+        .hint("give at least 4 characters of the revision id");
+  std::vector<std::string> matches;
+  for (const auto& r : revs_)
+    if (r.id.compare(0, id.size(), id) == 0) matches.push_back(r.id);
+  if (matches.empty())
+    throw Error("Can't locate revision identified by '" + std::string(id) + "'")
+        .hint("see `retort history` for the revisions that exist");
+  if (matches.size() > 1) {
+    std::sort(matches.begin(), matches.end());
+    throw Error("revision prefix '" + std::string(id) + "' is ambiguous: " + join(matches, ", "))
+        .hint("give more characters of the revision id");
+  }
+  return *find(matches.front());
+}
+
+std::vector<const Revision*> RevisionGraph::heads() const {
+  std::vector<const Revision*> out;
+  for (size_t i = 0; i < revs_.size(); ++i)
+    if (children_[i].empty()) out.push_back(&revs_[i]);
+  return out;
+}
+
+std::vector<const Revision*> RevisionGraph::bases() const {
+  std::vector<const Revision*> out;
+  for (const auto& r : revs_)
+    if (r.is_root()) out.push_back(&r);
+  return out;
+}
+
+bool RevisionGraph::has_label(std::string_view label) const {
+  for (const auto& r : revs_)
+    if (std::find(r.branch_labels.begin(), r.branch_labels.end(), label) != r.branch_labels.end())
+      return true;
+  return false;
+}
+
+std::vector<const Revision*> RevisionGraph::heads_of_label(std::string_view label) const {
+  std::vector<size_t> labelled;
+  for (size_t i = 0; i < revs_.size(); ++i) {
+    const auto& l = revs_[i].branch_labels;
+    if (std::find(l.begin(), l.end(), label) != l.end()) labelled.push_back(i);
+  }
+  auto below = descendants(labelled, false);
+  std::vector<const Revision*> out;
+  for (size_t i = 0; i < revs_.size(); ++i)
+    if (below[i] && children_[i].empty()) out.push_back(&revs_[i]);
+  return out;
+}
+
+std::vector<char> RevisionGraph::ancestors(const std::vector<size_t>& start,
+                                           bool with_dependencies) const {
+  std::vector<char> seen(revs_.size(), 0);
+  std::vector<size_t> stack(start);
+  while (!stack.empty()) {
+    size_t i = stack.back();
+    stack.pop_back();
+    if (seen[i]) continue;
+    seen[i] = 1;
+    for (size_t p : parents_[i])
+      stack.push_back(p);
+    if (with_dependencies)
+      for (size_t d : deps_[i])
+        stack.push_back(d);
+  }
+  return seen;
+}
+
+std::vector<char> RevisionGraph::descendants(const std::vector<size_t>& start,
+                                             bool with_dependencies) const {
+  std::vector<char> seen(revs_.size(), 0);
+  std::vector<size_t> stack(start);
+  while (!stack.empty()) {
+    size_t i = stack.back();
+    stack.pop_back();
+    if (seen[i]) continue;
+    seen[i] = 1;
+    for (size_t c : children_[i])
+      stack.push_back(c);
+    if (with_dependencies)
+      for (size_t d : dependents_[i])
+        stack.push_back(d);
+  }
+  return seen;
+}
+
+}  // namespace retort

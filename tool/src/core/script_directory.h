@@ -1,0 +1,29 @@
+// The migration directory on disk: <script_location>/versions/*.sql and the
+// template for new revisions. Turns files into Revisions; the graph is built
+// from those without knowing they came from files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/revision.h"
+
+namespace retort {
+
+struct ScriptDirectory {
+  std::string root;  // script_location
+
+  std::string versions_dir() const { return root + "/versions"; }
+  std::string template_path() const { return root + "/script.sql.tmpl"; }
+
+  // Every versions/*.sql, sorted by file name, each parsed. All parse errors
+  // of all files are reported together. A missing versions/ is an error that
+  // says to run `retort init`.
+  std::vector<Revision> load() const;
+};
+
+// A path as the user should see it: relative to the working directory when
+// it lies below it, else as given.
+std::string display_path(const std::string& path);
+
+}  // namespace retort

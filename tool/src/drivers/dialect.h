@@ -1,0 +1,50 @@
+// The SQL text a database needs for retort's own bookkeeping. The live run
+// and the offline --sql script use the very same statements, so what a DBA
+// reviews is what runs. No database headers here.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+struct LogRecord {
+  std::string revision;
+  std::string direction;                // upgrade, downgrade, stamp
+  std::string checksum;                 // of the section applied; empty for stamp
+  std::string started_at, finished_at;  // empty: the database's "now" (offline scripts)
+  long long duration_ms = -1;           // -1: NULL
+  std::string applied_by, host;
+};
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string name() const = 0;
+  // Opens a transaction that holds the write lock from its first statement.
+  virtual std::string begin_transaction() const = 0;
+  std::string commit_transaction() const { return "COMMIT;"; }
+  virtual std::string create_bookkeeping(const std::string& version_table,
+                                         const std::string& log_table) const = 0;
+  virtual std::string now() const = 0;
+  virtual std::string table_exists_query(const std::string& table) const = 0;
+
+  // "schema"."table" from schema.table.
+  std::string quote_name(const std::string& dotted) const;
+  std::string select_heads(const std::string& version_table) const;
+  // Latest upgrade checksum of every revision, for edit detection.
+  std::string select_checksums(const std::string& log_table) const;
+  // Moves the version table from `before` to `after` heads, as Alembic does:
+  // an UPDATE when one head replaces another, else DELETEs and INSERTs.
+  std::string move_heads(const std::string& version_table, const std::vector<std::string>& before,
+                         const std::vector<std::string>& after) const;
+  std::string insert_log(const std::string& log_table, const LogRecord& r) const;
+};
+
+// The dialect for a URL backend ("sqlite", "postgresql").
+std::unique_ptr<Dialect> make_dialect(const std::string& backend);
+
+std::unique_ptr<Dialect> make_sqlite_dialect();
+
+}  // namespace retort

@@ -1,0 +1,72 @@
+// The one interface every database sits behind. Nothing outside drivers/
+// knows which database it talks to; each driver keeps its C API in its own
+// .cc file.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/database_url.h"
+#include "drivers/dialect.h"
+
+namespace retort {
+
+// Where SQL came from, so an error can name the file and line.
+struct SqlOrigin {
+  std::string file;    // empty for retort's own statements
+  int first_line = 1;  // line of the first byte of the SQL in that file
+  std::string revision;
+};
+
+struct DriverOptions {
+  bool create_if_missing = true;  // false: read-only commands never create a database
+  int lock_timeout_ms = 60000;    // how long to wait for another deployer
+};
+
+using Rows = std::vector<std::vector<std::string>>;
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  virtual const Dialect& dialect() const = 0;
+  virtual std::string describe() const = 0;  // the URL, password masked
+
+  // A write transaction; waits up to the lock timeout for other writers.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+
+  // Runs every statement of `sql` as the database itself parses it. On
+  // failure throws Error at origin.file and the failing statement's line.
+  virtual void execute(std::string_view sql, const SqlOrigin& origin) = 0;
+  virtual Rows query(std::string_view sql) = 0;
+};
+
+// Opens the database the URL names. With create_if_missing=false, returns
+// nullptr when the database does not exist yet.
+std::unique_ptr<Driver> open_driver(const DatabaseUrl& url, const DriverOptions& options);
+
+std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
+
+// Rolls back in its destructor unless committed; never throws from it.
+class Transaction {
+ public:
+  explicit Transaction(Driver& d) : d_(d) { d_.begin(); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (!done_) d_.rollback();
+  }
+  void commit() {
+    d_.commit();
+    done_ = true;
+  }
+
+ private:
+  Driver& d_;
+  bool done_ = false;
+};
+
+}  // namespace retort

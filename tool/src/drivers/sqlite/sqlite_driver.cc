@@ -1,0 +1,216 @@
+// The SQLite driver: the only file that includes <sqlite3.h>.
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "drivers/driver.h"
+
+namespace retort {
+
+namespace {
+
+// First line of a statement, shortened, for "in statement: ..." hints.
+std::string statement_excerpt(std::string_view sql) {
+  auto t = trim(sql);
+  auto nl = t.find('\n');
+  std::string line(trim(t.substr(0, nl)));
+  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  return line;
+}
+
+class SqliteDriver final : public Driver {
+ public:
+  SqliteDriver(const DatabaseUrl& url, const DriverOptions& options)
+      : url_(url), options_(options), dialect_(make_sqlite_dialect()) {}
+
+  ~SqliteDriver() override {
+    if (db_) sqlite3_close_v2(db_);
+  }
+
+  // Returns false when the file does not exist and may not be created.
+  bool open() {
+    const std::string& path = url_.database;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (url_.is_memory()) {
+      flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
+    } else {
+      struct stat st {};
+      bool exists = ::stat(path.c_str(), &st) == 0;
+      if (!exists && !options_.create_if_missing) return false;
+      if (exists && S_ISDIR(st.st_mode))
+        throw Error("database path " + path + " (from " + url_.source + ") is a directory")
+            .hint("point the sqlite:/// URL at a file");
+      if (!exists) {
+        auto dir = std::filesystem::path(path).parent_path();
+        std::error_code ec;
+        if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+          throw Error("cannot create SQLite database " + path + " (from " + url_.source +
+                      "): directory " + dir.string() + " does not exist")
+              .hint("create the directory, or fix the URL");
+      }
+      flags |= SQLITE_OPEN_CREATE;
+    }
+    int rc = sqlite3_open_v2(url_.is_memory() ? ":memory:" : path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      throw Error("cannot open SQLite database " + path + " (from " + url_.source + "): " + msg)
+          .hint("check the path and its permissions");
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, options_.lock_timeout_ms);
+    // Reading the schema proves the file really is a SQLite database.
+    char* err = nullptr;
+    rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      if ((rc & 0xff) == SQLITE_NOTADB)
+        throw Error(path + " (from " + url_.source + ") is not a SQLite database")
+            .hint("check database_url: it points at a file of another kind");
+      if ((rc & 0xff) == SQLITE_BUSY) throw locked_error();
+      throw Error("cannot read SQLite database " + path + ": " + msg);
+    }
+    return true;
+  }
+
+  const Dialect& dialect() const override { return *dialect_; }
+  std::string describe() const override { return url_.redacted(); }
+
+  void begin() override {
+    if (sqlite3_db_readonly(db_, "main") == 1)
+      throw Error("SQLite database " + url_.database + " is read-only")
+          .hint(
+              "check the file's permissions and those of its directory (SQLite writes a "
+              "journal beside it)");
+    int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if ((rc & 0xff) == SQLITE_BUSY) throw locked_error();
+    if (rc != SQLITE_OK) throw sqlite_error("cannot begin a transaction", rc);
+    in_transaction_ = true;
+  }
+
+  void commit() override {
+    int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+      Error e = sqlite_error("cannot commit", rc);
+      rollback();
+      throw e;
+    }
+    in_transaction_ = false;
+  }
+
+  void rollback() noexcept override {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    in_transaction_ = false;
+  }
+
+  void execute(std::string_view sql, const SqlOrigin& origin) override {
+    const char* const start = sql.data();
+    const char* const end = start + sql.size();
+    const char* cursor = start;
+    while (cursor < end) {
+      sqlite3_stmt* stmt = nullptr;
+      const char* tail = nullptr;
+      // Skip whitespace so the statement's reported line is its first word.
+      while (cursor < end && std::isspace(static_cast<unsigned char>(*cursor)))
+        ++cursor;
+      if (cursor == end) break;
+      int rc = sqlite3_prepare_v2(db_, cursor, static_cast<int>(end - cursor), &stmt, &tail);
+      size_t stmt_offset = static_cast<size_t>(cursor - start);
+      if (rc != SQLITE_OK) {
+        int err_off = sqlite3_error_offset(db_);
+        size_t at = stmt_offset + (err_off >= 0 ? static_cast<size_t>(err_off) : 0);
+        throw statement_error(sql, at, origin, rc, std::string_view(cursor, end - cursor));
+      }
+      if (!stmt) {  // only comments or whitespace remained
+        cursor = tail;
+        continue;
+      }
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      }
+      std::string_view text(cursor, static_cast<size_t>(tail - cursor));
+      sqlite3_finalize(stmt);
+      if (rc != SQLITE_DONE) throw statement_error(sql, stmt_offset, origin, rc, text);
+      if (in_transaction_ && sqlite3_get_autocommit(db_)) {
+        in_transaction_ = false;
+        throw Error("this statement ended retort's transaction: " + statement_excerpt(text))
+            .at(origin.file, line_at(sql, stmt_offset, origin.first_line))
+            .hint(
+                "remove BEGIN/COMMIT/ROLLBACK from the revision; retort wraps each revision in "
+                "a transaction itself, or mark the section 'transaction:false'");
+      }
+      cursor = tail;
+    }
+  }
+
+  Rows query(std::string_view sql) override {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) throw sqlite_error("query failed", rc);
+    Rows rows;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      int n = sqlite3_column_count(stmt);
+      for (int i = 0; i < n; ++i) {
+        auto* v = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+        row.emplace_back(v ? v : "");
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(stmt);
+    if ((rc & 0xff) == SQLITE_BUSY) throw locked_error();
+    if (rc != SQLITE_DONE) throw sqlite_error("query failed", rc);
+    return rows;
+  }
+
+ private:
+  Error locked_error() const {
+    return Error("SQLite database " + url_.database + " is locked by another process (waited " +
+                 std::to_string(options_.lock_timeout_ms / 1000.0).substr(0, 4) + " s)")
+        .hint(
+            "another retort or the application holds a write lock; retry, or raise "
+            "--lock-timeout");
+  }
+
+  Error sqlite_error(const std::string& what, int rc) const {
+    if ((rc & 0xff) == SQLITE_FULL)
+      return Error(what + ": the disk is full (" + url_.database + ")")
+          .hint("free some space and run again");
+    if ((rc & 0xff) == SQLITE_READONLY)
+      return Error(what + ": SQLite database " + url_.database + " is read-only")
+          .hint("check the permissions of the file and its directory");
+    return Error(what + ": " + sqlite3_errmsg(db_));
+  }
+
+  Error statement_error(std::string_view sql, size_t offset, const SqlOrigin& origin, int rc,
+                        std::string_view statement) const {
+    std::string msg = sqlite3_errmsg(db_);
+    Error e = sqlite_error("SQL error", rc);
+    if ((rc & 0xff) != SQLITE_FULL && (rc & 0xff) != SQLITE_READONLY) e = Error(msg);
+    if ((rc & 0xff) == SQLITE_BUSY) e = locked_error();
+    e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
+    e.hint("in statement: " + statement_excerpt(statement));
+    return e;
+  }
+
+  DatabaseUrl url_;
+  DriverOptions options_;
+  std::unique_ptr<Dialect> dialect_;
+  sqlite3* db_ = nullptr;
+  bool in_transaction_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options) {
+  auto d = std::make_unique<SqliteDriver>(url, options);
+  if (!d->open()) return nullptr;
+  return d;
+}
+
+}  // namespace retort
