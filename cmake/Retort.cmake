@@ -318,21 +318,28 @@ function(retort_add_migrations)
   add_dependencies(retort-lint ${prefix}-lint)
 
   set(db_args ${location_args} --default-url "${default_url}")
+  # A COMMENT on each: without one, the build tool would echo the command,
+  # and with it the database URL, password included.
   set(common WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" USES_TERMINAL VERBATIM)
   add_custom_target(${prefix}-new
     COMMAND ${retort} ${db_args} revision --message-from-env MSG
+    COMMENT "${prefix}-new: writing a revision in ${dir}/versions"
     ${common})
   add_custom_target(${prefix}-up
     COMMAND ${retort} ${db_args} upgrade --target-from-env REV
+    COMMENT "${prefix}-up: upgrading the database"
     ${common})
   add_custom_target(${prefix}-down
     COMMAND ${retort} ${db_args} downgrade --target-from-env REV
+    COMMENT "${prefix}-down: downgrading the database"
     ${common})
   add_custom_target(${prefix}-current
     COMMAND ${retort} ${db_args} current
+    COMMENT "${prefix}-current"
     ${common})
   add_custom_target(${prefix}-history
     COMMAND ${retort} ${db_args} history --verbose --indicate-current
+    COMMENT "${prefix}-history"
     ${common})
   foreach(task IN ITEMS new up down current history)
     add_dependencies(${prefix}-${task} ${prefix}-lint)
@@ -341,5 +348,6 @@ function(retort_add_migrations)
   _retort_write_help("${prefix}" FALSE "${work}/help.txt")
   add_custom_target(${prefix}-help
     COMMAND "${CMAKE_COMMAND}" -E cat "${work}/help.txt"
+    COMMENT "${prefix}-help"
     ${common})
 endfunction()
