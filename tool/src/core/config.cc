@@ -68,6 +68,12 @@ Config parse_config(const std::string& text, const std::string& path, const std:
         errors.add(Error("expected 'key = value'").at(path, lineno));
       } else {
         std::string key(trim(t.substr(0, eq)));
+        // An inline "; comment" after a value, as people write in ini files.
+        for (size_t sc = line.find(';'); sc != std::string::npos; sc = line.find(';', sc + 1))
+          if (sc > 0 && (line[sc - 1] == ' ' || line[sc - 1] == '\t')) {
+            line.erase(sc);
+            break;
+          }
         bool known = false;
         for (const char* k : kKeys)
           known |= key == k;

@@ -1,0 +1,16 @@
+// Reads a SQLite file directly (not through retort) so tests can check what
+// really is in the database.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace retort::test {
+
+// Rows of the query's first column, as text ("NULL" for NULL).
+std::vector<std::string> sqlite_column(const std::string& db_path, const std::string& sql);
+std::string sqlite_value(const std::string& db_path, const std::string& sql);  // first row or ""
+std::vector<std::string> sqlite_tables(const std::string& db_path);            // sorted user tables
+void sqlite_exec(const std::string& db_path, const std::string& sql);
+
+}  // namespace retort::test

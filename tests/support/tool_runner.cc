@@ -1,0 +1,92 @@
+#include "tool_runner.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "temp_dir.h"
+
+extern char** environ;
+
+namespace retort::test {
+
+namespace {
+
+std::atomic<int> counter{0};
+
+std::vector<std::string> make_env(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    std::string key = kv.substr(0, kv.find('='));
+    // Tests decide these themselves; a developer's shell must not leak in.
+    if (key == "DATABASE_URL" || key == "RETORT_CONFIG" || key == "MSG" || key == "REV") continue;
+    if (extra.count(key)) continue;
+    env.push_back(kv);
+  }
+  for (const auto& [k, v] : extra)
+    if (!v.empty()) env.push_back(k + "=" + v);
+  return env;
+}
+
+}  // namespace
+
+Running start_retort(const std::vector<std::string>& args, const RunOptions& options) {
+  Running r;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = std::string(tmp && *tmp ? tmp : "/tmp") + "/retort-run-" +
+                     std::to_string(getpid()) + "-" + std::to_string(counter++);
+  r.out_path = base + ".out";
+  r.err_path = base + ".err";
+  std::vector<std::string> argv_s = {RETORT_BIN};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s = make_env(options.env);
+  std::vector<char*> envp;
+  for (auto& e : env_s)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int out = open(r.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(r.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int null = open("/dev/null", O_RDONLY);
+    if (out < 0 || err < 0 || null < 0) _exit(126);
+    dup2(null, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(125);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  r.pid = pid;
+  return r;
+}
+
+RunResult wait_retort(const Running& r) {
+  int status = 0;
+  if (waitpid(r.pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
+  RunResult res;
+  res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  res.out = read_text(r.out_path);
+  res.err = read_text(r.err_path);
+  unlink(r.out_path.c_str());
+  unlink(r.err_path.c_str());
+  return res;
+}
+
+RunResult run_retort(const std::vector<std::string>& args, const RunOptions& options) {
+  return wait_retort(start_retort(args, options));
+}
+
+}  // namespace retort::test

@@ -1,0 +1,33 @@
+// Runs the built `retort` binary the way a user would and captures what it
+// printed, so integration tests check real processes against real files.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace retort::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+  std::string all() const { return out + err; }
+};
+
+struct RunOptions {
+  std::string cwd;
+  std::map<std::string, std::string> env;  // added to (or, with "", removed from) the environment
+};
+
+RunResult run_retort(const std::vector<std::string>& args, const RunOptions& options);
+
+// Starts retort without waiting; wait_retort() collects it.
+struct Running {
+  int pid = -1;
+  std::string out_path, err_path;
+};
+Running start_retort(const std::vector<std::string>& args, const RunOptions& options);
+RunResult wait_retort(const Running& r);
+
+}  // namespace retort::test
