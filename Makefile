@@ -57,10 +57,15 @@ help:
 	@echo 'Any other target goes to cmake --build (e.g. make retort, make db-lint).'
 
 # Only a first configure checks the Debian packages: the db-* targets stay
-# one cmake --build away from the tool.
+# one cmake --build away from the tool. Building the tool here shows the
+# compile's progress once; the db-* tasks then print just what retort says.
 $(CONFIGURED):
 	scripts/install-deps
 	$(CMAKE) -S . -B $(BUILD_DIR) -G "$(GENERATOR)" $(CMAKE_ARGS)
+	$(CMAKE) --build $(BUILD_DIR) --target retort --parallel $(JOBS)
+
+# Ninja's status lines are noise around `make db-current`; errors still show.
+QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),-- --quiet)
 
 GENERATOR = $(if $(shell command -v ninja 2>/dev/null),Ninja,Unix Makefiles)
 
@@ -90,7 +95,7 @@ distclean:
 	rm -rf $(BUILD_DIR)
 
 db-new db-up db-down db-current db-history: $(CONFIGURED)
-	@$(CMAKE) --build $(BUILD_DIR) --target $@
+	@$(CMAKE) --build $(BUILD_DIR) --target $@ $(QUIET)
 
 # Everything else is a CMake target.
 Makefile: ;
