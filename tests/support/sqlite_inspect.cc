@@ -59,4 +59,20 @@ void sqlite_exec(const std::string& db_path, const std::string& sql) {
   }
 }
 
+SqliteWriteLock::SqliteWriteLock(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK ||
+      sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot lock " + db_path);
+  }
+  db_ = db;
+}
+
+SqliteWriteLock::~SqliteWriteLock() {
+  auto* db = static_cast<sqlite3*>(db_);
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+}
+
 }  // namespace retort::test

@@ -13,4 +13,16 @@ std::string sqlite_value(const std::string& db_path, const std::string& sql);  /
 std::vector<std::string> sqlite_tables(const std::string& db_path);            // sorted user tables
 void sqlite_exec(const std::string& db_path, const std::string& sql);
 
+// Holds SQLite's write lock (BEGIN IMMEDIATE) until destroyed.
+class SqliteWriteLock {
+ public:
+  explicit SqliteWriteLock(const std::string& db_path);
+  ~SqliteWriteLock();
+  SqliteWriteLock(const SqliteWriteLock&) = delete;
+  SqliteWriteLock& operator=(const SqliteWriteLock&) = delete;
+
+ private:
+  void* db_ = nullptr;
+};
+
 }  // namespace retort::test

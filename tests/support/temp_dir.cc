@@ -38,4 +38,8 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
+bool file_exists(const std::string& path) {
+  return fs::exists(path);
+}
+
 }  // namespace retort::test

@@ -20,5 +20,6 @@ class TempDir {
 
 void write_text(const std::string& path, const std::string& text);  // creates parent dirs
 std::string read_text(const std::string& path);
+bool file_exists(const std::string& path);
 
 }  // namespace retort::test

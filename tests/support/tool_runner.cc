@@ -44,6 +44,8 @@ Running start_retort(const std::vector<std::string>& args, const RunOptions& opt
   r.out_path = base + ".out";
   r.err_path = base + ".err";
   std::vector<std::string> argv_s = {RETORT_BIN};
+  if (!options.user.empty() && geteuid() == 0)
+    argv_s = {"/usr/sbin/runuser", "-u", options.user, "--", RETORT_BIN};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s)

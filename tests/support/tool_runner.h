@@ -18,6 +18,7 @@ struct RunResult {
 struct RunOptions {
   std::string cwd;
   std::map<std::string, std::string> env;  // added to (or, with "", removed from) the environment
+  std::string user;  // when running as root: run retort as this user (for permission tests)
 };
 
 RunResult run_retort(const std::vector<std::string>& args, const RunOptions& options);

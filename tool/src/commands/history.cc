@@ -26,12 +26,11 @@ int run_history(Context& ctx) {
               "START and END are revision ids or prefixes, base, head(s) or current; either "
               "may be left out.");
   std::string range;
-  bool indicate_current = false, verbose = false;
+  bool indicate_current = false;
   p.option("rev-range,r", "START:END", "only revisions from START up to END", &range);
   p.flag("indicate-current", "mark the database's current revision(s)", &indicate_current);
-  p.flag("verbose", "show each revision in full", &verbose);
   if (!ctx.parse(p)) return kExitOk;
-  verbose = verbose || ctx.verbosity() > 1;
+  const bool verbose = ctx.verbosity() > 1;  // -v/--verbose
   const auto& g = ctx.graph();
 
   std::vector<char> shown(g.size(), 1);

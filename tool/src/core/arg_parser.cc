@@ -45,7 +45,8 @@ ArgParser::ArgParser(std::string usage, std::string summary) : impl_(std::make_u
 ArgParser::~ArgParser() = default;
 
 void ArgParser::flag(const char* names, const char* help, bool* out) {
-  impl_->options.add_options()(names, po::bool_switch(out), help);
+  // Keep a value set before parsing (a global flag given before the command).
+  impl_->options.add_options()(names, po::bool_switch(out)->default_value(*out), help);
 }
 
 void ArgParser::option(const char* names, const char* value_name, const char* help,

@@ -1,7 +1,8 @@
 #include "core/revision_graph.h"
 
 #include <algorithm>
-#include <map>
+#include <functional>
+#include <queue>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -53,17 +54,19 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revs_(std::move(
   std::vector<size_t> pending(n);
   for (size_t i = 0; i < n; ++i)
     pending[i] = parents_[i].size() + deps_[i].size();
-  std::vector<size_t> ready;
-  for (size_t i = n; i-- > 0;)
-    if (pending[i] == 0) ready.push_back(i);
+  // A min-heap keeps the order stable: among revisions whose parents are
+  // done, the one whose file sorts first comes first.
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+  for (size_t i = 0; i < n; ++i)
+    if (pending[i] == 0) ready.push(i);
   topo_.reserve(n);
   while (!ready.empty()) {
-    size_t i = ready.back();
-    ready.pop_back();
+    size_t i = ready.top();
+    ready.pop();
     topo_.push_back(i);
     auto release = [&](const std::vector<size_t>& next) {
       for (size_t c : next)
-        if (--pending[c] == 0) ready.push_back(c);
+        if (--pending[c] == 0) ready.push(c);
     };
     release(children_[i]);
     release(dependents_[i]);

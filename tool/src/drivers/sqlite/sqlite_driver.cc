@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -170,8 +171,10 @@ class SqliteDriver final : public Driver {
 
  private:
   Error locked_error() const {
+    char waited[32];
+    std::snprintf(waited, sizeof waited, "%g", options_.lock_timeout_ms / 1000.0);
     return Error("SQLite database " + url_.database + " is locked by another process (waited " +
-                 std::to_string(options_.lock_timeout_ms / 1000.0).substr(0, 4) + " s)")
+                 waited + " s)")
         .hint(
             "another retort or the application holds a write lock; retry, or raise "
             "--lock-timeout");

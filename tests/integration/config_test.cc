@@ -1,0 +1,89 @@
+// Where the database URL comes from, and that passwords never show.
+#include <catch2/catch.hpp>
+
+#include "project.h"
+
+using namespace retort::test;
+using Catch::Contains;
+
+TEST_CASE("URL precedence: --url, DATABASE_URL, .env, retort.ini") {
+  Project p;
+  p.add_chain(1);
+  auto db_of = [&](const std::map<std::string, std::string>& env, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"-v", "current"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return p.run(args, env).out;
+  };
+  CHECK_THAT(db_of({}, {}), Contains("sqlite:///" + p.root() + "/app.db"));
+  write_text(p.root() + "/.env", "# local settings\nexport DATABASE_URL=\"sqlite:///dotenv.db\"\n");
+  CHECK_THAT(db_of({}, {}), Contains("sqlite:///" + p.root() + "/dotenv.db"));
+  CHECK_THAT(db_of({{"DATABASE_URL", "sqlite:////tmp/env.db"}}, {}),
+             Contains("sqlite:////tmp/env.db"));
+  CHECK_THAT(db_of({{"DATABASE_URL", "sqlite:////tmp/env.db"}}, {"--url", "sqlite:////tmp/cli.db"}),
+             Contains("sqlite:////tmp/cli.db"));
+}
+
+TEST_CASE("--default-url is used only when nothing else sets a URL") {
+  Project p;
+  p.add_chain(1);
+  write_text(p.root() + "/retort.ini", "[retort]\nscript_location = migrations\n");
+  auto none = p.run({"current"});
+  CHECK(none.exit_code == 1);
+  CHECK_THAT(none.err, Contains("no database URL is set"));
+  REQUIRE(p.run({"upgrade", "--default-url", "sqlite:///fallback.db"}).exit_code == 0);
+  CHECK(file_exists(p.root() + "/fallback.db"));
+  CHECK(p.run({"current", "--default-url", "sqlite:///other.db"},
+              {{"DATABASE_URL", "sqlite:///fallback.db"}})
+            .out == "r0001 (head)\n");
+}
+
+TEST_CASE("--script-location works without any retort.ini") {
+  Project p;
+  p.add_chain(2);
+  TempDir elsewhere;
+  auto r = run_retort({"--script-location", p.root() + "/migrations", "--url",
+                       "sqlite:///" + elsewhere.path() + "/x.db", "upgrade"},
+                      {elsewhere.path(), {}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(sqlite_value(elsewhere / "x.db", "SELECT version_num FROM retort_version") == "r0002");
+}
+
+TEST_CASE("a bad setting names the file and line") {
+  Project p;
+  write_text(p.root() + "/retort.ini",
+             "[retort]\nscript_location = migrations\nversion_tabel = v\n");
+  auto r = p.run({"history"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("retort.ini:3: unknown setting 'version_tabel' in [retort]"));
+  CHECK_THAT(r.err, Contains("did you mean 'version_table'?"));
+}
+
+TEST_CASE("a custom version table name is used") {
+  Project p;
+  p.add_chain(1);
+  write_text(p.root() + "/retort.ini",
+             "[retort]\nscript_location = migrations\ndatabase_url = sqlite:///app.db\n"
+             "version_table = schema_version  ; as in alembic.ini\nlog_table = schema_log\n");
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  CHECK(p.tables() == std::vector<std::string>{"schema_log", "schema_version", "t1"});
+}
+
+TEST_CASE("a password is never printed") {
+  Project p;
+  p.add_chain(1);
+  const std::string secret = "s3cr3t-Pa55";
+  std::vector<RunResult> runs = {
+      p.run({"upgrade", "--url", "postgresql://app:" + secret + "@127.0.0.1:1/db"}),
+      p.run({"current"}, {{"DATABASE_URL", "postgresql://app:" + secret + "@localhost/db"}}),
+      p.run({"current", "--url", "postgresql+psycopg2://app:" + secret + "@[::1]:99999x/db"}),
+  };
+  runs.push_back(p.run({"current", "--url", "bogus://app:" + secret + "@h/db"}));
+  CHECK(runs.back().all().find(secret) == std::string::npos);
+  for (size_t i = 0; i + 1 < runs.size(); ++i) {
+    const auto& r = runs[i];
+    INFO(r.all());
+    CHECK(r.exit_code == 1);
+    CHECK(r.all().find(secret) == std::string::npos);
+    CHECK_THAT(r.all(), Contains("***"));
+  }
+}
