@@ -46,7 +46,8 @@ for a ``retort`` program on the ``PATH`` (cache variable
   ``<prefix>-current``
     ``retort current``.
   ``<prefix>-history``
-    ``retort history --verbose --indicate-current``.
+    ``retort -v history --indicate-current``: every revision, newest first,
+    the database's current one marked.
   ``<prefix>-lint``
     The validation above; part of ``all`` unless ``EXCLUDE_FROM_ALL``.
   ``<prefix>-help``
@@ -338,7 +339,8 @@ function(retort_add_migrations)
     COMMENT "${prefix}-current"
     ${common})
   add_custom_target(${prefix}-history
-    COMMAND ${retort} ${db_args} history --verbose --indicate-current
+    # -v before the command: the global flag, which history reads.
+    COMMAND ${retort} ${db_args} -v history --indicate-current
     COMMENT "${prefix}-history"
     ${common})
   foreach(task IN ITEMS new up down current history)
