@@ -87,7 +87,6 @@ std::string ArgParser::help() const {
     }
   }
   out << "\n" << impl_->options;
-  out << "\nGlobal options: -c/--config FILE, --url URL, --script-location DIR, -q, -v\n";
   return out.str();
 }
 

@@ -26,21 +26,22 @@ std::vector<Revision> ScriptDirectory::load() const {
   if (!fs::is_directory(dir, ec))
     throw Error("migration directory " + display_path(dir) + " does not exist")
         .hint("run `retort init` to create it, or fix script_location in your retort.ini");
-  std::vector<std::string> files;
+  std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const auto& p = entry.path();
-    if (p.extension() == ".sql" && p.filename().string()[0] != '.') files.push_back(p.string());
+    std::string name = entry.path().filename().string();
+    if (name.size() > 4 && name[0] != '.' && name.compare(name.size() - 4, 4, ".sql") == 0)
+      names.push_back(std::move(name));
   }
   if (ec) throw Error("cannot list " + display_path(dir) + ": " + ec.message());
-  std::sort(files.begin(), files.end());
+  std::sort(names.begin(), names.end());
 
+  const std::string shown_dir = display_path(dir);  // once, not per file
   std::vector<Revision> revs;
-  revs.reserve(files.size());
+  revs.reserve(names.size());
   ErrorList errors;
-  for (const auto& f : files) {
-    std::string shown = display_path(f);
+  for (const auto& name : names) {
     try {
-      revs.push_back(parse_revision(read_file(f), shown));
+      revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name));
     } catch (const Error& e) {
       errors.add(e);
     }

@@ -1,13 +1,12 @@
 #include "core/text.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -92,11 +91,26 @@ std::string quote_sql_string(std::string_view s) {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(std::string("cannot read file: ") + std::strerror(errno)).at(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
+  // Plain POSIX reads: loading 10,000 revisions is mostly this function.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(std::string("cannot read file: ") + std::strerror(errno)).at(path);
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw Error(std::string("cannot read file: ") + std::strerror(err)).at(path);
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 void write_file_atomic(const std::string& path, std::string_view content, bool exclusive) {
