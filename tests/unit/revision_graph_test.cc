@@ -1,0 +1,258 @@
+// RevisionGraph built from revisions made in memory: validation, heads and
+// bases, prefix resolution, branch labels and topological order.
+#include "core/revision_graph.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "expect_error.h"
+
+using Catch::Matchers::Contains;
+using retort::Error;
+using retort::Revision;
+using retort::RevisionGraph;
+using retort::test::expect_error;
+
+namespace {
+
+Revision rev(std::string id, std::vector<std::string> down = {},
+             std::vector<std::string> labels = {}, std::vector<std::string> deps = {}) {
+  Revision r;
+  r.path = "versions/" + id + ".sql";
+  r.id = std::move(id);
+  r.down_revisions = std::move(down);
+  r.branch_labels = std::move(labels);
+  r.depends_on = std::move(deps);
+  r.id_line = 1;
+  r.down_revision_line = 2;
+  return r;
+}
+
+std::vector<std::string> ids(const std::vector<const Revision*>& revs) {
+  std::vector<std::string> out;
+  for (const auto* r : revs)
+    out.push_back(r->id);
+  return out;
+}
+
+std::vector<std::string> topo_ids(const RevisionGraph& g) {
+  std::vector<std::string> out;
+  for (size_t i : g.topological_order())
+    out.push_back(g.at(i).id);
+  return out;
+}
+
+size_t pos(const std::vector<std::string>& v, const std::string& id) {
+  return static_cast<size_t>(std::find(v.begin(), v.end(), id) - v.begin());
+}
+
+}  // namespace
+
+TEST_CASE("a linear chain has one base and one head", "[graph]") {
+  RevisionGraph g({rev("aaaa0001"), rev("aaaa0002", {"aaaa0001"}), rev("aaaa0003", {"aaaa0002"})});
+  CHECK(g.size() == 3);
+  CHECK(ids(g.heads()) == std::vector<std::string>{"aaaa0003"});
+  CHECK(ids(g.bases()) == std::vector<std::string>{"aaaa0001"});
+  CHECK(topo_ids(g) == std::vector<std::string>{"aaaa0001", "aaaa0002", "aaaa0003"});
+  REQUIRE(g.find("aaaa0002") != nullptr);
+  CHECK(g.find("aaaa0002")->id == "aaaa0002");
+  CHECK(g.find("aaaa") == nullptr);  // find() is exact only
+  size_t two = g.index_of(*g.find("aaaa0002"));
+  CHECK(g.parents(two).size() == 1);
+  CHECK(g.at(g.parents(two)[0]).id == "aaaa0001");
+  REQUIRE(g.children(two).size() == 1);
+  CHECK(g.at(g.children(two)[0]).id == "aaaa0003");
+}
+
+TEST_CASE("an empty graph has no heads and no bases", "[graph]") {
+  RevisionGraph g({});
+  CHECK(g.size() == 0);
+  CHECK(g.heads().empty());
+  CHECK(g.bases().empty());
+}
+
+TEST_CASE("branches give several heads, a merge joins them", "[graph]") {
+  RevisionGraph branched({rev("base1"), rev("left1", {"base1"}), rev("right1", {"base1"})});
+  CHECK(ids(branched.heads()) == std::vector<std::string>{"left1", "right1"});
+  CHECK(ids(branched.bases()) == std::vector<std::string>{"base1"});
+
+  RevisionGraph merged({rev("base1"), rev("left1", {"base1"}), rev("right1", {"base1"}),
+                        rev("merge1", {"left1", "right1"})});
+  CHECK(ids(merged.heads()) == std::vector<std::string>{"merge1"});
+  auto order = topo_ids(merged);
+  CHECK(pos(order, "merge1") > pos(order, "left1"));
+  CHECK(pos(order, "merge1") > pos(order, "right1"));
+  CHECK(pos(order, "left1") > pos(order, "base1"));
+}
+
+TEST_CASE("two roots give two bases", "[graph]") {
+  RevisionGraph g({rev("root_a"), rev("root_b"), rev("child_b", {"root_b"})});
+  CHECK(ids(g.bases()) == std::vector<std::string>{"root_a", "root_b"});
+  CHECK(ids(g.heads()) == std::vector<std::string>{"root_a", "child_b"});
+}
+
+TEST_CASE("topological order puts parents first even when files are out of order", "[graph]") {
+  // File-name order does not have to match history (e.g. a renamed file).
+  RevisionGraph g(
+      {rev("c3", {"b2"}), rev("b2", {"a1"}), rev("a1"), rev("d4", {"c3"}, {}, {"x9"}), rev("x9")});
+  auto order = topo_ids(g);
+  REQUIRE(order.size() == 5);
+  CHECK(pos(order, "a1") < pos(order, "b2"));
+  CHECK(pos(order, "b2") < pos(order, "c3"));
+  CHECK(pos(order, "c3") < pos(order, "d4"));
+  CHECK(pos(order, "x9") < pos(order, "d4"));  // depends_on counts too
+}
+
+TEST_CASE("topological order is stable with respect to file order", "[graph]") {
+  RevisionGraph g({rev("r1"), rev("r2"), rev("r3"), rev("r4", {"r1"})});
+  CHECK(topo_ids(g) == std::vector<std::string>{"r1", "r2", "r3", "r4"});
+}
+
+TEST_CASE("a duplicate id is an error naming both files", "[graph]") {
+  Revision a = rev("dup00001");
+  a.path = "versions/20250101000000_first.sql";
+  Revision b = rev("dup00001");
+  b.path = "versions/20250102000000_second.sql";
+  b.id_line = 1;
+  Error e = expect_error([&] { RevisionGraph g({a, b}); });
+  CHECK_THAT(e.what(), Contains("duplicate revision id 'dup00001'"));
+  CHECK_THAT(e.what(), Contains("versions/20250101000000_first.sql"));
+  CHECK(e.file() == "versions/20250102000000_second.sql");
+  CHECK(e.line() == 1);
+  CHECK(e.exit_code() == retort::kExitFailure);
+}
+
+TEST_CASE("a missing parent: Can't locate revision, naming the file and the remedy", "[graph]") {
+  Error e = expect_error([] { RevisionGraph g({rev("aaaa0001"), rev("aaaa0002", {"gone0000"})}); });
+  CHECK_THAT(e.what(), Contains("Can't locate revision identified by 'gone0000'"));
+  CHECK_THAT(e.what(), Contains("aaaa0002"));
+  CHECK(e.file() == "versions/aaaa0002.sql");
+  CHECK(e.line() == 2);
+  REQUIRE_FALSE(e.hints().empty());
+  CHECK_THAT(e.hints()[0], Contains("restore the revision file that defines 'gone0000'"));
+  CHECK_THAT(e.format(), Contains("retort: error: versions/aaaa0002.sql:2: Can't locate revision"));
+}
+
+TEST_CASE("a missing depends_on target is reported too", "[graph]") {
+  Error e = expect_error([] { RevisionGraph g({rev("aaaa0001", {}, {}, {"nowhere1"})}); });
+  CHECK_THAT(e.what(), Contains("Can't locate revision identified by 'nowhere1'"));
+  CHECK_THAT(e.what(), Contains("depends_on"));
+}
+
+TEST_CASE("every broken file is reported in one pass", "[graph]") {
+  Error e = expect_error([] {
+    RevisionGraph g({rev("a1"), rev("b1", {"missing1"}), rev("c1", {"missing2"})});
+  });
+  std::string f = e.format();
+  CHECK_THAT(f, Contains("'missing1'"));
+  CHECK_THAT(f, Contains("'missing2'"));
+  CHECK(e.more().size() == 1);
+}
+
+TEST_CASE("a cycle is detected and names its members", "[graph]") {
+  SECTION("two revisions pointing at each other") {
+    Error e = expect_error([] {
+      RevisionGraph g({rev("root1"), rev("cyc_a", {"cyc_b"}), rev("cyc_b", {"cyc_a"})});
+    });
+    CHECK_THAT(e.what(), Contains("is part of a cycle"));
+    CHECK_THAT(e.what(), Contains("cyc_a"));
+    CHECK_THAT(e.what(), Contains("cyc_b"));
+    CHECK_THAT(e.what(), !Contains("root1"));
+  }
+  SECTION("a three-revision loop") {
+    Error e = expect_error([] {
+      RevisionGraph g({rev("l1", {"l3"}), rev("l2", {"l1"}), rev("l3", {"l2"})});
+    });
+    CHECK_THAT(e.what(), Contains("cycle"));
+    CHECK(e.file().rfind("versions/l", 0) == 0);
+  }
+  SECTION("a revision built on top of a cycle is not itself called part of it") {
+    // 'child' descends from the loop but is not on it; the message must name
+    // a revision that really is on the cycle, and list only those.
+    Error e = expect_error([] {
+      RevisionGraph g(
+          {rev("child", {"loop_a"}), rev("loop_a", {"loop_b"}), rev("loop_b", {"loop_a"})});
+    });
+    CHECK_THAT(e.what(), Contains("loop_a"));
+    CHECK_THAT(e.what(), Contains("loop_b"));
+    CHECK_THAT(e.what(), !Contains("'child' is part of a cycle"));
+    CHECK_THAT(e.what(), !Contains("child,"));
+    CHECK(e.file() != "versions/child.sql");
+  }
+}
+
+TEST_CASE("resolve: exact ids and unique prefixes of at least 4 characters", "[graph]") {
+  RevisionGraph g({rev("abcd1234ef00"), rev("abcd9999aa00", {"abcd1234ef00"}),
+                   rev("abce0000bb00", {"abcd9999aa00"}), rev("xyz", {"abce0000bb00"})});
+  CHECK(g.resolve("abcd1234ef00").id == "abcd1234ef00");
+  CHECK(g.resolve("abcd1").id == "abcd1234ef00");
+  CHECK(g.resolve("abce").id == "abce0000bb00");
+  CHECK(g.resolve("xyz").id == "xyz");  // a short exact id still works
+
+  SECTION("ambiguous prefix lists the candidates, sorted") {
+    Error e = expect_error([&] { g.resolve("abcd"); });
+    CHECK_THAT(e.what(),
+               Contains("revision prefix 'abcd' is ambiguous: abcd1234ef00, abcd9999aa00"));
+  }
+  SECTION("too short") {
+    Error e = expect_error([&] { g.resolve("abc"); });
+    CHECK_THAT(e.what(), Contains("revision prefix 'abc' is too short"));
+    REQUIRE_FALSE(e.hints().empty());
+    CHECK_THAT(e.hints()[0], Contains("at least 4 characters"));
+  }
+  SECTION("unknown") {
+    CHECK_THROWS_WITH(g.resolve("ffff"), Contains("Can't locate revision identified by 'ffff'"));
+  }
+  SECTION("not an id at all") {
+    CHECK_THROWS_WITH(g.resolve("ab-cd"), Contains("'ab-cd' is not a revision id"));
+  }
+}
+
+TEST_CASE("ambiguous candidates are listed sorted even when files are not", "[graph]") {
+  RevisionGraph g({rev("beef0003"), rev("beef0001"), rev("beef0002")});
+  CHECK_THROWS_WITH(g.resolve("beef"),
+                    Contains("'beef' is ambiguous: beef0001, beef0002, beef0003"));
+}
+
+TEST_CASE("branch labels find the heads of their branch", "[graph]") {
+  // base -> a1 (label 'accounts') -> a2 ; base -> b1 (label 'billing') -> b2 -> b3
+  RevisionGraph g({rev("base0"), rev("a1", {"base0"}, {"accounts"}), rev("a2", {"a1"}),
+                   rev("b1", {"base0"}, {"billing"}), rev("b2", {"b1"}), rev("b3", {"b2"})});
+  CHECK(g.has_label("accounts"));
+  CHECK(g.has_label("billing"));
+  CHECK_FALSE(g.has_label("shipping"));
+  CHECK(ids(g.heads_of_label("accounts")) == std::vector<std::string>{"a2"});
+  CHECK(ids(g.heads_of_label("billing")) == std::vector<std::string>{"b3"});
+  CHECK(g.heads_of_label("shipping").empty());
+}
+
+TEST_CASE("ancestors and descendants, with and without depends_on", "[graph]") {
+  RevisionGraph g(
+      {rev("r1"), rev("r2", {"r1"}), rev("r3", {"r2"}), rev("o1"), rev("o2", {"o1"}, {}, {"r2"})});
+  size_t r2 = g.index_of(*g.find("r2"));
+  size_t o2 = g.index_of(*g.find("o2"));
+  auto plain = g.ancestors({o2}, false);
+  CHECK(plain[g.index_of(*g.find("o1"))]);
+  CHECK(plain[o2]);
+  CHECK_FALSE(plain[r2]);
+  auto with_deps = g.ancestors({o2}, true);
+  CHECK(with_deps[r2]);
+  CHECK(with_deps[g.index_of(*g.find("r1"))]);
+  CHECK_FALSE(with_deps[g.index_of(*g.find("r3"))]);
+
+  auto down = g.descendants({r2}, true);
+  CHECK(down[g.index_of(*g.find("r3"))]);
+  CHECK(down[o2]);
+  CHECK_FALSE(g.descendants({r2}, false)[o2]);
+  CHECK(g.dependencies(o2).size() == 1);
+}
+
+TEST_CASE("a graph can be moved and still finds its revisions", "[graph]") {
+  RevisionGraph g({rev("move0001"), rev("move0002", {"move0001"})});
+  RevisionGraph moved(std::move(g));
+  REQUIRE(moved.find("move0002") != nullptr);
+  CHECK(moved.resolve("move0001").id == "move0001");
+}
