@@ -1,0 +1,189 @@
+// parse_database_url(), DatabaseUrl::redacted() and redact_url_text(): the
+// SQLAlchemy URL forms, where each error says the URL came from, and that a
+// password never shows.
+#include "core/database_url.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "expect_error.h"
+
+using Catch::Matchers::Contains;
+using retort::DatabaseUrl;
+using retort::Error;
+using retort::parse_database_url;
+using retort::redact_url_text;
+using retort::test::expect_error;
+
+TEST_CASE("sqlite:///relative is relative to the base directory", "[url]") {
+  DatabaseUrl u = parse_database_url("sqlite:///data/app.db", "retort.ini:3", "/srv/project");
+  CHECK(u.backend == "sqlite");
+  CHECK(u.database == "/srv/project/data/app.db");
+  CHECK(u.source == "retort.ini:3");
+  CHECK_FALSE(u.is_memory());
+  CHECK(u.redacted() == "sqlite:////srv/project/data/app.db");
+
+  SECTION("without a base directory it stays relative (to the working directory)") {
+    DatabaseUrl r = parse_database_url("sqlite:///app.db", "--url");
+    CHECK(r.database == "app.db");
+  }
+}
+
+TEST_CASE("sqlite:////absolute keeps the absolute path", "[url]") {
+  DatabaseUrl u = parse_database_url("sqlite:////var/lib/app.db", "--url", "/srv/project");
+  CHECK(u.database == "/var/lib/app.db");
+  CHECK(u.redacted() == "sqlite:////var/lib/app.db");
+}
+
+TEST_CASE("sqlite:// and sqlite:///:memory: are in memory", "[url]") {
+  DatabaseUrl a = parse_database_url("sqlite://", "--url", "/srv");
+  CHECK(a.backend == "sqlite");
+  CHECK(a.is_memory());
+  DatabaseUrl b = parse_database_url("sqlite:///:memory:", "--url", "/srv");
+  CHECK(b.is_memory());
+  CHECK(b.database == ":memory:");
+  CHECK(b.redacted() == "sqlite:///:memory:");
+}
+
+TEST_CASE("a SQLite URL with a host is an error with an example", "[url]") {
+  Error e = expect_error([] { parse_database_url("sqlite://app.db", "--url"); });
+  CHECK_THAT(e.what(), Contains("invalid database URL 'sqlite://app.db' from --url"));
+  CHECK_THAT(e.what(), Contains("sqlite:///path/to/file.db"));
+}
+
+TEST_CASE("a SQLite path is percent-decoded", "[url]") {
+  DatabaseUrl u = parse_database_url("sqlite:////tmp/my%20db%2Bx.db", "--url");
+  CHECK(u.database == "/tmp/my db+x.db");
+}
+
+TEST_CASE("postgresql URL: every part", "[url]") {
+  DatabaseUrl u = parse_database_url(
+      "postgresql://app_user:s3cret@db.example.com:5432/"
+      "appdb?sslmode=require&application_name=retort",
+      "DATABASE_URL in the environment");
+  CHECK(u.backend == "postgresql");
+  CHECK(u.user == "app_user");
+  CHECK(u.password == "s3cret");
+  CHECK(u.has_password);
+  CHECK(u.host == "db.example.com");
+  CHECK(u.port == "5432");
+  CHECK(u.database == "appdb");
+  REQUIRE(u.query.size() == 2);
+  CHECK(u.query[0] == std::make_pair(std::string("sslmode"), std::string("require")));
+  CHECK(u.query[1].first == "application_name");
+  CHECK(u.source == "DATABASE_URL in the environment");
+  CHECK_FALSE(u.is_memory());
+  CHECK(u.redacted() ==
+        "postgresql://app_user:***@db.example.com:5432/"
+        "appdb?sslmode=require&application_name=retort");
+}
+
+TEST_CASE("postgres:// and postgresql+driver:// are PostgreSQL", "[url]") {
+  DatabaseUrl a = parse_database_url("postgres://u@localhost/app", "--url");
+  CHECK(a.backend == "postgresql");
+  CHECK(a.user == "u");
+  CHECK_FALSE(a.has_password);
+  CHECK(a.port.empty());
+  CHECK(a.redacted() == "postgresql://u@localhost/app");
+  DatabaseUrl b = parse_database_url("postgresql+psycopg2://u:pw@h/app", "--url");
+  CHECK(b.backend == "postgresql");
+  CHECK(b.password == "pw");
+  DatabaseUrl c = parse_database_url("PostgreSQL://h/app", "--url");
+  CHECK(c.backend == "postgresql");
+}
+
+TEST_CASE("user and password are percent-decoded", "[url]") {
+  DatabaseUrl u = parse_database_url("postgresql://us%40er:p%40ss%3Aw%2Fd@h/db", "--url");
+  CHECK(u.user == "us@er");
+  CHECK(u.password == "p@ss:w/d");
+  CHECK(u.redacted().find("p@ss") == std::string::npos);
+  CHECK(u.redacted().find("p%40ss") == std::string::npos);
+}
+
+TEST_CASE("an IPv6 host in brackets, with and without a port", "[url]") {
+  DatabaseUrl u = parse_database_url("postgresql://u:pw@[::1]:6543/db", "--url");
+  CHECK(u.host == "::1");
+  CHECK(u.port == "6543");
+  CHECK(u.database == "db");
+  DatabaseUrl v = parse_database_url("postgresql://[fe80::1]/db", "--url");
+  CHECK(v.host == "fe80::1");
+  CHECK(v.port.empty());
+  CHECK_THROWS_WITH(parse_database_url("postgresql://[::1/db", "--url"),
+                    Contains("unclosed '[' in the host"));
+  CHECK_THROWS_WITH(parse_database_url("postgresql://[::1]x/db", "--url"),
+                    Contains("junk after the IPv6 address"));
+}
+
+TEST_CASE("redacted() of an IPv6 URL keeps the brackets so it is still a URL", "[url]") {
+  DatabaseUrl u = parse_database_url("postgresql://u:pw@[::1]:6543/db", "--url");
+  CHECK(u.redacted() == "postgresql://u:***@[::1]:6543/db");
+}
+
+TEST_CASE("a port that is not a number is an error naming the source", "[url]") {
+  Error e = expect_error([] {
+    parse_database_url("postgresql://u:hunter2@h:54x2/db", "retort.ini:4 (database_url)");
+  });
+  CHECK_THAT(e.what(), Contains("port '54x2' is not a number"));
+  CHECK_THAT(e.what(), Contains("from retort.ini:4 (database_url)"));
+  CHECK_THAT(e.format(), !Contains("hunter2"));
+  CHECK(e.exit_code() == retort::kExitFailure);
+}
+
+TEST_CASE("an unknown scheme is an error naming the source", "[url]") {
+  Error e = expect_error(
+      [] { parse_database_url("mysql://root:topsecret@h/db", "DATABASE_URL in /p/.env"); });
+  CHECK_THAT(e.what(),
+             Contains("unknown database URL scheme 'mysql' from DATABASE_URL in /p/.env"));
+  REQUIRE_FALSE(e.hints().empty());
+  CHECK_THAT(e.hints()[0], Contains("sqlite://"));
+  CHECK_THAT(e.format(), !Contains("topsecret"));
+}
+
+TEST_CASE("text without a scheme is an error", "[url]") {
+  CHECK_THROWS_WITH(parse_database_url("app.db", "--url"),
+                    Contains("invalid database URL 'app.db' from --url: it has no scheme:// part"));
+  CHECK_THROWS_WITH(parse_database_url("://x", "--url"), Contains("no scheme"));
+  CHECK_THROWS_WITH(parse_database_url("postgresql://h/db?sslmode", "--url"),
+                    Contains("query parameter 'sslmode' has no '='"));
+}
+
+TEST_CASE("redacted() never contains the password", "[url]") {
+  for (const std::string url :
+       {"postgresql://u:topsecret@h:5432/db", "postgresql://:topsecret@h/db",
+        "postgres://u:topsecret@[::1]/db?sslmode=require",
+        "postgresql://u@h/db?password=topsecret"}) {
+    CAPTURE(url);
+    DatabaseUrl u = parse_database_url(url, "--url");
+    CHECK(u.has_password);
+    CHECK(u.redacted().find("topsecret") == std::string::npos);
+    CHECK_THAT(u.redacted(), Contains("***"));
+  }
+  DatabaseUrl empty_pw = parse_database_url("postgresql://u:@h/db", "--url");
+  CHECK(empty_pw.has_password);
+  CHECK(empty_pw.redacted() == "postgresql://u:***@h/db");
+}
+
+TEST_CASE("redact_url_text masks passwords of URLs inside any text", "[url]") {
+  CHECK(redact_url_text("postgresql://u:secret@h/db") == "postgresql://u:***@h/db");
+  CHECK(redact_url_text("could not connect to postgresql://u:secret@h:5432/db: refused") ==
+        "could not connect to postgresql://u:***@h:5432/db: refused");
+  CHECK(redact_url_text("a=postgres://x:one@h/db b=postgres://y:two@h/db") ==
+        "a=postgres://x:***@h/db b=postgres://y:***@h/db");
+  CHECK(redact_url_text("postgresql://u@h/db") == "postgresql://u@h/db");
+  CHECK(redact_url_text("sqlite:///app.db") == "sqlite:///app.db");
+  CHECK(redact_url_text("no url here: just text") == "no url here: just text");
+  // An '@' in the password (not percent-encoded) must not leave a tail behind.
+  CHECK(redact_url_text("postgresql://u:p@ss@h/db") == "postgresql://u:***@h/db");
+}
+
+TEST_CASE("a password holding '/' or '?' is still masked in errors", "[url]") {
+  // SQLAlchemy reads everything up to the last '@' as user:password; a
+  // password with an unencoded '/' must not be echoed by the error about it.
+  CHECK(redact_url_text("postgresql://u:pa/ss@h/db").find("pa/ss") == std::string::npos);
+  CHECK(redact_url_text("postgresql://u:pa?ss@h/db").find("pa?ss") == std::string::npos);
+  Error e = expect_error([] { parse_database_url("postgresql://u:pa/ss@h:x/db", "--url"); });
+  CHECK(e.format().find("pa/ss") == std::string::npos);
+}
