@@ -65,7 +65,9 @@ $(CONFIGURED):
 	$(CMAKE) --build $(BUILD_DIR) --target retort --parallel $(JOBS)
 
 # Ninja's status lines are noise around `make db-current`; errors still show.
-QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),-- --quiet)
+# Not while the tool is missing (after `make clean`): then the compile's
+# progress is worth seeing.
+QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),$(if $(wildcard $(BUILD_DIR)/bin/retort),-- --quiet))
 
 GENERATOR = $(if $(shell command -v ninja 2>/dev/null),Ninja,Unix Makefiles)
 
