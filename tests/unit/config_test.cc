@@ -141,6 +141,16 @@ TEST_CASE("';' and '#' comments, whole-line and inline", "[config]") {
   CHECK(c.key_lines.count("log_table") == 0);
 }
 
+TEST_CASE("a '#' inside a value is part of the value, not a comment", "[config]") {
+  // configparser (alembic.ini) keeps it, and SQLAlchemy reads everything up to
+  // the last '@' as the password; cutting the line at '#' would silently
+  // connect with the wrong password, or print the start of it in an error.
+  Config c =
+      parse_config("[retort]\ndatabase_url = postgresql://u:p#ss@h/db\n", "/p/retort.ini", "/p");
+  REQUIRE(c.database_url.has_value());
+  CHECK(*c.database_url == "postgresql://u:p#ss@h/db");
+}
+
 TEST_CASE("invalid table names are errors with the line", "[config]") {
   for (const std::string bad : {"1table", "my-table", "a b", ".x", "x.", "t;drop"}) {
     CAPTURE(bad);
@@ -184,6 +194,9 @@ TEST_CASE("read_dotenv_value: export, quotes, comments, last wins", "[config]") 
   CHECK(read_dotenv_value("  DATABASE_URL = sqlite:///g.db  \r\n", "DATABASE_URL") ==
         "sqlite:///g.db");
   CHECK(read_dotenv_value("", "DATABASE_URL") == std::nullopt);
+  // A quoted value followed by a comment loses the comment and the quotes.
+  CHECK(read_dotenv_value("DATABASE_URL=\"sqlite:///h.db\" # local\n", "DATABASE_URL") ==
+        "sqlite:///h.db");
 }
 
 TEST_CASE("choose_database_url: --url > env > .env > ini > fallback", "[config]") {

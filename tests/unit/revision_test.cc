@@ -90,6 +90,12 @@ TEST_CASE("down_revision: empty or None makes a root, a comma list a merge", "[r
   }
 }
 
+TEST_CASE("a message may contain colons", "[revision]") {
+  Revision r = parse_revision(
+      file_with("-- revision: a1\n-- down_revision:\n-- message: fix: users: add index\n"), kPath);
+  CHECK(r.message == "fix: users: add index");
+}
+
 TEST_CASE("depends_on and branch_labels are comma lists", "[revision]") {
   Revision r = parse_revision(file_with("-- revision: abc_123\n"
                                         "-- down_revision: base1\n"
