@@ -23,7 +23,7 @@ TEST_CASE("URL precedence: --url, DATABASE_URL, .env, retort.ini") {
              Contains("sqlite:////tmp/cli.db"));
 }
 
-TEST_CASE("--default-url is used only when nothing else sets a URL") {
+TEST_CASE("the build's default URL is used only when nothing else sets one") {
   Project p;
   p.add_chain(1);
   write_text(p.root() + "/retort.ini", "[retort]\nscript_location = migrations\n");
@@ -37,7 +37,7 @@ TEST_CASE("--default-url is used only when nothing else sets a URL") {
             .out == "r0001 (head)\n");
 }
 
-TEST_CASE("--script-location works without any retort.ini") {
+TEST_CASE("a script location given on the command line needs no retort.ini") {
   Project p;
   p.add_chain(2);
   TempDir elsewhere;
