@@ -69,7 +69,9 @@ $(CONFIGURED):
 # progress is worth seeing.
 QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),$(if $(wildcard $(BUILD_DIR)/bin/retort),-- --quiet))
 
-GENERATOR = $(if $(shell command -v ninja 2>/dev/null),Ninja,Unix Makefiles)
+# Decided by the shell when the recipe runs, after install-deps: make would
+# expand a $(shell) before the recipe's first line has installed ninja.
+GENERATOR = $$(command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
 configure:
 	$(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CMAKE_ARGS)
@@ -99,7 +101,8 @@ distclean:
 db-new db-up db-down db-current db-history: $(CONFIGURED)
 	@$(CMAKE) --build $(BUILD_DIR) --target $@ $(QUIET)
 
-# Everything else is a CMake target.
-Makefile: ;
+# Everything else is a CMake target, except this makefile itself (make
+# asks for a rule to remake it, under whatever name -f gave).
+$(MAKEFILE_LIST): ;
 %:: $(CONFIGURED)
 	@$(CMAKE) --build $(BUILD_DIR) --target $@
