@@ -73,15 +73,18 @@ QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),$(if $(wildcard $(BUILD_DIR)/b
 # expand a $(shell) before the recipe's first line has installed ninja.
 GENERATOR = $$(command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
+# Re-configures; the generator is chosen only for a new build tree.
+CONFIGURE = $(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CMAKE_ARGS)
+
 configure:
-	$(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CMAKE_ARGS)
+	$(CONFIGURE)
 
 build: $(CONFIGURED)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
 
 test:
 	scripts/install-deps test
-	$(MAKE) --no-print-directory configure
+	$(CONFIGURE)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
 	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
 

@@ -83,7 +83,9 @@ for a ``retort`` program on the ``PATH`` (cache variable
     highest first: the ``DATABASE_URL`` environment variable at build time,
     a ``.env`` file beside the config, ``database_url`` in the config, this
     option.  Default: ``sqlite:////${CMAKE_CURRENT_BINARY_DIR}/<prefix>.db``,
-    a SQLite file in the build tree.
+    a SQLite file in the build tree.  This value is written into the build
+    files (and a failing command is echoed with it), so keep passwords in
+    ``DATABASE_URL`` or a ``.env`` file instead.
 
   ``PREFIX <prefix>``
     Target-name prefix, default ``db``.  A project with two databases can
