@@ -106,7 +106,7 @@ for a ``retort`` program on the ``PATH`` (cache variable
     find_package(Retort 0.1 CONFIG REQUIRED)
     retort_add_migrations(DIRECTORY migrations)
     retort_add_migrations(PREFIX analytics-db DIRECTORY analytics/migrations
-                          DATABASE_URL "postgresql://localhost/analytics")
+                          DATABASE_URL "sqlite:////var/lib/myapp/analytics.db")
 
   and then::
 
@@ -120,7 +120,8 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
 endif()
 include_guard(GLOBAL)
 
-# Returns the command that runs the tool, as a list usable after COMMAND.
+# Sets out_var to the tool's path as a generator expression, for COMMAND;
+# defines Retort::retort from a retort on the PATH when no package did.
 function(_retort_executable out_var)
   if(NOT TARGET Retort::retort)
     find_program(RETORT_EXECUTABLE retort DOC "The retort schema-migration tool")
