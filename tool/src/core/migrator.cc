@@ -198,6 +198,8 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
 }
 
 void Migrator::run(Direction dir, const Target& target) {
+  // Other deployers wait here for the whole run, then find nothing to do.
+  RunLock lock(d_, o_.version_table);
   Goal goal;
   std::vector<size_t> heads;
   {
@@ -258,6 +260,7 @@ void Migrator::downgrade(const Target& target) {
 }
 
 void Migrator::stamp(const Target& target, bool purge) {
+  RunLock lock(d_, o_.version_table);
   Transaction tx(d_);
   ensure_bookkeeping();
   std::vector<std::string> stored = stored_heads();

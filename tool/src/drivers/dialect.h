@@ -46,5 +46,6 @@ class Dialect {
 std::unique_ptr<Dialect> make_dialect(const std::string& backend);
 
 std::unique_ptr<Dialect> make_sqlite_dialect();
+std::unique_ptr<Dialect> make_postgres_dialect();
 
 }  // namespace retort

@@ -42,6 +42,13 @@ class Driver {
   // failure throws Error at origin.file and the failing statement's line.
   virtual void execute(std::string_view sql, const SqlOrigin& origin) = 0;
   virtual Rows query(std::string_view sql) = 0;
+
+  // Held for a whole upgrade, downgrade or stamp so that a second deployer
+  // waits (up to the lock timeout, then throws) instead of interleaving.
+  // Keyed on the version table. A no-op where begin() already excludes
+  // other writers (SQLite's BEGIN IMMEDIATE).
+  virtual void lock_run(const std::string& version_table) { (void)version_table; }
+  virtual void unlock_run() noexcept {}
 };
 
 // Opens the database the URL names. With create_if_missing=false, returns
@@ -49,6 +56,19 @@ class Driver {
 std::unique_ptr<Driver> open_driver(const DatabaseUrl& url, const DriverOptions& options);
 
 std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
+std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options);
+
+// Holds the driver's run lock for its lifetime; never throws from its destructor.
+class RunLock {
+ public:
+  RunLock(Driver& d, const std::string& version_table) : d_(d) { d_.lock_run(version_table); }
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock() { d_.unlock_run(); }
+
+ private:
+  Driver& d_;
+};
 
 // Rolls back in its destructor unless committed; never throws from it.
 class Transaction {

@@ -1,0 +1,393 @@
+// The PostgreSQL driver: the only file that includes <libpq-fe.h>.
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <thread>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "drivers/driver.h"
+#include "drivers/postgres/postgres_statements.h"
+
+namespace retort {
+
+namespace {
+
+constexpr const char* kOwnTransactionHint =
+    "retort wraps each revision and its bookkeeping in one transaction itself; remove the "
+    "statement, or mark the section 'transaction:false'";
+
+// First line of a statement, shortened, for "in statement: ..." hints.
+std::string statement_excerpt(std::string_view sql) {
+  auto t = trim(sql);
+  auto nl = t.find('\n');
+  std::string line(trim(t.substr(0, nl)));
+  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  return line;
+}
+
+// The first line of a libpq message, without "FATAL:  " and trailing space.
+std::string first_line(const char* text) {
+  std::string_view s = text ? text : "";
+  s = trim(s.substr(0, s.find('\n')));
+  return std::string(s);
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string lower_word(std::string_view sql, size_t at) {
+  size_t e = at;
+  while (e < sql.size() && std::isalpha(static_cast<unsigned char>(sql[e])))
+    ++e;
+  return to_lower(sql.substr(at, e - at));
+}
+
+// True for a statement that would commit or roll back retort's transaction.
+bool ends_transaction(std::string_view sql, const StatementSpan& span) {
+  std::string w = lower_word(sql, span.begin);
+  if (w == "begin" || w == "start" || w == "commit" || w == "end" || w == "abort") return true;
+  if (w != "rollback") return false;
+  // ROLLBACK TO [SAVEPOINT] keeps the transaction open.
+  size_t at = span.begin + w.size();
+  while (at < span.end && std::isspace(static_cast<unsigned char>(sql[at])))
+    ++at;
+  return lower_word(sql, at) != "to";
+}
+
+// A stable 64-bit key for pg_advisory_lock, from the version table's name:
+// deployers of one version table exclude each other, others do not.
+long long advisory_key(const std::string& version_table) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : "retort:" + version_table) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return static_cast<long long>(h);
+}
+
+class Result {
+ public:
+  explicit Result(PGresult* r = nullptr) : r_(r) {}
+  ~Result() {
+    if (r_) PQclear(r_);
+  }
+  Result(Result&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+  Result& operator=(Result&& o) noexcept {
+    if (this != &o) {
+      if (r_) PQclear(r_);
+      r_ = o.r_;
+      o.r_ = nullptr;
+    }
+    return *this;
+  }
+  PGresult* get() const { return r_; }
+  explicit operator bool() const { return r_ != nullptr; }
+  ExecStatusType status() const { return r_ ? PQresultStatus(r_) : PGRES_FATAL_ERROR; }
+  bool ok() const {
+    auto s = status();
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+  }
+  std::string field(int code) const {
+    const char* v = r_ ? PQresultErrorField(r_, code) : nullptr;
+    return v ? v : "";
+  }
+
+ private:
+  PGresult* r_;
+};
+
+class PostgresDriver final : public Driver {
+ public:
+  PostgresDriver(const DatabaseUrl& url, const DriverOptions& options)
+      : url_(url), options_(options), dialect_(make_postgres_dialect()) {}
+
+  ~PostgresDriver() override {
+    if (conn_) PQfinish(conn_);
+  }
+
+  void open() {
+    register_secret(url_.password);
+    // URL parts first, then the query parameters as libpq keywords, so
+    // ?host=/run/postgresql or ?sslmode=require win; whatever is left unset
+    // falls back to PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSERVICE as usual.
+    std::vector<std::pair<std::string, std::string>> kv{{"fallback_application_name", "retort"},
+                                                        {"client_encoding", "UTF8"}};
+    auto add = [&](const char* k, const std::string& v) {
+      if (!v.empty()) kv.emplace_back(k, v);
+    };
+    add("user", url_.user);
+    if (url_.has_password) add("password", url_.password);
+    add("host", url_.host);
+    add("port", url_.port);
+    add("dbname", url_.database);
+    for (const auto& [k, v] : url_.query) {
+      if (k == "password") register_secret(v);
+      kv.emplace_back(k, v);
+    }
+    std::vector<const char*> keys, values;
+    for (const auto& [k, v] : kv) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0);
+    if (!conn_) throw Error("cannot connect to " + where() + ": out of memory");
+    if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(PQerrorMessage(conn_));
+    // NOTICEs ("relation already exists, skipping") are not the user's business.
+    PQsetNoticeReceiver(
+        conn_, [](void*, const PGresult*) {}, nullptr);
+  }
+
+  const Dialect& dialect() const override { return *dialect_; }
+  std::string describe() const override { return url_.redacted(); }
+
+  void begin() override {
+    Result r(PQexec(conn_, "BEGIN"));
+    if (!r.ok()) throw server_error("cannot begin a transaction", r);
+    in_transaction_ = true;
+  }
+
+  void commit() override {
+    Result r(PQexec(conn_, "COMMIT"));
+    in_transaction_ = false;
+    if (!r.ok()) {
+      Error e = server_error("cannot commit", r);
+      rollback();
+      throw e;
+    }
+    // COMMIT of a failed transaction "succeeds" as a ROLLBACK.
+    if (std::string_view(PQcmdStatus(r.get())) == "ROLLBACK")
+      throw Error("the transaction was rolled back instead of committed")
+          .hint("an earlier statement in it failed");
+  }
+
+  void rollback() noexcept override {
+    in_transaction_ = false;
+    if (conn_ && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+  }
+
+  void execute(std::string_view sql, const SqlOrigin& origin) override {
+    auto spans = split_postgres_statements(sql);
+    if (spans.empty()) return;
+    if (!in_transaction_) {
+      // One statement at a time, as psql does: the server runs a
+      // multi-statement string as one implicit transaction, where VACUUM and
+      // CREATE INDEX CONCURRENTLY are refused.
+      for (const auto& span : spans) {
+        std::string text(sql.substr(span.begin, span.end - span.begin));
+        Result r(PQexec(conn_, text.c_str()));
+        r = finish_copy(std::move(r));
+        if (!r.ok()) throw statement_error(sql, origin, r, spans, span.begin, 0);
+      }
+      return;
+    }
+    for (const auto& span : spans)
+      if (ends_transaction(sql, span))
+        throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision: " +
+                    statement_excerpt(sql.substr(span.begin, span.end - span.begin)))
+            .at(origin.file, origin.file.empty() ? 0 : line_at(sql, span.begin, origin.first_line))
+            .hint(kOwnTransactionHint);
+    // The whole section in one round trip, parsed by the server itself. Each
+    // statement that succeeds yields one result, so the count of results
+    // before the error says which statement failed when the server gives no
+    // position (constraint violations and other run-time errors).
+    std::string text(sql);
+    if (!PQsendQuery(conn_, text.c_str())) throw connection_error("cannot send SQL");
+    Result error;
+    size_t done = 0;
+    while (true) {
+      Result r(PQgetResult(conn_));
+      if (!r) break;
+      r = finish_copy(std::move(r));
+      if (r.ok()) {
+        if (!error) ++done;
+      } else if (!error) {
+        error = std::move(r);
+      }
+    }
+    if (error) throw statement_error(sql, origin, error, spans, 0, done);
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+      in_transaction_ = false;
+      throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision, and one ended "
+                  "retort's transaction")
+          .at(origin.file, origin.file.empty() ? 0 : origin.first_line)
+          .hint(kOwnTransactionHint);
+    }
+  }
+
+  Rows query(std::string_view sql) override {
+    std::string text(sql);
+    Result r(PQexec(conn_, text.c_str()));
+    if (!r.ok()) throw server_error("query failed", r);
+    Rows rows;
+    int n = PQntuples(r.get()), m = PQnfields(r.get());
+    rows.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      std::vector<std::string> row;
+      row.reserve(static_cast<size_t>(m));
+      for (int j = 0; j < m; ++j)
+        row.emplace_back(PQgetisnull(r.get(), i, j) ? "" : PQgetvalue(r.get(), i, j));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  void lock_run(const std::string& version_table) override {
+    const std::string key = std::to_string(advisory_key(version_table));
+    using namespace std::chrono;
+    auto deadline = steady_clock::now() + milliseconds(options_.lock_timeout_ms);
+    auto pause = milliseconds(5);
+    while (true) {
+      Rows r = query("SELECT pg_try_advisory_lock(" + key + ")");
+      if (!r.empty() && !r[0].empty() && r[0][0] == "t") {
+        lock_key_ = key;
+        return;
+      }
+      auto now = steady_clock::now();
+      if (now >= deadline) {
+        char waited[32];
+        std::snprintf(waited, sizeof waited, "%g", options_.lock_timeout_ms / 1000.0);
+        throw Error("another deployer holds the lock on " + version_table + " in " +
+                    url_.redacted() + " (waited " + waited + " s)")
+            .hint(
+                "another retort upgrade, downgrade or stamp is running against this database; "
+                "retry, or raise --lock-timeout");
+      }
+      std::this_thread::sleep_for(std::min<steady_clock::duration>(pause, deadline - now));
+      pause = std::min(pause * 2, milliseconds(100));
+    }
+  }
+
+  void unlock_run() noexcept override {
+    if (lock_key_.empty() || !conn_) return;
+    std::string sql = "SELECT pg_advisory_unlock(" + lock_key_ + ")";
+    PQclear(PQexec(conn_, sql.c_str()));
+    lock_key_.clear();
+  }
+
+ private:
+  std::string where() const { return url_.redacted() + " (from " + url_.source + ")"; }
+
+  // COPY ... FROM STDIN has no data to read in a revision file; COPY ... TO
+  // STDOUT output is discarded. Returns the statement's final result.
+  Result finish_copy(Result r) {
+    if (r.status() == PGRES_COPY_IN) {
+      PQputCopyEnd(conn_, "retort cannot feed COPY FROM STDIN; use COPY FROM a file or INSERT");
+      return Result(PQgetResult(conn_));
+    }
+    if (r.status() == PGRES_COPY_OUT) {
+      char* buf = nullptr;
+      while (PQgetCopyData(conn_, &buf, 0) > 0)
+        PQfreemem(buf);
+      return Result(PQgetResult(conn_));
+    }
+    return r;
+  }
+
+  Error connect_error(const char* libpq_message) const {
+    std::string full = libpq_message ? libpq_message : "";
+    std::string msg = first_line(libpq_message);
+    // libpq says "connection to server at ... failed: FATAL:  <why>"; keep <why> readable.
+    if (auto f = msg.find("FATAL:  "); f != std::string::npos) msg.replace(f, 8, "");
+    Error e("cannot connect to " + where() + ": " + msg);
+    if (contains(full, "password authentication failed") ||
+        contains(full, "no password supplied") || contains(full, "authentication failed") ||
+        contains(full, "SASL authentication"))
+      return e.hint(
+          "authentication failed: check the user and password in the URL (or PGUSER, "
+          "PGPASSWORD, ~/.pgpass) and the server's pg_hba.conf");
+    if (contains(full, "database \"") && contains(full, "does not exist"))
+      return e.hint("the server is up but has no database '" + url_.database +
+                    "': create it (createdb " + url_.database + ") or fix the URL");
+    if (contains(full, "role \"") && contains(full, "does not exist"))
+      return e.hint("the server has no such user: fix the user in the URL (or PGUSER)");
+    if (contains(full, "invalid connection option") || contains(full, "invalid sslmode") ||
+        contains(full, "invalid integer value"))
+      return e.hint(
+          "query parameters of a postgresql:// URL are passed to libpq as connection keywords "
+          "(sslmode, connect_timeout, application_name, host, ...)");
+    if (contains(full, "Connection refused") || contains(full, "No such file or directory") ||
+        contains(full, "could not translate host name") || contains(full, "timeout expired") ||
+        contains(full, "No route to host"))
+      return e.hint(
+          "is PostgreSQL running and accepting connections there? check the host and port in "
+          "the URL (or PGHOST, PGPORT), e.g. with pg_isready");
+    return e.hint("check the URL and that the server accepts connections from this host");
+  }
+
+  Error connection_error(const std::string& what) const {
+    return Error(what + " to " + url_.redacted() + ": " + first_line(PQerrorMessage(conn_)))
+        .hint("the connection to the server was lost; check the server and run again");
+  }
+
+  Error server_error(const std::string& what, const Result& r) const {
+    if (!r) return connection_error(what);
+    std::string msg = r.field(PG_DIAG_MESSAGE_PRIMARY);
+    if (msg.empty()) return connection_error(what);
+    Error e(what + ": " + msg + sqlstate_suffix(r));
+    add_server_hints(e, r);
+    return e;
+  }
+
+  static std::string sqlstate_suffix(const Result& r) {
+    std::string code = r.field(PG_DIAG_SQLSTATE);
+    return code.empty() ? "" : " (SQLSTATE " + code + ")";
+  }
+
+  static void add_server_hints(Error& e, const Result& r) {
+    if (auto d = r.field(PG_DIAG_MESSAGE_DETAIL); !d.empty()) e.hint("detail: " + d);
+    if (auto h = r.field(PG_DIAG_MESSAGE_HINT); !h.empty()) e.hint("PostgreSQL hint: " + h);
+    if (auto c = r.field(PG_DIAG_CONTEXT); !c.empty()) e.hint("context: " + first_line(c.c_str()));
+  }
+
+  // An error in `sql` (as given to execute()). `sent_at` is where the text
+  // sent to the server began; `done` is how many statements succeeded first.
+  Error statement_error(std::string_view sql, const SqlOrigin& origin, const Result& r,
+                        const std::vector<StatementSpan>& spans, size_t sent_at,
+                        size_t done) const {
+    std::string msg = r.field(PG_DIAG_MESSAGE_PRIMARY);
+    if (msg.empty()) return connection_error("cannot run SQL");
+    size_t offset = sent_at;
+    std::string pos = r.field(PG_DIAG_STATEMENT_POSITION);
+    if (!pos.empty()) {
+      offset = sent_at + utf8_char_offset(sql.substr(sent_at), std::atol(pos.c_str()));
+    } else if (sent_at == 0 && done < spans.size()) {
+      offset = spans[done].begin;
+    }
+    const StatementSpan* stmt = nullptr;
+    for (const auto& s : spans)
+      if (s.begin <= offset && (offset < s.end || &s == &spans.back())) {
+        stmt = &s;
+        break;
+      }
+    if (pos.empty() && stmt) offset = stmt->begin;
+    Error e(msg + sqlstate_suffix(r));
+    e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
+    add_server_hints(e, r);
+    if (stmt) e.hint("in statement: " + statement_excerpt(sql.substr(stmt->begin, stmt->end - stmt->begin)));
+    return e;
+  }
+
+  DatabaseUrl url_;
+  DriverOptions options_;
+  std::unique_ptr<Dialect> dialect_;
+  PGconn* conn_ = nullptr;
+  bool in_transaction_ = false;
+  std::string lock_key_;
+};
+
+}  // namespace
+
+std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options) {
+  auto d = std::make_unique<PostgresDriver>(url, options);
+  d->open();  // a missing database is an error here, never "not created yet"
+  return d;
+}
+
+}  // namespace retort

@@ -1,0 +1,181 @@
+#include "drivers/postgres/postgres_statements.h"
+
+#include <cctype>
+#include <string>
+
+namespace retort {
+
+namespace {
+
+bool ident_start(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool ident_char(unsigned char c) {
+  return ident_start(c) || std::isdigit(c) || c == '$';
+}
+
+bool word_is(std::string_view w, std::string_view lower) {
+  if (w.size() != lower.size()) return false;
+  for (size_t i = 0; i < w.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(w[i])) != lower[i]) return false;
+  return true;
+}
+
+// Length of a dollar-quote delimiter ($$ or $tag$) starting at i, else 0.
+size_t dollar_tag_at(std::string_view s, size_t i) {
+  size_t j = i + 1;
+  if (j < s.size() && s[j] == '$') return 2;
+  if (j >= s.size() || !ident_start(static_cast<unsigned char>(s[j])) ||
+      static_cast<unsigned char>(s[j]) == '$')
+    return 0;
+  while (j < s.size() && s[j] != '$') {
+    auto c = static_cast<unsigned char>(s[j]);
+    if (!(std::isalnum(c) || c == '_' || c >= 0x80)) return 0;
+    ++j;
+  }
+  return j < s.size() ? j - i + 1 : 0;
+}
+
+}  // namespace
+
+std::vector<StatementSpan> split_postgres_statements(std::string_view s) {
+  std::vector<StatementSpan> out;
+  const size_t n = s.size();
+  size_t i = 0;
+  size_t start = std::string_view::npos;  // first token of the current statement
+  int paren_depth = 0, begin_depth = 0, word_count = 0;
+  char words[4] = {};  // first letters of a leading CREATE [OR REPLACE] FUNCTION|PROCEDURE
+  auto finish = [&](size_t end) {
+    if (start != std::string_view::npos) out.push_back({start, end});
+    start = std::string_view::npos;
+    paren_depth = begin_depth = word_count = 0;
+    std::fill(std::begin(words), std::end(words), '\0');
+  };
+  auto token = [&](size_t at) {
+    if (start == std::string_view::npos) start = at;
+  };
+  while (i < n) {
+    const char c = s[i];
+    const auto uc = static_cast<unsigned char>(c);
+    if (std::isspace(uc)) {
+      ++i;
+    } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+      while (i < n && s[i] != '\n')
+        ++i;
+    } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      int depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+          ++depth;
+          i += 2;
+        } else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
+          --depth;
+          i += 2;
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '\'') {
+      token(i);
+      // E'...' (and e'...') take backslash escapes; plain strings do not
+      // (standard_conforming_strings has been on by default since 9.1).
+      bool backslash = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+                       (i < 2 || !ident_char(static_cast<unsigned char>(s[i - 2])));
+      ++i;
+      while (i < n) {
+        if (backslash && s[i] == '\\') {
+          i += 2;
+        } else if (s[i] == '\'') {
+          if (i + 1 < n && s[i + 1] == '\'') {
+            i += 2;
+          } else {
+            ++i;
+            break;
+          }
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '"') {
+      token(i);
+      ++i;
+      while (i < n) {
+        if (s[i] == '"') {
+          if (i + 1 < n && s[i + 1] == '"') {
+            i += 2;
+          } else {
+            ++i;
+            break;
+          }
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '$' && dollar_tag_at(s, i) > 0) {
+      token(i);
+      size_t len = dollar_tag_at(s, i);
+      std::string_view tag = s.substr(i, len);
+      size_t close = s.find(tag, i + len);
+      i = close == std::string_view::npos ? n : close + len;
+    } else if (ident_start(uc)) {
+      token(i);
+      size_t b = i;
+      while (i < n && ident_char(static_cast<unsigned char>(s[i])))
+        ++i;
+      std::string_view w = s.substr(b, i - b);
+      // psql's heuristic: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, a
+      // BEGIN ATOMIC body's ';' do not end the statement until its END.
+      if (word_count < 4 && (word_is(w, "create") || word_is(w, "function") ||
+                             word_is(w, "procedure") || word_is(w, "or") ||
+                             word_is(w, "replace")))
+        words[word_count] = static_cast<char>(std::tolower(static_cast<unsigned char>(w[0])));
+      ++word_count;
+      bool routine = words[0] == 'c' &&
+                     (words[1] == 'f' || words[1] == 'p' ||
+                      (words[1] == 'o' && words[2] == 'r' && (words[3] == 'f' || words[3] == 'p')));
+      if (routine && paren_depth == 0) {
+        if (word_is(w, "begin"))
+          ++begin_depth;
+        else if (word_is(w, "case") && begin_depth > 0)
+          ++begin_depth;
+        else if (word_is(w, "end") && begin_depth > 0)
+          --begin_depth;
+      }
+    } else if (std::isdigit(uc)) {
+      token(i);
+      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
+                       s[i] == '_'))
+        ++i;
+    } else if (c == '(') {
+      token(i);
+      ++paren_depth;
+      ++i;
+    } else if (c == ')') {
+      token(i);
+      if (paren_depth > 0) --paren_depth;
+      ++i;
+    } else if (c == ';') {
+      ++i;
+      if (paren_depth == 0 && begin_depth == 0) finish(i);
+    } else {
+      token(i);
+      ++i;
+    }
+  }
+  finish(n);
+  return out;
+}
+
+size_t utf8_char_offset(std::string_view text, long position) {
+  if (position <= 1) return 0;
+  long chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (++chars == position) return i;
+    }
+  }
+  return text.size();
+}
+
+}  // namespace retort
