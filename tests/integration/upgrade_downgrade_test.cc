@@ -197,8 +197,11 @@ TEST_CASE("a BEGIN/COMMIT inside a transactional section is refused and rolled b
   p.add({"own00001", "", "CREATE TABLE x (a);\nCOMMIT;\nCREATE TABLE y (a);", "DROP TABLE x;"});
   auto r = p.run({"upgrade"});
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err, Contains("0001_own00001.sql:7: this statement ended retort's transaction"));
+  CHECK_THAT(r.err, Contains("0001_own00001.sql:7: BEGIN, COMMIT and ROLLBACK cannot run inside a "
+                             "revision's transaction: COMMIT;"));
   CHECK(p.heads().empty());
+  CHECK(p.tables() ==
+        std::vector<std::string>{"retort_log", "retort_version"});  // x never committed
 }
 
 TEST_CASE("an irreversible revision stops a downgrade before anything runs") {

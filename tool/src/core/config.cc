@@ -27,7 +27,11 @@ bool valid_identifier(std::string_view s) {
   return s.front() != '.' && s.back() != '.';
 }
 
+constexpr char kHash = '\x01';
+
 std::string expand_here(std::string value, const std::string& dir) {
+  for (auto& ch : value)
+    if (ch == kHash) ch = '#';
   const std::string token = "%(here)s";
   for (size_t p; (p = value.find(token)) != std::string::npos;)
     value.replace(p, token.size(), dir);
@@ -49,8 +53,9 @@ Config parse_config(const std::string& text, const std::string& path, const std:
   c.dir = dir;
 
   // Our own pass finds line numbers and unknown keys, which Boost's parser
-  // does not report; Boost then reads the values. ';' comments (as in
-  // alembic.ini) are turned into '#' comments, the only kind Boost knows.
+  // does not report, and handles comments as alembic.ini has them (';' or
+  // '#' at the start of a line or after whitespace); Boost then reads the
+  // values.
   std::string normalized;
   std::string section;
   ErrorList errors;
@@ -58,22 +63,29 @@ Config parse_config(const std::string& text, const std::string& path, const std:
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     ++lineno;
-    auto t = trim(line);
-    if (!t.empty() && t[0] == ';') line = "#" + line;
-    if (!t.empty() && t[0] == '[') {
-      section = std::string(trim(t.substr(1, t.find(']') - 1)));
-    } else if (section == "retort" && !t.empty() && t[0] != '#' && t[0] != ';') {
+    const std::string t(trim(line));  // a copy: `line` is rewritten below
+    if (t.empty() || t[0] == '#' || t[0] == ';') {
+      line = "#";
+    } else if (t[0] == '[') {
+      section = std::string(trim(std::string_view(t).substr(1, t.find(']') - 1)));
+    } else {
+      // An inline comment starts at whitespace followed by ';' or '#'.
+      for (size_t i = 1; i < line.size(); ++i)
+        if ((line[i] == ';' || line[i] == '#') && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+          line.erase(i);
+          break;
+        }
+      // Boost cuts a value at any '#'; a password may hold one, so hide it
+      // from Boost and restore it after parsing.
+      for (auto& ch : line)
+        if (ch == '#') ch = kHash;
+    }
+    if (section == "retort" && line != "#" && t[0] != '[') {
       auto eq = t.find('=');
-      if (eq == std::string_view::npos) {
+      if (eq == std::string::npos) {
         errors.add(Error("expected 'key = value'").at(path, lineno));
       } else {
-        std::string key(trim(t.substr(0, eq)));
-        // An inline "; comment" after a value, as people write in ini files.
-        for (size_t sc = line.find(';'); sc != std::string::npos; sc = line.find(';', sc + 1))
-          if (sc > 0 && (line[sc - 1] == ' ' || line[sc - 1] == '\t')) {
-            line.erase(sc);
-            break;
-          }
+        std::string key(trim(std::string_view(t).substr(0, eq)));
         bool known = false;
         for (const char* k : kKeys)
           known |= key == k;
@@ -208,10 +220,13 @@ std::optional<std::string> read_dotenv_value(const std::string& text, const std:
     auto eq = t.find('=');
     if (eq == std::string_view::npos || trim(t.substr(0, eq)) != key) continue;
     auto v = trim(t.substr(eq + 1));
-    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
-      v = v.substr(1, v.size() - 2);
-    else if (auto hash = v.find(" #"); hash != std::string_view::npos)
+    if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
+      // A quoted value ends at its closing quote; a comment may follow.
+      auto close = v.find(v.front(), 1);
+      v = close == std::string_view::npos ? v.substr(1) : v.substr(1, close - 1);
+    } else if (auto hash = v.find(" #"); hash != std::string_view::npos) {
       v = trim(v.substr(0, hash));
+    }
     found = std::string(v);  // the last assignment wins, as in a shell
   }
   return found;

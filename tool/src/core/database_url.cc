@@ -27,21 +27,30 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
+// Where the password sits in "scheme://user:password@host/...", read as
+// SQLAlchemy does: the user name has no ':' or '/', the password runs to the
+// last '@' (so an unencoded '/', '?' or '@' in it stays part of it).
+// Returns {start, length} of the password within `rest`, or npos.
+std::pair<size_t, size_t> password_span(std::string_view rest) {
+  size_t c = rest.find_first_of(":/@");
+  if (c == std::string_view::npos || rest[c] != ':') return {std::string_view::npos, 0};
+  // The last '@' of the URL (it ends at whitespace when quoted in a message).
+  size_t url_end = rest.find_first_of(" \t\r\n'\"", c);
+  size_t at = rest.substr(0, url_end).rfind('@');
+  if (at != std::string_view::npos && at <= c) at = std::string_view::npos;
+  if (at == std::string_view::npos) return {std::string_view::npos, 0};
+  return {c + 1, at - c - 1};
+}
+
 }  // namespace
 
 std::string redact_url_text(std::string_view text) {
-  // scheme://user:PASSWORD@ -> scheme://user:***@
   std::string out(text);
   size_t scheme = out.find("://");
   while (scheme != std::string::npos) {
     size_t start = scheme + 3;
-    size_t end = out.find_first_of("/?#", start);
-    if (end == std::string::npos) end = out.size();
-    size_t at = out.rfind('@', end);
-    if (at != std::string::npos && at >= start) {
-      size_t colon = out.find(':', start);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
+    auto [pw, len] = password_span(std::string_view(out).substr(start));
+    if (pw != std::string_view::npos) out.replace(start + pw, len, "***");
     scheme = out.find("://", start);
   }
   return out;
@@ -56,7 +65,7 @@ std::string DatabaseUrl::redacted() const {
     if (has_password) out += ":***";
     out += "@";
   }
-  out += host;
+  out += host.find(':') == std::string::npos ? host : "[" + host + "]";
   if (!port.empty()) out += ":" + port;
   out += "/" + database;
   for (size_t i = 0; i < query.size(); ++i)
@@ -89,6 +98,20 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
         .hint("retort speaks sqlite:// and postgresql:// (also postgres://)");
   }
   std::string_view rest = text.substr(sep + 3);
+  // The user and password come first, so a '?' inside the password is not
+  // taken for the start of the query.
+  if (url.backend != "sqlite") {
+    if (auto [pw, len] = password_span(rest); pw != std::string_view::npos) {
+      url.user = percent_decode(rest.substr(0, pw - 1));
+      url.password = percent_decode(rest.substr(pw, len));
+      url.has_password = true;
+      rest = rest.substr(pw + len + 1);
+    } else if (size_t at = rest.substr(0, rest.find_first_of("/?")).find('@');
+               at != std::string_view::npos) {
+      url.user = percent_decode(rest.substr(0, at));
+      rest = rest.substr(at + 1);
+    }
+  }
   std::string_view query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {
     query = rest.substr(q + 1);
@@ -118,16 +141,6 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   url.database = slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    auto userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    auto colon = userinfo.find(':');
-    url.user = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      url.password = percent_decode(userinfo.substr(colon + 1));
-      url.has_password = true;
-    }
-  }
   // [::1]:5432, host:5432 or host
   std::string_view host = authority;
   if (!authority.empty() && authority[0] == '[') {

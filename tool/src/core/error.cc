@@ -19,7 +19,7 @@ std::string Error::format() const {
   std::string out;
   format_one(*this, out);
   for (const auto& e : more_)
-    format_one(e, out);
+    out += e.format();  // nested lists too
   return out;
 }
 

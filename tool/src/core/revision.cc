@@ -55,9 +55,13 @@ bool split_header(std::string_view line, std::string_view& key, std::string_view
   return true;
 }
 
+// A likely misspelling of a header, not a comment such as "-- decision: x":
+// one edit away, or two for compound names like down_revison.
 std::optional<std::string_view> closest_header(std::string_view key) {
-  for (auto h : kHeaders)
-    if (edit_distance(key, h) <= 2) return h;
+  for (auto h : kHeaders) {
+    size_t d = edit_distance(key, h);
+    if (d <= 1 || (d == 2 && key.find('_') != std::string_view::npos)) return h;
+  }
   return std::nullopt;
 }
 

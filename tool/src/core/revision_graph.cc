@@ -1,6 +1,7 @@
 #include "core/revision_graph.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <queue>
 
@@ -72,17 +73,33 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revs_(std::move(
     release(dependents_[i]);
   }
   if (topo_.size() != n) {
+    // Everything left is on a cycle or downstream of one. Walk parents from
+    // a leftover revision until one repeats: that loop is the cycle to name.
+    size_t start = 0;
+    while (pending[start] == 0)
+      ++start;
+    std::vector<size_t> seen_at(n, SIZE_MAX), path;
+    size_t cur = start;
+    while (seen_at[cur] == SIZE_MAX) {
+      seen_at[cur] = path.size();
+      path.push_back(cur);
+      size_t next = cur;
+      for (size_t p : parents_[cur])
+        if (pending[p]) next = p;
+      if (next == cur)
+        for (size_t d : deps_[cur])
+          if (pending[d]) next = d;
+      cur = next;
+    }
+    std::vector<size_t> loop(path.begin() + static_cast<long>(seen_at[cur]), path.end());
+    std::sort(loop.begin(), loop.end());
     std::vector<std::string> ids;
-    for (size_t i = 0; i < n; ++i)
-      if (pending[i] > 0) ids.push_back(revs_[i].id);
-    for (size_t i = 0; i < n; ++i)
-      if (pending[i] > 0) {
-        errors.add(
-            Error("revision '" + revs_[i].id + "' is part of a cycle (" + join(ids, ", ") + ")")
-                .at(revs_[i].path, revs_[i].down_revision_line)
-                .hint("a revision's down_revision must name an older revision"));
-        break;
-      }
+    for (size_t i : loop)
+      ids.push_back(revs_[i].id);
+    const Revision& first = revs_[loop.front()];
+    errors.add(Error("revision '" + first.id + "' is part of a cycle (" + join(ids, " -> ") + ")")
+                   .at(first.path, first.down_revision_line)
+                   .hint("a revision's down_revision must name an older revision"));
   }
   errors.throw_if_any();
 }

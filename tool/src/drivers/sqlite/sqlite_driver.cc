@@ -25,6 +25,29 @@ std::string statement_excerpt(std::string_view sql) {
   return line;
 }
 
+// Whitespace, "-- line" and "/* block */" comments before a statement. An
+// unterminated block comment is left for SQLite to report.
+const char* skip_space_and_comments(const char* p, const char* end) {
+  for (;;) {
+    while (p < end && std::isspace(static_cast<unsigned char>(*p)))
+      ++p;
+    if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+      while (p < end && *p != '\n')
+        ++p;
+    } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+      const char* q = p + 2;
+      while (end - q >= 2 && !(q[0] == '*' && q[1] == '/'))
+        ++q;
+      if (end - q < 2) return p;
+      p = q + 2;
+    } else {
+      return p;
+    }
+  }
+}
+
+int authorize(void* self, int action, const char*, const char*, const char*, const char*);
+
 class SqliteDriver final : public Driver {
  public:
   SqliteDriver(const DatabaseUrl& url, const DriverOptions& options)
@@ -64,6 +87,7 @@ class SqliteDriver final : public Driver {
           .hint("check the path and its permissions");
     }
     sqlite3_extended_result_codes(db_, 1);
+    sqlite3_set_authorizer(db_, authorize, this);
     sqlite3_busy_timeout(db_, options_.lock_timeout_ms);
     // Reading the schema proves the file really is a SQLite database.
     char* err = nullptr;
@@ -117,12 +141,24 @@ class SqliteDriver final : public Driver {
     while (cursor < end) {
       sqlite3_stmt* stmt = nullptr;
       const char* tail = nullptr;
-      // Skip whitespace so the statement's reported line is its first word.
-      while (cursor < end && std::isspace(static_cast<unsigned char>(*cursor)))
-        ++cursor;
+      // Start at the statement's first word, so its reported line is right.
+      cursor = skip_space_and_comments(cursor, end);
       if (cursor == end) break;
+      // Inside retort's transaction, BEGIN/COMMIT/ROLLBACK are refused at
+      // prepare time (by the authorizer), before they can commit anything.
+      guard_transaction_ = in_transaction_;
       int rc = sqlite3_prepare_v2(db_, cursor, static_cast<int>(end - cursor), &stmt, &tail);
+      guard_transaction_ = false;
       size_t stmt_offset = static_cast<size_t>(cursor - start);
+      if (rc == SQLITE_AUTH && in_transaction_) {
+        std::string_view text(cursor, static_cast<size_t>(end - cursor));
+        throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
+                    statement_excerpt(text))
+            .at(origin.file, line_at(sql, stmt_offset, origin.first_line))
+            .hint(
+                "retort wraps each revision and its bookkeeping in one transaction itself; "
+                "remove the statement, or mark the section 'transaction:false'");
+      }
       if (rc != SQLITE_OK) {
         int err_off = sqlite3_error_offset(db_);
         size_t at = stmt_offset + (err_off >= 0 ? static_cast<size_t>(err_off) : 0);
@@ -206,7 +242,15 @@ class SqliteDriver final : public Driver {
   std::unique_ptr<Dialect> dialect_;
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
+
+ public:
+  bool guard_transaction_ = false;  // read by authorize()
 };
+
+int authorize(void* self, int action, const char*, const char*, const char*, const char*) {
+  bool guard = static_cast<SqliteDriver*>(self)->guard_transaction_;
+  return guard && action == SQLITE_TRANSACTION ? SQLITE_DENY : SQLITE_OK;
+}
 
 }  // namespace
 
