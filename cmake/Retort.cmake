@@ -145,8 +145,8 @@ function(_retort_script_location_from_config config out_var)
   set(value "")
   foreach(line IN LISTS lines)
     string(REGEX REPLACE "^[ \t]*script_location[ \t]*=[ \t]*" "" value "${line}")
-    # As the tool reads it: '#' starts a comment anywhere on the line.
-    string(REGEX REPLACE "#.*$" "" value "${value}")
+    # As the tool reads it: an inline comment is ';' or '#' after whitespace.
+    string(REGEX REPLACE "[ \t]+[;#].*$" "" value "${value}")
     string(STRIP "${value}" value)
   endforeach()
   get_filename_component(config_dir "${config}" DIRECTORY)
