@@ -189,7 +189,7 @@ class PostgresDriver final : public Driver {
     }
     for (const auto& span : spans)
       if (ends_transaction(sql, span))
-        throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision: " +
+        throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
                     statement_excerpt(sql.substr(span.begin, span.end - span.begin)))
             .at(origin.file, origin.file.empty() ? 0 : line_at(sql, span.begin, origin.first_line))
             .hint(kOwnTransactionHint);
@@ -214,8 +214,9 @@ class PostgresDriver final : public Driver {
     if (error) throw statement_error(sql, origin, error, spans, 0, done);
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
       in_transaction_ = false;
-      throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision, and one ended "
-                  "retort's transaction")
+      throw Error(
+          "BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction, and one ended "
+          "retort's transaction")
           .at(origin.file, origin.file.empty() ? 0 : origin.first_line)
           .hint(kOwnTransactionHint);
     }
@@ -370,7 +371,9 @@ class PostgresDriver final : public Driver {
     Error e(msg + sqlstate_suffix(r));
     e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
     add_server_hints(e, r);
-    if (stmt) e.hint("in statement: " + statement_excerpt(sql.substr(stmt->begin, stmt->end - stmt->begin)));
+    if (stmt)
+      e.hint("in statement: " +
+             statement_excerpt(sql.substr(stmt->begin, stmt->end - stmt->begin)));
     return e;
   }
 

@@ -127,8 +127,7 @@ std::vector<StatementSpan> split_postgres_statements(std::string_view s) {
       // psql's heuristic: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, a
       // BEGIN ATOMIC body's ';' do not end the statement until its END.
       if (word_count < 4 && (word_is(w, "create") || word_is(w, "function") ||
-                             word_is(w, "procedure") || word_is(w, "or") ||
-                             word_is(w, "replace")))
+                             word_is(w, "procedure") || word_is(w, "or") || word_is(w, "replace")))
         words[word_count] = static_cast<char>(std::tolower(static_cast<unsigned char>(w[0])));
       ++word_count;
       bool routine = words[0] == 'c' &&
@@ -144,8 +143,8 @@ std::vector<StatementSpan> split_postgres_statements(std::string_view s) {
       }
     } else if (std::isdigit(uc)) {
       token(i);
-      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
-                       s[i] == '_'))
+      while (i < n &&
+             (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' || s[i] == '_'))
         ++i;
     } else if (c == '(') {
       token(i);
