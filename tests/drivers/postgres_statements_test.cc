@@ -1,0 +1,73 @@
+// Statement boundaries in PostgreSQL scripts, as psql's lexer finds them.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "drivers/postgres/postgres_statements.h"
+
+using namespace retort;
+
+namespace {
+
+std::vector<std::string> split(std::string_view sql) {
+  std::vector<std::string> out;
+  for (const auto& s : split_postgres_statements(sql))
+    out.emplace_back(sql.substr(s.begin, s.end - s.begin));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("postgres statements: plain statements, comments and empty ones") {
+  CHECK(split("SELECT 1; SELECT 2;\n-- c;\n;;/* x; */ SELECT 3") ==
+        std::vector<std::string>{"SELECT 1;", "SELECT 2;", "SELECT 3"});
+  CHECK(split("  -- only a comment\n /* and; another */ ").empty());
+  CHECK(split("").empty());
+}
+
+TEST_CASE("postgres statements: quotes hide semicolons") {
+  CHECK(
+      split("SELECT 'a;''b'; SELECT \"x;\"\"y\" FROM t; SELECT E'\\';'; SELECT 'c\\'; SELECT 2") ==
+      std::vector<std::string>{"SELECT 'a;''b';", "SELECT \"x;\"\"y\" FROM t;", "SELECT E'\\';';",
+                               "SELECT 'c\\';", "SELECT 2"});
+}
+
+TEST_CASE("postgres statements: dollar quotes, tagged and not, and $1 parameters") {
+  CHECK(split("DO $$ BEGIN PERFORM 1; END $$; SELECT $a$ $$; $a$; PREPARE p AS SELECT $1; "
+              "SELECT 1 AS x$y; SELECT 2") ==
+        std::vector<std::string>{"DO $$ BEGIN PERFORM 1; END $$;", "SELECT $a$ $$; $a$;",
+                                 "PREPARE p AS SELECT $1;", "SELECT 1 AS x$y;", "SELECT 2"});
+}
+
+TEST_CASE("postgres statements: nested block comments") {
+  CHECK(split("/* a /* b; */ c; */ SELECT 1; SELECT 2") ==
+        std::vector<std::string>{"SELECT 1;", "SELECT 2"});
+}
+
+TEST_CASE("postgres statements: BEGIN ATOMIC bodies end at their END") {
+  CHECK(split("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC "
+              "SELECT CASE WHEN true THEN 1 END; SELECT 2; END; BEGIN; SELECT 3; COMMIT;") ==
+        std::vector<std::string>{"CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN "
+                                 "ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END;",
+                                 "BEGIN;", "SELECT 3;", "COMMIT;"});
+  CHECK(
+      split("CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END; SELECT 1;").size() ==
+      2);
+}
+
+TEST_CASE("postgres statements: a statement starts at its first token") {
+  std::string sql = "-- header\n\n  /* c */ SELECT 1;\r\n\r\nSELECT 2;";
+  auto spans = split_postgres_statements(sql);
+  REQUIRE(spans.size() == 2);
+  CHECK(sql.substr(spans[0].begin, 6) == "SELECT");
+  CHECK(sql.substr(spans[1].begin) == "SELECT 2;");
+}
+
+TEST_CASE("postgres statements: character positions to byte offsets") {
+  std::string s = "é☃x";  // 2 + 3 + 1 bytes
+  CHECK(utf8_char_offset(s, 1) == 0);
+  CHECK(utf8_char_offset(s, 2) == 2);
+  CHECK(utf8_char_offset(s, 3) == 5);
+  CHECK(utf8_char_offset(s, 9) == s.size());
+}

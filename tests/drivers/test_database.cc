@@ -1,0 +1,39 @@
+#include "test_database.h"
+
+#include "pg_server.h"
+
+namespace retort::test {
+
+TestDatabase::TestDatabase(std::string backend) : backend_(std::move(backend)) {
+  if (backend_ == "sqlite") {
+    dir_ = std::make_unique<TempDir>();
+    url_ = "sqlite:///" + (*dir_ / "test.db");
+  } else {
+    auto& pg = PgServer::get();
+    url_ = pg.url(pg.create_database());
+  }
+}
+
+std::unique_ptr<Driver> TestDatabase::open(int lock_timeout_ms) const {
+  DriverOptions o;
+  o.lock_timeout_ms = lock_timeout_ms;
+  auto d = open_driver(url(), o);
+  REQUIRE(d);
+  return d;
+}
+
+std::string TestDatabase::value(const std::string& sql) const {
+  auto rows = open()->query(sql);
+  return rows.empty() || rows[0].empty() ? "" : rows[0][0];
+}
+
+long long TestDatabase::count(const std::string& table) const {
+  return std::stoll(value("SELECT count(*) FROM " + table));
+}
+
+bool TestDatabase::table_exists(const std::string& table) const {
+  auto d = open();
+  return !d->query(d->dialect().table_exists_query(table)).empty();
+}
+
+}  // namespace retort::test
