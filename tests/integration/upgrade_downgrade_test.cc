@@ -220,3 +220,27 @@ TEST_CASE("an irreversible revision stops a downgrade before anything runs") {
   REQUIRE(p.run({"downgrade", "irr00002"}).exit_code == 0);
   CHECK(p.heads() == std::vector<std::string>{"irr00002"});
 }
+
+TEST_CASE("depends_on pulls a revision of another branch in first") {
+  Project p;
+  p.add({"app00001", "", "CREATE TABLE app (id INTEGER PRIMARY KEY);", "DROP TABLE app;", "",
+         "-- branch_labels: app\n"});
+  p.add({"lib00001", "", "CREATE TABLE lib (id INTEGER PRIMARY KEY);", "DROP TABLE lib;", "",
+         "-- branch_labels: lib\n"});
+  p.add({"app00002", "app00001", "CREATE TABLE uses (lib_id INTEGER REFERENCES lib (id));",
+         "DROP TABLE uses;", "", "-- depends_on: lib00001\n"});
+  auto r = p.run({"upgrade", "app@head"});
+  REQUIRE(r.exit_code == 0);
+  auto lib = r.out.find("-> lib00001");
+  auto uses = r.out.find("-> app00002");
+  REQUIRE(lib != std::string::npos);
+  REQUIRE(uses != std::string::npos);
+  CHECK(lib < uses);
+  CHECK(p.heads() == std::vector<std::string>{"app00002", "lib00001"});
+  // Taking the dependency away takes its dependent with it, dependent first.
+  auto down = p.run({"downgrade", "lib00001-1"});
+  REQUIRE(down.exit_code == 0);
+  CHECK(down.out.find("Running downgrade app00002") < down.out.find("Running downgrade lib00001"));
+  CHECK(p.heads() == std::vector<std::string>{"app00001"});
+  CHECK(p.tables() == std::vector<std::string>{"app", "retort_log", "retort_version"});
+}

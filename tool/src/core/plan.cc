@@ -169,6 +169,20 @@ Goal resolve_downgrade(const RevisionGraph& g, const Target& t, const std::vecto
             .hint("use `retort upgrade " + t.text + "` to go forward");
     return goal;  // already at those heads or past them: nothing to remove
   }
+  if (t.kind == Target::kRevision && t.delta < 0) {
+    // ID-N below the root of ID's branch means "that branch back to base",
+    // not "everything": remove what was walked and what depends on it.
+    std::vector<size_t> walked;
+    size_t from = g.index_of(g.resolve(t.revision));
+    if (walk(g, from, t.delta, t.text, &walked) == kBaseIndex) {
+      if (!applied[walked.front()])
+        throw Error("revision " + g.at(walked.front()).id +
+                    " is not applied, so there is "
+                    "nothing to downgrade from it");
+      goal.unwanted = g.descendants({walked.back()}, true);
+      return goal;
+    }
+  }
   auto targets = resolve_absolute(g, t);
   if (targets.empty()) {
     goal.unwanted.assign(g.size(), 1);

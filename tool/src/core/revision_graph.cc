@@ -165,8 +165,9 @@ std::vector<const Revision*> RevisionGraph::heads_of_label(std::string_view labe
   return out;
 }
 
-std::vector<char> RevisionGraph::ancestors(const std::vector<size_t>& start,
-                                           bool with_dependencies) const {
+std::vector<char> RevisionGraph::reach(const std::vector<size_t>& start,
+                                       const std::vector<std::vector<size_t>>& primary,
+                                       const std::vector<std::vector<size_t>>* secondary) const {
   std::vector<char> seen(revs_.size(), 0);
   std::vector<size_t> stack(start);
   while (!stack.empty()) {
@@ -174,31 +175,20 @@ std::vector<char> RevisionGraph::ancestors(const std::vector<size_t>& start,
     stack.pop_back();
     if (seen[i]) continue;
     seen[i] = 1;
-    for (size_t p : parents_[i])
-      stack.push_back(p);
-    if (with_dependencies)
-      for (size_t d : deps_[i])
-        stack.push_back(d);
+    stack.insert(stack.end(), primary[i].begin(), primary[i].end());
+    if (secondary) stack.insert(stack.end(), (*secondary)[i].begin(), (*secondary)[i].end());
   }
   return seen;
 }
 
+std::vector<char> RevisionGraph::ancestors(const std::vector<size_t>& start,
+                                           bool with_dependencies) const {
+  return reach(start, parents_, with_dependencies ? &deps_ : nullptr);
+}
+
 std::vector<char> RevisionGraph::descendants(const std::vector<size_t>& start,
                                              bool with_dependencies) const {
-  std::vector<char> seen(revs_.size(), 0);
-  std::vector<size_t> stack(start);
-  while (!stack.empty()) {
-    size_t i = stack.back();
-    stack.pop_back();
-    if (seen[i]) continue;
-    seen[i] = 1;
-    for (size_t c : children_[i])
-      stack.push_back(c);
-    if (with_dependencies)
-      for (size_t d : dependents_[i])
-        stack.push_back(d);
-  }
-  return seen;
+  return reach(start, children_, with_dependencies ? &dependents_ : nullptr);
 }
 
 }  // namespace retort

@@ -51,6 +51,11 @@ class RevisionGraph {
   const std::vector<size_t>& topological_order() const { return topo_; }
 
  private:
+  // Marks everything reachable from `start` along the edge lists.
+  std::vector<char> reach(const std::vector<size_t>& start,
+                          const std::vector<std::vector<size_t>>& primary,
+                          const std::vector<std::vector<size_t>>* secondary) const;
+
   std::vector<Revision> revs_;
   std::unordered_map<std::string_view, size_t> by_id_;
   std::vector<std::vector<size_t>> parents_, deps_, children_, dependents_;
