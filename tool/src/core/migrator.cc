@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <ostream>
 
 #include "core/error.h"
@@ -123,7 +124,8 @@ std::string Migrator::step_title(const Step& s) const {
 }
 
 bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
-                     const std::vector<size_t>& after, const std::string& expected) {
+                     const std::vector<size_t>& after, const std::string& expected,
+                     std::optional<Transaction>* run_tx) {
   const Revision& r = g_.at(step.rev);
   const Section& sec = section_of(r, step.dir);
   SqlOrigin origin{r.path, sec.first_line, r.id};
@@ -154,7 +156,21 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
                {});
   };
   try {
-    if (sec.transactional) {
+    if (run_tx) {
+      // transaction_per_migration = false: everything goes into the run's
+      // transaction, which the run lock already keeps to itself. A section
+      // that cannot run in a transaction commits what came before, as
+      // Alembic's autocommit_block does.
+      if (!sec.transactional) {
+        (*run_tx)->commit();
+        run_tx->reset();
+        committed_ = before;
+      }
+      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
+      d_.execute(sec.sql, origin);
+      if (!run_tx->has_value()) run_tx->emplace(d_);
+      bookkeeping();
+    } else if (sec.transactional) {
       Transaction tx(d_);
       if (!unmoved()) return false;
       if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
@@ -177,6 +193,12 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
     }
   } catch (Error& e) {
     if (o_.verbosity > 0) out_ << std::endl;
+    if (run_tx) {
+      e.hint("the run's transaction was rolled back; the database is at " +
+             (committed_.empty() ? std::string("base") : join(ids(committed_), ", ")) +
+             ". Fix the file and run the command again");
+      throw;
+    }
     e.hint(std::string(sec.transactional ? "revision " + r.id + " was rolled back"
                                          : "revision " + r.id +
                                                " runs outside a transaction; statements before "
@@ -202,9 +224,13 @@ void Migrator::run(Direction dir, const Target& target) {
   RunLock lock(d_, o_.version_table);
   Goal goal;
   std::vector<size_t> heads;
+  // With transaction_per_migration = false this transaction carries the
+  // whole run; otherwise it ends once the plan is made.
+  std::optional<Transaction> run_tx;
+  run_tx.emplace(d_);
   {
     // Tables, heads, goal and the edit check, all under the write lock.
-    Transaction tx(d_);
+    Transaction& tx = *run_tx;
     ensure_bookkeeping();
     heads = heads_from_ids(g_, stored_heads(), o_.version_table);
     goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
@@ -218,13 +244,28 @@ void Migrator::run(Direction dir, const Target& target) {
         list.throw_if_any();
       }
     }
-    tx.commit();
+    if (o_.transaction_per_migration) {
+      tx.commit();
+      run_tx.reset();
+    }
   }
   std::vector<Step> steps = plan_steps(g_, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g_, steps);
-  if (steps.empty() && o_.verbosity > 0) {
-    out_ << "Nothing to do: the database is at "
-         << (heads.empty() ? std::string("base") : join(ids(heads), ", ")) << "\n";
+  if (steps.empty()) {
+    if (run_tx) run_tx->commit();
+    if (o_.verbosity > 0)
+      out_ << "Nothing to do: the database is at "
+           << (heads.empty() ? std::string("base") : join(ids(heads), ", ")) << "\n";
+    return;
+  }
+  if (run_tx) {
+    committed_ = heads;
+    for (const auto& step : steps) {
+      auto after = heads_after(g_, heads, step);
+      apply(step, heads, after, {}, &run_tx);
+      heads = std::move(after);
+    }
+    run_tx->commit();
     return;
   }
   std::string expected = sorted_key(ids(heads));
@@ -306,9 +347,12 @@ void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const 
   out << "-- retort " << (dir == Direction::kUpgrade ? "upgrade" : "downgrade") << " "
       << (range.from.kind == Target::kBase ? std::string("base") : range.from.text) << ":"
       << range.to.text << " for " << dialect.name() << ", " << steps.size() << " revision(s)\n\n";
+  // transaction_per_migration = false: one transaction for the whole script,
+  // broken only around sections that cannot run inside one.
+  const bool one = !o.transaction_per_migration;
   out << dialect.begin_transaction() << "\n"
-      << dialect.create_bookkeeping(o.version_table, o.log_table) << dialect.commit_transaction()
-      << "\n";
+      << dialect.create_bookkeeping(o.version_table, o.log_table);
+  if (!one) out << dialect.commit_transaction() << "\n";
   for (const auto& step : steps) {
     const Revision& r = g.at(step.rev);
     const Section& sec = section_of(r, step.dir);
@@ -337,7 +381,12 @@ void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const 
                   ""};
     std::string bookkeeping = dialect.move_heads(o.version_table, id_list(heads), id_list(after)) +
                               dialect.insert_log(o.log_table, log);
-    if (sec.transactional) {
+    if (one) {
+      if (!sec.transactional) out << dialect.commit_transaction() << "\n";
+      if (!body.empty()) out << body << "\n";
+      if (!sec.transactional) out << dialect.begin_transaction() << "\n";
+      out << bookkeeping;
+    } else if (sec.transactional) {
       out << dialect.begin_transaction() << "\n";
       if (!body.empty()) out << body << "\n";
       out << bookkeeping << dialect.commit_transaction() << "\n";
@@ -348,6 +397,7 @@ void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const 
     }
     heads = std::move(after);
   }
+  if (one) out << dialect.commit_transaction() << "\n";
 }
 
 }  // namespace retort

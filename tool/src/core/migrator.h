@@ -5,6 +5,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct MigrateOptions {
   std::string version_table = "retort_version";
   std::string log_table = "retort_log";
   bool allow_edited = false;
+  // false: the whole run in one transaction (retort.ini transaction_per_migration)
+  bool transaction_per_migration = true;
   int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
 };
 
@@ -41,8 +44,9 @@ class Migrator {
   void run(Direction dir, const Target& target);
   void ensure_bookkeeping();
   // False when another deployer moved the database first (nothing was done).
+  // With run_tx, the step joins the run's transaction (transaction_per_migration = false).
   bool apply(const Step& step, const std::vector<size_t>& before, const std::vector<size_t>& after,
-             const std::string& expected);
+             const std::string& expected, std::optional<Transaction>* run_tx = nullptr);
   std::vector<std::string> ids(const std::vector<size_t>& idx) const;
   std::string step_title(const Step& step) const;
 
@@ -50,6 +54,7 @@ class Migrator {
   Driver& d_;
   MigrateOptions o_;
   std::ostream& out_;
+  std::vector<size_t> committed_;  // heads last committed, in a one-transaction run
 };
 
 // Writes the SQL script that `upgrade`/`downgrade` over `range` would run,

@@ -1,0 +1,251 @@
+// The migrator over each driver: the same upgrade, downgrade, stamp, failure
+// and concurrency behaviour on SQLite and PostgreSQL.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <sstream>
+#include <thread>
+
+#include "core/migrator.h"
+#include "core/revision.h"
+#include "core/target.h"
+#include "project.h"
+#include "test_database.h"
+
+using namespace retort;
+using namespace retort::test;
+using Catch::Contains;
+
+namespace {
+
+std::string id_of(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "r%04d", i);
+  return buf;
+}
+
+Revision revision(const RevisionSpec& spec) {
+  return parse_revision(render_revision(spec), "versions/" + spec.id + ".sql");
+}
+
+// r0001..rNNNN, each creating table tN; `tweak` may change any spec.
+RevisionGraph chain(int n, const std::function<void(int, RevisionSpec&)>& tweak = {}) {
+  std::vector<Revision> revs;
+  for (int i = 1; i <= n; ++i) {
+    RevisionSpec s{id_of(i), i > 1 ? id_of(i - 1) : "",
+                   "CREATE TABLE t" + std::to_string(i) + " (a INTEGER);",
+                   "DROP TABLE t" + std::to_string(i) + ";"};
+    if (tweak) tweak(i, s);
+    revs.push_back(revision(s));
+  }
+  return RevisionGraph(std::move(revs));
+}
+
+struct Run {
+  const RevisionGraph& g;
+  const TestDatabase& db;
+  MigrateOptions o;
+  std::ostringstream out;
+
+  Run(const RevisionGraph& graph, const TestDatabase& database, MigrateOptions options = {})
+      : g(graph), db(database), o(std::move(options)) {
+    o.verbosity = 1;
+  }
+  void upgrade(const std::string& t = "head") {
+    auto d = db.open();
+    Migrator(g, *d, o, out).upgrade(parse_target(t));
+  }
+  void downgrade(const std::string& t = "-1") {
+    auto d = db.open();
+    Migrator(g, *d, o, out).downgrade(parse_target(t));
+  }
+  void stamp(const std::string& t) {
+    auto d = db.open();
+    Migrator(g, *d, o, out).stamp(parse_target(t), false);
+  }
+  std::vector<std::string> heads() {
+    auto d = db.open();
+    return Migrator(g, *d, o, out).stored_heads();
+  }
+  long long log(const std::string& direction) {
+    return std::stoll(db.value("SELECT count(*) FROM " +
+                               db.open()->dialect().quote_name(o.log_table) +
+                               " WHERE direction = '" + direction + "'"));
+  }
+};
+
+using Heads = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("migrator: upgrade, downgrade and stamp") {
+  const std::string backend = GENERATE(backends());
+  const bool per_migration = GENERATE(true, false);
+  CAPTURE(backend, per_migration);
+  TestDatabase db(backend);
+  auto g = chain(5);
+  MigrateOptions o;
+  o.transaction_per_migration = per_migration;
+  Run run(g, db, o);
+  CHECK(run.heads().empty());
+  run.upgrade("+2");
+  CHECK(run.heads() == Heads{"r0002"});
+  run.upgrade();
+  CHECK(run.heads() == Heads{"r0005"});
+  CHECK(db.table_exists("t5"));
+  CHECK_THAT(run.out.str(), Contains("Running upgrade r0004 -> r0005, rev r0005"));
+  run.upgrade();
+  CHECK_THAT(run.out.str(), Contains("Nothing to do: the database is at r0005"));
+  run.downgrade("-2");
+  CHECK(run.heads() == Heads{"r0003"});
+  CHECK_FALSE(db.table_exists("t4"));
+  run.downgrade("base");
+  CHECK(run.heads().empty());
+  CHECK_FALSE(db.table_exists("t1"));
+  CHECK(run.log("upgrade") == 5);
+  CHECK(run.log("downgrade") == 5);
+  run.stamp("head");
+  CHECK(run.heads() == Heads{"r0005"});
+  CHECK(run.log("stamp") == 1);
+  run.stamp("base");
+  CHECK(run.heads().empty());
+}
+
+TEST_CASE("migrator: the bookkeeping can live in a schema") {
+  const std::string backend = GENERATE(backends());
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto g = chain(2);
+  MigrateOptions o;
+  o.version_table = db.schema() + ".retort_version";
+  o.log_table = db.schema() + ".retort_log";
+  Run run(g, db, o);
+  run.upgrade();
+  CHECK(run.heads() == Heads{"r0002"});
+  CHECK(db.table_exists(o.version_table));
+  CHECK(run.log("upgrade") == 2);
+}
+
+TEST_CASE("migrator: a failing revision rolls back alone, or the whole run") {
+  const std::string backend = GENERATE(backends());
+  const bool per_migration = GENERATE(true, false);
+  CAPTURE(backend, per_migration);
+  TestDatabase db(backend);
+  auto g = chain(4, [](int i, RevisionSpec& s) {
+    if (i == 3) s.upgrade = "CREATE TABLE t3 (a INTEGER);\nINSERT INTO nosuch VALUES (1);";
+  });
+  MigrateOptions o;
+  o.transaction_per_migration = per_migration;
+  Run run(g, db, o);
+  auto e = expect_error([&] { run.upgrade(); });
+  CHECK(e.file() == "versions/r0003.sql");
+  CHECK(e.line() == 7);
+  CHECK_FALSE(db.table_exists("t3"));
+  if (per_migration) {
+    CHECK_THAT(e.format(), Contains("revision r0003 was rolled back; the database is at r0002"));
+    CHECK(run.heads() == Heads{"r0002"});
+    CHECK(db.table_exists("t2"));
+    CHECK(run.log("upgrade") == 2);
+  } else {
+    CHECK_THAT(e.format(),
+               Contains("the run's transaction was rolled back; the database is at base"));
+    CHECK(run.heads().empty());
+    CHECK_FALSE(db.table_exists("t1"));
+    CHECK_FALSE(db.table_exists("retort_version"));
+  }
+}
+
+TEST_CASE("migrator: a transaction:false section records itself only once it succeeded") {
+  const std::string backend = GENERATE(backends());
+  const bool per_migration = GENERATE(true, false);
+  CAPTURE(backend, per_migration);
+  TestDatabase db(backend);
+  bool fail = true;
+  auto make = [&] {
+    return chain(3, [&](int i, RevisionSpec& s) {
+      if (i != 2) return;
+      s.upgrade_options = " transaction:false";
+      s.upgrade =
+          "CREATE TABLE t2 (a INTEGER);\nVACUUM;\n" +
+          std::string(fail ? "INSERT INTO nosuch VALUES (1);" : "INSERT INTO t2 VALUES (1);");
+    });
+  };
+  MigrateOptions o;
+  o.transaction_per_migration = per_migration;
+  {
+    auto g = make();
+    Run run(g, db, o);
+    auto e = expect_error([&] { run.upgrade(); });
+    CHECK(e.line() == 8);
+    CHECK(run.heads() == Heads{"r0001"});  // r0001 committed before the section ran
+    CHECK(db.table_exists("t2"));          // statements outside a transaction stay
+  }
+  fail = false;
+  db.open()->execute("DROP TABLE t2;", {});
+  auto g = make();
+  Run run(g, db, o);
+  run.upgrade();
+  CHECK(run.heads() == Heads{"r0003"});
+  CHECK(db.count("t2") == 1);
+  CHECK(run.log("upgrade") == 3);
+}
+
+TEST_CASE("migrator: concurrent deployers apply each revision exactly once") {
+  const std::string backend = GENERATE(backends());
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto g = chain(30);
+  std::atomic<int> ok{0};
+  std::vector<std::string> errors(8);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        auto d = db.open(60000);
+        std::ostringstream out;
+        MigrateOptions o;
+        o.verbosity = 0;
+        Migrator(g, *d, o, out).upgrade(parse_target("head"));
+        ++ok;
+      } catch (const std::exception& e) {
+        errors[static_cast<size_t>(t)] = e.what();
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  for (const auto& e : errors)
+    CHECK(e.empty());
+  CHECK(ok == 8);
+  Run run(g, db);
+  CHECK(run.heads() == Heads{"r0030"});
+  CHECK(run.log("upgrade") == 30);
+  CHECK(db.value("SELECT count(DISTINCT revision) FROM retort_log") == "30");
+}
+
+TEST_CASE("migrator: the offline script matches the transaction mode") {
+  const std::string backend = GENERATE(backends());
+  CAPTURE(backend);
+  auto g = chain(2, [](int i, RevisionSpec& s) {
+    if (i == 2) s.upgrade_options = " transaction:false";
+  });
+  auto dialect = make_dialect(backend);
+  MigrateOptions o;
+  o.transaction_per_migration = false;
+  std::ostringstream out;
+  write_offline_script(g, *dialect, o, Direction::kUpgrade, parse_target_range("head"), out);
+  std::string sql = out.str();
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = sql.find(what); at != std::string::npos; at = sql.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  // One transaction, broken once around r0002's section.
+  CHECK(count(dialect->begin_transaction()) == 2);
+  CHECK(count("COMMIT;") == 2);
+  CHECK(sql.find("CREATE TABLE t2") > sql.find("COMMIT;"));
+  // And the script really runs.
+  TestDatabase db(backend);
+  db.open()->execute(sql, {});
+  CHECK(Run(g, db).heads() == Heads{"r0002"});
+}
