@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Write a migration directory of N linear revisions for the benchmarks.
+
+    bench/gen_revisions.py N DIR
+
+DIR gets retort.ini (script_location = .) and versions/ with N revision
+files, each creating a table with a few columns, an index, and inserting a
+few rows. Revision ids are derived from the index, so a given N always
+produces the same files (and the same SQL).
+"""
+import hashlib
+import os
+import sys
+
+
+def rev_id(i: int) -> str:
+    return hashlib.sha1(f"retort-bench-{i}".encode()).hexdigest()[:12]
+
+
+def revision(i: int, parent: str) -> str:
+    t = f"t{i}"
+    rows = ",\n    ".join(
+        f"({k}, 'name {i}-{k}', {k * 1.5}, '2025-01-0{k}')" for k in range(1, 4))
+    return (
+        f"-- revision: {rev_id(i)}\n"
+        f"-- down_revision: {parent}\n"
+        f"-- created: 2025-01-01 00:00:00+00:00\n"
+        f"-- message: create table {t}\n"
+        "\n"
+        "-- migrate:upgrade\n"
+        f"CREATE TABLE {t} (\n"
+        "    id         INTEGER PRIMARY KEY,\n"
+        "    name       TEXT NOT NULL,\n"
+        "    amount     REAL NOT NULL DEFAULT 0,\n"
+        "    created_at TEXT NOT NULL\n"
+        ");\n"
+        f"CREATE INDEX ix_{t}_name ON {t} (name);\n"
+        f"INSERT INTO {t} (id, name, amount, created_at) VALUES\n    {rows};\n"
+        "\n"
+        "-- migrate:downgrade\n"
+        f"DROP INDEX ix_{t}_name;\n"
+        f"DROP TABLE {t};\n"
+    )
+
+
+def main() -> int:
+    if len(sys.argv) != 3:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    n, out = int(sys.argv[1]), sys.argv[2]
+    versions = os.path.join(out, "versions")
+    os.makedirs(versions, exist_ok=True)
+    with open(os.path.join(out, "retort.ini"), "w") as f:
+        f.write("[retort]\nscript_location = .\n")
+    parent = ""
+    for i in range(1, n + 1):
+        name = f"20250101{i:06d}_create_table_t{i}.sql"
+        with open(os.path.join(versions, name), "w") as f:
+            f.write(revision(i, parent))
+        parent = rev_id(i)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
