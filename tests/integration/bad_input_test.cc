@@ -148,3 +148,12 @@ TEST_CASE("a read-only database file") {
   CHECK(p.heads() == std::vector<std::string>{"r0001"});
   CHECK(p.tables() == std::vector<std::string>{"retort_log", "retort_version", "t1"});
 }
+
+TEST_CASE("downgrading a database that does not exist creates nothing") {
+  Project p;
+  p.add_chain(1);
+  auto r = p.run({"downgrade"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("does not exist yet, so there is nothing to downgrade"));
+  CHECK_FALSE(file_exists(p.db()));
+}
