@@ -19,6 +19,7 @@ const std::vector<Command>& command_table() {
       {"stamp", "record a revision in the database without running it", run_stamp},
       {"verify", "check that applied revisions still match their files", run_verify},
       {"lint", "check revision files (and the graph) without a database", run_lint},
+      {"check", "exit 1 when the models and the database at head differ (for CI)", run_check},
   };
   return table;
 }

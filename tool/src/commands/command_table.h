@@ -33,5 +33,6 @@ int run_show(Context&);
 int run_stamp(Context&);
 int run_verify(Context&);
 int run_lint(Context&);
+int run_check(Context&);
 
 }  // namespace retort

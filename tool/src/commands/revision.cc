@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/revision_writer.h"
 #include "core/text.h"
+#include "schema/autogenerate.h"
 
 namespace retort {
 
@@ -15,7 +16,8 @@ int run_revision(Context& ctx) {
               "head of the revision graph.");
   std::string message, env_var, head, rev_id;
   std::vector<std::string> depends_on, labels;
-  bool autogenerate = false;
+  bool autogenerate = false, empty = false;
+  std::vector<std::string> models;
   p.option("message,m", "MESSAGE", "what the revision does", &message);
   p.option("message-from-env", "VAR", "read the message from environment variable VAR (for make)",
            &env_var);
@@ -24,13 +26,20 @@ int run_revision(Context& ctx) {
   p.option("rev-id", "ID", "use this revision id instead of a random one", &rev_id);
   p.repeated("depends-on", "REV", "revision this one depends on (repeatable)", &depends_on);
   p.repeated("branch-label", "LABEL", "branch label for this revision (repeatable)", &labels);
-  p.flag("autogenerate", "generate the SQL from the models (not available yet)", &autogenerate);
+  p.flag("autogenerate",
+         "generate the SQL from the models (the default when retort.ini lists models)",
+         &autogenerate);
+  p.flag("empty", "write an empty revision even when models are configured", &empty);
+  p.repeated("models", "GLOB", "model files to use instead of retort.ini's models (repeatable)",
+             &models);
   if (!ctx.parse(p)) return kExitOk;
 
   std::string msg = required_message(message, env_var);
-  if (autogenerate)
-    throw Error("--autogenerate is not available in this version of retort")
-        .hint("write the SQL by hand: run `retort revision -m MESSAGE` and edit the new file");
+  if (autogenerate && empty)
+    throw Error("--autogenerate and --empty contradict each other").usage();
+  // Configuring models opts in: `make db-new` autogenerates, as the guide's
+  // workflow expects; --empty is the way to a hand-written revision.
+  if (!empty && (!ctx.config().models.empty() || !models.empty())) autogenerate = true;
   if (!rev_id.empty() && !is_valid_revision_id(rev_id))
     throw Error("--rev-id '" + rev_id + "' is not a revision id")
         .hint("use letters, digits and '_'")
@@ -63,6 +72,29 @@ int run_revision(Context& ctx) {
     if (!heads.empty()) nr.down_revisions.push_back(heads.front()->id);
   }
   const auto& c = ctx.config();
+  if (autogenerate) {
+    auto driver = ctx.connect(/*create_if_missing=*/false);
+    AutogenerateRequest req;
+    req.config = &c;
+    req.model_globs = models;
+    req.graph = &g;
+    req.target = driver.get();
+    req.backend = ctx.url().backend;
+    req.migrate = ctx.migrate_options();
+    SchemaChanges changes = retort::autogenerate(req);
+    if (changes.empty()) {
+      ctx.out() << "No changes detected\n";
+      if (ctx.verbosity() > 0)
+        ctx.out() << "The models match the database; no revision written. For a hand-written "
+                     "revision (data, say), pass --empty.\n";
+      return kExitOk;
+    }
+    if (ctx.verbosity() > 0)
+      for (const auto& op : changes.changes)
+        ctx.out() << "Detected " << describe(op) << "\n";
+    nr.upgrade_sql = changes.upgrade_sql;
+    nr.downgrade_sql = changes.downgrade_sql;
+  }
   std::string path = write_revision(c.script_location, c.file_template, c.timezone != "local", nr);
   ctx.out() << "Generating " << display_path(path) << " ... done\n";
   return kExitOk;

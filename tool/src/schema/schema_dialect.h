@@ -1,0 +1,40 @@
+// What autogenerate needs to know about one database's DDL: when two types
+// or defaults mean the same, which changes its ALTER TABLE cannot make, and
+// how to write each operation as SQL. One implementation per database
+// (render_sqlite.cc, ...); nothing else in schema/ is database-specific.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "schema/ops.h"
+#include "schema/schema_model.h"
+
+namespace retort {
+
+class SchemaDialect {
+ public:
+  virtual ~SchemaDialect() = default;
+  virtual std::string name() const = 0;
+
+  // INT and integer, varchar(20) and character varying(20): same meaning.
+  virtual bool same_type(const std::string& a, const std::string& b) const = 0;
+  // Canonical text of a default expression, for comparison.
+  virtual std::string normalize_default(const std::string& expr) const;
+  // Whether changing a column from one type to the other can lose data.
+  virtual bool is_narrowing(const std::string& from, const std::string& to) const = 0;
+
+  // Rewrites ops the database cannot run as they are (SQLite: table
+  // rebuilds). `from` and `to` are the schemas the ops were diffed from.
+  virtual std::vector<Op> lower(std::vector<Op> ops, const Schema& from,
+                                const Schema& to) const = 0;
+  // The SQL for a (lowered) list of ops, with the reviewer's comments and a
+  // "-- WARNING: data loss" line above each destructive statement.
+  virtual std::string render(const std::vector<Op>& ops) const = 0;
+};
+
+std::unique_ptr<SchemaDialect> make_schema_dialect(const std::string& backend);
+std::unique_ptr<SchemaDialect> make_sqlite_schema_dialect();
+
+}  // namespace retort

@@ -1,0 +1,69 @@
+#include "schema/schema_model.h"
+
+#include "core/text.h"
+
+namespace retort {
+
+std::string key_of(const std::string& name) { return to_lower(name); }
+
+bool same_name(const std::string& a, const std::string& b) { return to_lower(a) == to_lower(b); }
+
+bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!same_name(a[i], b[i])) return false;
+  return true;
+}
+
+const Column* Table::column(const std::string& n) const {
+  for (const auto& c : columns)
+    if (same_name(c.name, n)) return &c;
+  return nullptr;
+}
+
+const Constraint* Table::primary_key() const {
+  for (const auto& c : constraints)
+    if (c.kind == Constraint::Kind::kPrimaryKey) return &c;
+  return nullptr;
+}
+
+const Table* Schema::table(const std::string& name) const {
+  auto it = tables.find(key_of(name));
+  return it == tables.end() ? nullptr : &it->second;
+}
+
+std::vector<const Index*> Schema::indexes_on(const std::string& t) const {
+  std::vector<const Index*> out;
+  for (const auto& [k, ix] : indexes)
+    if (same_name(ix.table, t)) out.push_back(&ix);
+  return out;
+}
+
+std::vector<const Trigger*> Schema::triggers_on(const std::string& t) const {
+  std::vector<const Trigger*> out;
+  for (const auto& [k, tr] : triggers)
+    if (same_name(tr.table, t)) out.push_back(&tr);
+  return out;
+}
+
+std::string describe(const Constraint& c) {
+  std::string cols = "(" + join(c.columns, ", ") + ")";
+  switch (c.kind) {
+    case Constraint::Kind::kPrimaryKey:
+      return "PRIMARY KEY " + cols;
+    case Constraint::Kind::kUnique:
+      return "UNIQUE " + cols;
+    case Constraint::Kind::kCheck:
+      return "CHECK (" + c.expression + ")";
+    case Constraint::Kind::kForeignKey: {
+      std::string s = "FOREIGN KEY " + cols + " REFERENCES " + c.ref_table;
+      if (!c.ref_columns.empty()) s += " (" + join(c.ref_columns, ", ") + ")";
+      if (c.on_delete != "NO ACTION") s += " ON DELETE " + c.on_delete;
+      if (c.on_update != "NO ACTION") s += " ON UPDATE " + c.on_update;
+      return s;
+    }
+  }
+  return {};
+}
+
+}  // namespace retort

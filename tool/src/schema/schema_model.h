@@ -1,0 +1,90 @@
+// The schema model: what autogenerate compares. Both sides (the models loaded
+// into a scratch database, and the target database) are introspected into
+// this one shape, whichever database it is; nothing here knows SQL dialects.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace retort {
+
+struct Column {
+  std::string name;
+  std::string type;  // as declared; compared by the dialect's meaning
+  bool not_null = false;
+  std::optional<std::string> default_sql;  // the expression, as the database reports it
+  bool generated = false;
+  // The column's own text in its CREATE TABLE, when the database keeps it
+  // (SQLite); used for ALTER TABLE ADD COLUMN so nothing is lost in a re-render.
+  std::string definition;
+};
+
+struct Constraint {
+  enum class Kind { kPrimaryKey, kUnique, kForeignKey, kCheck };
+  Kind kind = Kind::kUnique;
+  std::string name;  // may be empty (SQLite does not always keep names)
+  std::vector<std::string> columns;
+  // Foreign keys.
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  std::string on_delete = "NO ACTION";
+  std::string on_update = "NO ACTION";
+  // Checks: the expression as written, without the outer parentheses.
+  std::string expression;
+};
+
+struct Table {
+  std::string name;
+  std::vector<Column> columns;  // in table order
+  std::vector<Constraint> constraints;
+  bool without_rowid = false;
+  bool autoincrement = false;
+  std::string sql;  // the CREATE TABLE the database keeps (SQLite), else empty
+
+  const Column* column(const std::string& name) const;
+  const Constraint* primary_key() const;
+};
+
+struct Index {
+  std::string name;
+  std::string table;
+  bool unique = false;
+  std::vector<std::string> elements;  // column names or expressions, with COLLATE/DESC
+  std::string where;                  // partial index predicate, empty if none
+  std::string sql;                    // CREATE INDEX as kept by the database, if it keeps it
+};
+
+struct View {
+  std::string name;
+  std::string definition;  // the SELECT
+  std::string sql;         // full CREATE VIEW when the database keeps it
+};
+
+struct Trigger {
+  std::string name;
+  std::string table;
+  std::string sql;  // full CREATE TRIGGER
+};
+
+// Keyed by lower-cased name, so output order is stable and lookups ignore case
+// the way SQL does for unquoted names.
+struct Schema {
+  std::map<std::string, Table> tables;
+  std::map<std::string, Index> indexes;
+  std::map<std::string, View> views;
+  std::map<std::string, Trigger> triggers;
+
+  const Table* table(const std::string& name) const;
+  std::vector<const Index*> indexes_on(const std::string& table) const;
+  std::vector<const Trigger*> triggers_on(const std::string& table) const;
+};
+
+std::string key_of(const std::string& name);  // lower-cased
+bool same_name(const std::string& a, const std::string& b);
+bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
+std::string describe(const Constraint& c);  // "FOREIGN KEY (a) REFERENCES t (id) ON DELETE CASCADE"
+
+}  // namespace retort
