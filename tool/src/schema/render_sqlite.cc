@@ -261,7 +261,7 @@ class SqliteSchemaDialect final : public SchemaDialect {
       sql += "--   " + describe(op) + "\n";
     }
     for (const auto& c : a.columns)
-      if (!b.column(c.name))
+      if (!b.column(c.name) && !c.generated)
         sql += "-- WARNING: data loss: drops column " + name + "." + c.name + " and its values\n";
     for (const auto& c : b.columns)
       if (const Column* old = a.column(c.name); old && is_narrowing(old->type, c.type))
