@@ -29,7 +29,7 @@ TEST_CASE("every broken file is reported, not just the first") {
              "-- revision: a1\n-- migrate:upgrade\n-- migrate:downgrade\n");
   write_text(p.versions() + "/0002_b.sql",
              "-- revision: b1\n-- down_revision: a1\n-- migrate:upgrade\n");
-  auto r = p.run({"history"});
+  auto r = p.run({"upgrade"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("0001_a.sql: missing '-- down_revision:' header"));
   CHECK_THAT(r.err, Contains("0002_b.sql: missing '-- migrate:downgrade' section"));

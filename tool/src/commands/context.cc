@@ -34,9 +34,11 @@ const Config& Context::config() {
   return *config_;
 }
 
-const RevisionGraph& Context::graph() {
-  if (!graph_) graph_.emplace(scripts().load());
-  return *graph_;
+const RevisionGraph& Context::graph(ParseDepth depth) {
+  if (full_graph_) return *full_graph_;
+  if (depth == ParseDepth::kFull) return full_graph_.emplace(scripts().load(depth));
+  if (!header_graph_) header_graph_.emplace(scripts().load(depth));
+  return *header_graph_;
 }
 
 DatabaseUrl Context::url() {

@@ -36,7 +36,9 @@ class Context {
 
   const Config& config();
   ScriptDirectory scripts() { return ScriptDirectory{config().script_location}; }
-  const RevisionGraph& graph();
+  // The revision graph; commands that never look at SQL pass kHeaders to
+  // skip reading the sections.
+  const RevisionGraph& graph(ParseDepth depth = ParseDepth::kFull);
   DatabaseUrl url();
   // nullptr when create_if_missing is false and the database does not exist.
   std::unique_ptr<Driver> connect(bool create_if_missing, int lock_timeout_s = 60);
@@ -49,7 +51,7 @@ class Context {
   GlobalOptions globals_;
   std::ostream& out_;
   std::optional<Config> config_;
-  std::optional<RevisionGraph> graph_;
+  std::optional<RevisionGraph> full_graph_, header_graph_;  // never replaced once built
 };
 
 // Reads a value from the environment variable `var` when it is set and not

@@ -16,7 +16,7 @@ int run_current(Context& ctx) {
   if (ctx.verbosity() > 1) ctx.out() << "Current revision(s) for " << ctx.url().redacted() << ":\n";
   std::vector<std::string> stored;
   if (driver) {
-    Migrator m(ctx.graph(), *driver, ctx.migrate_options(), ctx.out());
+    Migrator m(ctx.graph(ParseDepth::kHeaders), *driver, ctx.migrate_options(), ctx.out());
     stored = m.stored_heads();
   }
   if (stored.empty()) {
@@ -24,7 +24,7 @@ int run_current(Context& ctx) {
               << ")\n";
     return kExitOk;
   }
-  const auto& g = ctx.graph();
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
   auto heads = heads_from_ids(g, stored, ctx.config().version_table);
   for (size_t h : heads)
     ctx.out() << (ctx.verbosity() > 1 ? verbose_block(g, h, nullptr)

@@ -13,7 +13,7 @@ int run_heads(Context& ctx) {
   ArgParser p("heads [--verbose]",
               "Show the heads of the revision graph (revisions with no child).");
   if (!ctx.parse(p)) return kExitOk;
-  const auto& g = ctx.graph();
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
   for (const Revision* r : g.heads()) {
     size_t i = g.index_of(*r);
     ctx.out() << (ctx.verbosity() > 1 ? verbose_block(g, i, nullptr)
@@ -27,7 +27,7 @@ int run_branches(Context& ctx) {
   ArgParser p("branches [--verbose]",
               "Show the branch points of the revision graph and where each branch goes.");
   if (!ctx.parse(p)) return kExitOk;
-  const auto& g = ctx.graph();
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
   for (size_t i = 0; i < g.size(); ++i) {
     if (g.children(i).size() < 2) continue;
     const Revision& r = g.at(i);

@@ -14,8 +14,9 @@ namespace {
 std::vector<size_t> current_heads(Context& ctx) {
   auto driver = ctx.connect(/*create_if_missing=*/false);
   if (!driver) return {};
-  Migrator m(ctx.graph(), *driver, ctx.migrate_options(), ctx.out());
-  return heads_from_ids(ctx.graph(), m.stored_heads(), ctx.config().version_table);
+  Migrator m(ctx.graph(ParseDepth::kHeaders), *driver, ctx.migrate_options(), ctx.out());
+  return heads_from_ids(ctx.graph(ParseDepth::kHeaders), m.stored_heads(),
+                        ctx.config().version_table);
 }
 
 }  // namespace
@@ -31,7 +32,7 @@ int run_history(Context& ctx) {
   p.flag("indicate-current", "mark the database's current revision(s)", &indicate_current);
   if (!ctx.parse(p)) return kExitOk;
   const bool verbose = ctx.verbosity() > 1;  // -v/--verbose
-  const auto& g = ctx.graph();
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
 
   std::vector<char> shown(g.size(), 1);
   std::vector<size_t> heads;

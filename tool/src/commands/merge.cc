@@ -22,7 +22,7 @@ int run_merge(Context& ctx) {
   if (!ctx.parse(p)) return kExitOk;
   std::string msg = required_message(message, env_var);
 
-  const auto& g = ctx.graph();
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
   std::vector<std::string> parents;
   for (const auto& r : revs) {
     if (r == "heads") {

@@ -45,7 +45,7 @@ int run_revision(Context& ctx) {
         .hint("use letters, digits and '_'")
         .usage();
 
-  const auto& g = ctx.graph();
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
   NewRevision nr;
   nr.id = rev_id;
   nr.message = msg;

@@ -29,6 +29,7 @@ bool Section::empty() const {
 }
 
 std::string Section::checksum() const {
+  if (sql.find('\r') == std::string::npos) return sha256_hex(trim(sql));
   std::string folded;
   folded.reserve(sql.size());
   for (size_t i = 0; i < sql.size(); ++i)
@@ -66,10 +67,11 @@ std::optional<std::string_view> closest_header(std::string_view key) {
 }
 
 struct Parser {
-  Parser(std::string_view t, const std::string& p) : text(t), path(p) {}
+  Parser(std::string_view t, const std::string& p, ParseDepth d) : text(t), path(p), depth(d) {}
 
   std::string_view text;
   const std::string& path;
+  ParseDepth depth;
   Revision rev;
   ErrorList errors;
   bool seen_revision = false, seen_down = false;
@@ -187,6 +189,7 @@ struct Parser {
       size_t next = end == std::string_view::npos ? text.size() : end + 1;
       auto line = trim(text.substr(pos, next - pos));
       if (line.substr(0, 2) == "--" && trim(line.substr(2)).substr(0, 8) == "migrate:") {
+        if (depth == ParseDepth::kHeaders) break;  // the headers are all read
         close(pos);
         current = marker(line, lineno);
         section_start = next;
@@ -210,6 +213,7 @@ struct Parser {
     if (!seen_down)
       fail(0, "missing '-- down_revision:' header",
            "add '-- down_revision:' (empty for the first revision)");
+    if (depth == ParseDepth::kHeaders) return;
     if (!rev.upgrade.marker_line) fail(0, "missing '-- migrate:upgrade' section");
     if (!rev.downgrade.marker_line)
       fail(0, "missing '-- migrate:downgrade' section",
@@ -226,8 +230,8 @@ struct Parser {
 
 }  // namespace
 
-Revision parse_revision(std::string_view text, const std::string& path) {
-  Parser p{text, path};
+Revision parse_revision(std::string_view text, const std::string& path, ParseDepth depth) {
+  Parser p{text, path, depth};
   p.rev.path = path;
   p.run();
   p.errors.throw_if_any();

@@ -38,8 +38,13 @@ struct Revision {
 // Letters, digits and '_', as Alembic accepts, so histories can be brought over.
 bool is_valid_revision_id(std::string_view id);
 
+// How much of a file to read: everything, or only the headers (enough for
+// current, history and heads, which never look at the SQL).
+enum class ParseDepth { kFull, kHeaders };
+
 // Parses one revision file. Throws Error naming `path` and the line for every
 // problem found (all of them, not just the first).
-Revision parse_revision(std::string_view text, const std::string& path);
+Revision parse_revision(std::string_view text, const std::string& path,
+                        ParseDepth depth = ParseDepth::kFull);
 
 }  // namespace retort

@@ -1,6 +1,10 @@
 #include "core/script_directory.h"
 
+#include <dirent.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "core/error.h"
@@ -20,19 +24,24 @@ std::string display_path(const std::string& path) {
   return rel.string();
 }
 
-std::vector<Revision> ScriptDirectory::load() const {
-  std::error_code ec;
+std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
   std::string dir = versions_dir();
-  if (!fs::is_directory(dir, ec))
-    throw Error("migration directory " + display_path(dir) + " does not exist")
-        .hint("run `retort init` to create it, or fix script_location in your retort.ini");
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.size() > 4 && name[0] != '.' && name.compare(name.size() - 4, 4, ".sql") == 0)
-      names.push_back(std::move(name));
+  // opendir/readdir rather than std::filesystem: this runs before every
+  // command, over thousands of names.
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      throw Error("migration directory " + display_path(dir) + " does not exist")
+          .hint("run `retort init` to create it, or fix script_location in your retort.ini");
+    throw Error("cannot list " + display_path(dir) + ": " + std::strerror(errno));
   }
-  if (ec) throw Error("cannot list " + display_path(dir) + ": " + ec.message());
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() > 4 && name[0] != '.' && name.substr(name.size() - 4) == ".sql")
+      names.emplace_back(name);
+  }
+  ::closedir(d);
   std::sort(names.begin(), names.end());
 
   const std::string shown_dir = display_path(dir);  // once, not per file
@@ -41,7 +50,7 @@ std::vector<Revision> ScriptDirectory::load() const {
   ErrorList errors;
   for (const auto& name : names) {
     try {
-      revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name));
+      revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
     } catch (const Error& e) {
       errors.add(e);
     }

@@ -19,7 +19,7 @@ struct ScriptDirectory {
   // Every versions/*.sql, sorted by file name, each parsed. All parse errors
   // of all files are reported together. A missing versions/ is an error that
   // says to run `retort init`.
-  std::vector<Revision> load() const;
+  std::vector<Revision> load(ParseDepth depth = ParseDepth::kFull) const;
 };
 
 // A path as the user should see it: relative to the working directory when
