@@ -86,7 +86,8 @@ test:
 	scripts/install-deps test
 	$(CONFIGURE)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
-	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
+	# One private PostgreSQL server serves every test process, and is stopped after.
+	scripts/with-postgres $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
 
 bench: build
 	@if [ -x bench/run ]; then BUILD_DIR=$(BUILD_DIR) bench/run; \

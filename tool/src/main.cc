@@ -15,7 +15,8 @@ using retort::Error;
 
 void print_usage(std::ostream& out) {
   out << "usage: retort [-c FILE] [--url URL] [-q|-v] COMMAND [ARGS]\n\n"
-         "Versioned, reviewable, reversible schema migrations for SQLite.\n\nCommands:\n";
+         "Versioned, reviewable, reversible schema migrations for SQLite and "
+         "PostgreSQL.\n\nCommands:\n";
   for (const auto& c : retort::command_table()) {
     std::string name = c.name;
     name.resize(12, ' ');

@@ -63,6 +63,7 @@ MigrateOptions Context::migrate_options(bool allow_edited) {
   o.version_table = config().version_table;
   o.log_table = config().log_table;
   o.allow_edited = allow_edited;
+  o.transaction_per_migration = config().transaction_per_migration;
   o.verbosity = verbosity();
   return o;
 }

@@ -17,8 +17,9 @@ namespace retort {
 namespace {
 
 const char* const kKeys[] = {
-    "script_location", "database_url", "version_table", "log_table",
-    "file_template",   "timezone",     "models",        "transaction_per_migration"};
+    "script_location",     "database_url", "version_table", "log_table",
+    "file_template",       "timezone",     "models",        "transaction_per_migration",
+    "version_table_schema"};
 
 bool valid_identifier(std::string_view s) {
   if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
@@ -150,6 +151,17 @@ Config parse_config(const std::string& text, const std::string& path, const std:
     else
       throw Error("transaction_per_migration must be true or false, not '" + *v + "'")
           .at(path, c.key_lines["transaction_per_migration"]);
+  }
+  // version_table_schema puts both bookkeeping tables in that schema.
+  if (auto schema = get("version_table_schema"); schema && !trim(*schema).empty()) {
+    std::string sch(trim(*schema));
+    if (!valid_identifier(sch) || sch.find('.') != std::string::npos)
+      throw Error("version_table_schema '" + sch + "' is not a schema name")
+          .at(path, c.key_lines["version_table_schema"])
+          .hint("use letters, digits and '_'");
+    if (c.version_table.find('.') == std::string::npos)
+      c.version_table = sch + "." + c.version_table;
+    if (c.log_table.find('.') == std::string::npos) c.log_table = sch + "." + c.log_table;
   }
   for (const char* key : {"version_table", "log_table"}) {
     const std::string& v = std::string(key) == "version_table" ? c.version_table : c.log_table;
