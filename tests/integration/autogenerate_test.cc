@@ -171,3 +171,210 @@ TEST_CASE("schema pairs round-trip: upgrade to B, downgrade to A, then nothing t
   for (const auto& [t, n] : rows_a)
     if (rows_b.count(t)) CHECK(rows_back[t] == n);
 }
+
+TEST_CASE("no changes: 'No changes detected', no file, exit 0") {
+  ModelProject p;
+  p.models("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n");
+  REQUIRE(p.run({"revision", "-m", "users"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  auto before = revision_files(p);
+  auto r = p.run({"revision", "-m", "nothing"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("No changes detected\n"));
+  CHECK(revision_files(p) == before);
+}
+
+TEST_CASE("types compare by meaning, not spelling") {
+  ModelProject p;
+  p.models(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, s VARCHAR(20), r DOUBLE, f TEXT "
+      "DEFAULT 'x', b BOOLEAN DEFAULT TRUE, c CHECK (n > 0));\n"
+      "CREATE INDEX ix_t ON t (n);\n");
+  REQUIRE(p.run({"revision", "-m", "t"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  // Same meaning, other spelling: integer affinity, text, real; TRUE is 1;
+  // case, quoting, spacing and parentheses in expressions do not matter.
+  p.models(
+      "create table T (\"id\" integer primary key, N integer, s text, r real, f character "
+      "varying(5) default ('x'), b boolean default 1, c check ((N>0)));\n"
+      "create index IX_T on t (\"n\");\n");
+  auto r = p.run({"revision", "-m", "respelled"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("No changes detected"));
+  CHECK(p.run({"check"}).exit_code == 0);
+}
+
+TEST_CASE("the generated revision marks data loss and possible renames for the reviewer") {
+  ModelProject p;
+  p.models(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
+      "CREATE TABLE old_logs (id INTEGER PRIMARY KEY);\n");
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.models(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT);\n"
+      "CREATE TABLE logs (id INTEGER PRIMARY KEY);\n");
+  auto r = p.run({"revision", "-m", "b"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("Detected drop column users.name"));
+  CHECK_THAT(r.out, Contains("Detected add table logs"));
+  std::string text = read_text(revision_files(p).back());
+  std::string up = text.substr(0, text.find("-- migrate:downgrade"));
+  CHECK_THAT(up, Contains("-- WARNING: data loss: drops table old_logs and all its rows\n"
+                          "DROP TABLE \"old_logs\";"));
+  CHECK_THAT(up, Contains("-- WARNING: data loss: drops column users.name and its values\n"
+                          "ALTER TABLE \"users\" DROP COLUMN \"name\";"));
+  CHECK_THAT(up, Contains("ALTER TABLE \"old_logs\" RENAME TO \"logs\";"));
+  CHECK_THAT(up, Contains("ALTER TABLE \"users\" RENAME COLUMN \"name\" TO \"full_name\";"));
+  CHECK_THAT(up, Contains("retort does not guess renames"));
+  // Tables are dropped before the ones they reference and created after.
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+}
+
+TEST_CASE("dependency order: referenced tables are created first and dropped last") {
+  ModelProject p;
+  p.models("");
+  p.models(
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES b (id));\n"
+      "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id));\n"
+      "CREATE TABLE a (id INTEGER PRIMARY KEY);\n");
+  REQUIRE(p.run({"revision", "-m", "abc"}).exit_code == 0);
+  std::string text = read_text(revision_files(p).back());
+  auto down_at = text.find("-- migrate:downgrade");
+  std::string up = text.substr(0, down_at), down = text.substr(down_at);
+  CHECK(up.find("CREATE TABLE a ") < up.find("CREATE TABLE b "));
+  CHECK(up.find("CREATE TABLE b ") < up.find("CREATE TABLE c "));
+  CHECK(down.find("DROP TABLE \"c\"") < down.find("DROP TABLE \"b\""));
+  CHECK(down.find("DROP TABLE \"b\"") < down.find("DROP TABLE \"a\""));
+}
+
+TEST_CASE("rows and their values survive a SQLite table rebuild") {
+  ModelProject p;
+  p.models(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, nick TEXT);\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON "
+      "DELETE CASCADE, body TEXT);\n"
+      "CREATE INDEX ix_users_email ON users (email);\n"
+      "CREATE VIEW v_posts AS SELECT u.email, p.body FROM posts p JOIN users u ON u.id = "
+      "p.user_id;\n");
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  sqlite_exec(p.db(),
+              "INSERT INTO users VALUES (1, 'ada@x', NULL), (2, 'grace@x', 'g');"
+              "INSERT INTO posts VALUES (10, 1, 'note G'), (11, 2, 'A-0');");
+  // NOT NULL with a default, a CHECK and a changed type: only a rebuild does it.
+  p.models(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL CHECK (email LIKE "
+      "'%@%'), nick TEXT NOT NULL DEFAULT 'anon', score REAL);\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON "
+      "DELETE CASCADE, body TEXT);\n"
+      "CREATE INDEX ix_users_email ON users (email);\n"
+      "CREATE VIEW v_posts AS SELECT u.email, p.body FROM posts p JOIN users u ON u.id = "
+      "p.user_id;\n");
+  REQUIRE(p.run({"revision", "-m", "b"}).exit_code == 0);
+  std::string text = read_text(revision_files(p).back());
+  CHECK_THAT(text, Contains("-- Rebuild users: SQLite's ALTER TABLE cannot make these changes:"));
+  CHECK_THAT(text, Contains("coalesce(\"nick\", 'anon')"));
+  auto up = p.run({"upgrade"});
+  INFO(up.all() << text);
+  REQUIRE(up.exit_code == 0);
+  CHECK(sqlite_column(p.db(), "SELECT id || ':' || email || ':' || nick FROM users ORDER BY id") ==
+        std::vector<std::string>{"1:ada@x:anon", "2:grace@x:g"});
+  // The posts that reference the rebuilt table are untouched (no cascade),
+  // and the view over both still works.
+  CHECK(sqlite_column(p.db(), "SELECT email || '/' || body FROM v_posts ORDER BY body") ==
+        std::vector<std::string>{"grace@x/A-0", "ada@x/note G"});
+  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'ix_users_email'") == "1");
+  REQUIRE(p.run({"downgrade", "-1"}).exit_code == 0);
+  CHECK(sqlite_column(p.db(), "SELECT id || ':' || email || ':' || nick FROM users ORDER BY id") ==
+        std::vector<std::string>{"1:ada@x:anon", "2:grace@x:g"});
+  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM posts") == "2");
+}
+
+TEST_CASE("a rebuild whose rows break a new foreign key fails before commit") {
+  ModelProject p;
+  p.models(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER);\n");
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  sqlite_exec(p.db(), "INSERT INTO users VALUES (1); INSERT INTO posts VALUES (1, 1), (2, 99);");
+  p.models(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n");
+  REQUIRE(p.run({"revision", "-m", "fk"}).exit_code == 0);
+  auto r = p.run({"upgrade"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("CHECK constraint failed: foreign_key_violations = 0"));
+  CHECK_THAT(r.err, Contains("FROM pragma_foreign_key_"));
+  // Rolled back: the old table and its rows are as they were.
+  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM pragma_foreign_key_list('posts')") == "0");
+  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM posts") == "2");
+}
+
+TEST_CASE("the target database must be at head first") {
+  ModelProject p;
+  p.models("CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  auto r = p.run({"revision", "-m", "b"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("Target database is not up to date: it is at base, the head is "));
+  CHECK_THAT(r.err, Contains("run `retort upgrade head` (make db-up) first"));
+  CHECK(revision_files(p).size() == 1);
+  auto c = p.run({"check"});
+  CHECK(c.exit_code == 1);
+  CHECK_THAT(c.err, Contains("Target database is not up to date"));
+}
+
+TEST_CASE("retort check: exit 0 when models match, 1 listing the differences") {
+  ModelProject p;
+  p.models("CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+  auto empty = p.run({"check"});
+  CHECK(empty.exit_code == 1);
+  CHECK_THAT(empty.out, Contains("  add table users\n"));
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  auto ok = p.run({"check"});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out == "No changes detected: the models match the database\n");
+  p.models("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\n");
+  auto diff = p.run({"check"});
+  CHECK(diff.exit_code == 1);
+  CHECK(diff.out ==
+        "The models differ from the database at head (1 difference):\n"
+        "  add column users.email TEXT\n"
+        "Write the revision with: retort revision --autogenerate -m MESSAGE (make db-new "
+        "MSG=...)\n");
+  CHECK(p.run({"check", "--help"}).exit_code == 0);
+}
+
+TEST_CASE("model errors name the glob, or the file and line") {
+  ModelProject p;
+  auto none = p.run({"revision", "-m", "x"});
+  CHECK(none.exit_code == 1);
+  CHECK_THAT(none.err, Contains("models glob 'models/*.sql' (from "));
+  CHECK_THAT(none.err, Contains("retort.ini:4 (models)) matches no file"));
+
+  p.models("CREATE TABLE ok (id INTEGER PRIMARY KEY);\n\nCREATE TABLE bad (id INTEGER PRIMARY KEY,);\n");
+  auto bad = p.run({"revision", "-m", "x"});
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Contains("models/schema.sql:3: near \")\": syntax error"));
+  CHECK(revision_files(p).empty());
+}
+
+TEST_CASE("--autogenerate needs models; --empty writes a hand-written revision") {
+  Project plain;
+  auto r = plain.run({"revision", "--autogenerate", "-m", "x"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("no models are configured"));
+  CHECK_THAT(r.err, Contains("models = models/*.sql"));
+
+  ModelProject p;
+  p.models("CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+  auto e = p.run({"revision", "--empty", "-m", "seed data"});
+  CHECK(e.exit_code == 0);
+  REQUIRE(revision_files(p).size() == 1);
+  CHECK_THAT(read_text(revision_files(p)[0]), Contains("-- migrate:upgrade\n\n"));
+  CHECK(p.run({"revision", "--empty", "--autogenerate", "-m", "x"}).exit_code == 2);
+}
