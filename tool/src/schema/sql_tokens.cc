@@ -144,6 +144,17 @@ std::string normalize_sql(std::string_view sql) {
   return out;
 }
 
+std::string compact_sql(std::string_view sql) {
+  std::string out;
+  size_t prev_end = std::string_view::npos;
+  for (const auto& t : tokenize_sql(sql)) {
+    if (prev_end != std::string_view::npos && t.begin > prev_end) out += ' ';
+    out += t.text;
+    prev_end = t.end;
+  }
+  return out;
+}
+
 std::string quote_ident(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {

@@ -33,6 +33,10 @@ std::string unquote_name(std::string_view text);
 // string literals kept exactly, redundant outer parentheses removed.
 std::string normalize_sql(std::string_view sql);
 
+// The text with comments dropped and each run of whitespace between tokens
+// made one space; string literals are kept exactly.
+std::string compact_sql(std::string_view sql);
+
 // "name", doubling embedded quotes; always quoted so keywords are safe.
 std::string quote_ident(std::string_view name);
 

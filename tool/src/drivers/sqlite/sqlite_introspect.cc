@@ -92,7 +92,8 @@ ParsedCreateTable parse_create_table(const std::string& sql) {
   for (auto [b, e] : split_top_level(t, open + 1, std::min(close, t.size()))) {
     if (b >= e) continue;
     if (!is_constraint_start(t[b])) {
-      p.column_definitions.emplace_back(unquote_name(t[b]), text_between(sql, t, b, e - 1));
+      p.column_definitions.emplace_back(unquote_name(t[b]),
+                                        compact_sql(text_between(sql, t, b, e - 1)));
       for (size_t i = b; i < e; ++i)
         if (t[i].is_word("AUTOINCREMENT")) p.autoincrement = true;
     }
