@@ -1,0 +1,125 @@
+// SQLite introspection: models loaded into a scratch database and read back
+// through the pragmas and the parsed CREATE statements.
+#include <catch2/catch.hpp>
+
+#include "core/error.h"
+#include "expect_error.h"
+#include "schema/autogenerate.h"
+#include "schema/introspect.h"
+#include "temp_dir.h"
+
+using namespace retort;
+using retort::test::expect_error;
+using retort::test::TempDir;
+using retort::test::write_text;
+using Catch::Matchers::Contains;
+
+namespace {
+
+Schema load(const std::string& sql) {
+  TempDir d;
+  write_text(d / "m.sql", sql);
+  return load_models({d / "m.sql"}, "sqlite", {"retort_version"});
+}
+
+}  // namespace
+
+TEST_CASE("columns: types as declared, NOT NULL, defaults, primary key, generated") {
+  auto s = load(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name varchar(20) NOT NULL DEFAULT "
+      "'x', at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, n, g TEXT GENERATED ALWAYS AS (upper(name)));");
+  const Table* t = s.table("T");
+  REQUIRE(t);
+  REQUIRE(t->columns.size() == 5);
+  CHECK(t->columns[1].type == "varchar(20)");
+  CHECK(t->columns[1].not_null);
+  CHECK(t->columns[1].default_sql == "'x'");
+  CHECK(t->columns[1].definition == "name varchar(20) NOT NULL DEFAULT 'x'");
+  CHECK(t->columns[2].default_sql == "CURRENT_TIMESTAMP");
+  CHECK(t->columns[3].type.empty());
+  CHECK_FALSE(t->columns[3].default_sql.has_value());
+  CHECK(t->columns[4].generated);
+  CHECK(t->autoincrement);
+  REQUIRE(t->primary_key());
+  CHECK(t->primary_key()->columns == std::vector<std::string>{"id"});
+}
+
+TEST_CASE("constraints: composite keys, uniques, foreign keys with actions, checks") {
+  auto s = load(
+      "CREATE TABLE p (a INT, b INT, PRIMARY KEY (a, b));\n"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, pa INT, pb INT, u TEXT UNIQUE, "
+      "  x INT CONSTRAINT x_pos CHECK (x > 0), "
+      "  FOREIGN KEY (pa, pb) REFERENCES p (a, b) ON DELETE CASCADE ON UPDATE SET NULL, "
+      "  UNIQUE (pa, u), CHECK (pa <> pb));\n"
+      "CREATE TABLE d (id INTEGER PRIMARY KEY, c_id INTEGER REFERENCES c);");
+  const Table* c = s.table("c");
+  REQUIRE(c);
+  std::vector<std::string> described;
+  for (const auto& k : c->constraints)
+    described.push_back(describe(k));
+  CHECK(described == std::vector<std::string>{
+                         "PRIMARY KEY (id)", "CHECK (x > 0)", "CHECK (pa <> pb)",
+                         "UNIQUE (u)", "UNIQUE (pa, u)",
+                         "FOREIGN KEY (pa, pb) REFERENCES p (a, b) ON DELETE CASCADE ON UPDATE SET NULL"});
+  CHECK(c->constraints[1].name == "x_pos");
+  // "REFERENCES c" means c's primary key.
+  const Table* d = s.table("d");
+  REQUIRE(d->constraints.back().ref_columns == std::vector<std::string>{"id"});
+  CHECK(s.table("p")->primary_key()->columns == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("indexes (unique, partial, expression), views and triggers") {
+  auto s = load(
+      "CREATE TABLE t (a TEXT, b INT);\n"
+      "CREATE UNIQUE INDEX ux ON t (lower(a), b DESC) WHERE b > 0;\n"
+      "CREATE INDEX IF NOT EXISTS ix ON t (a COLLATE NOCASE);\n"
+      "CREATE VIEW v (x) AS SELECT a FROM t;\n"
+      "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;\n"
+      "CREATE TABLE retort_version (version_num TEXT);");
+  REQUIRE(s.indexes.size() == 2);
+  const Index& ux = s.indexes.at("ux");
+  CHECK(ux.unique);
+  CHECK(ux.elements == std::vector<std::string>{"lower(a)", "b DESC"});
+  CHECK(ux.where == "b > 0");
+  CHECK(s.indexes.at("ix").elements == std::vector<std::string>{"a COLLATE NOCASE"});
+  CHECK_FALSE(s.indexes.at("ix").unique);
+  CHECK(s.views.at("v").definition == "SELECT a FROM t");
+  CHECK(s.triggers.at("tr").table == "t");
+  CHECK_FALSE(s.table("retort_version"));  // excluded
+}
+
+TEST_CASE("parse_create_table finds checks inside quotes and nested parentheses") {
+  auto p = parse_create_table(
+      "CREATE TABLE \"t\" (\"a,b\" TEXT CHECK (\"a,b\" IN ('x,y', ')')), c INT, "
+      "CHECK ((c + 1) * 2 > 0)) WITHOUT ROWID");
+  REQUIRE(p.column_definitions.size() == 2);
+  CHECK(p.column_definitions[0].first == "a,b");
+  REQUIRE(p.checks.size() == 2);
+  CHECK(p.checks[0].expression == "\"a,b\" IN ('x,y', ')')");
+  CHECK(p.checks[1].expression == "(c + 1) * 2 > 0");
+  CHECK(p.without_rowid);
+}
+
+TEST_CASE("a model that fails names its file and line") {
+  TempDir d;
+  write_text(d / "a.sql", "CREATE TABLE a (id INT);\n");
+  write_text(d / "b.sql", "-- b\n\nCREATE TABLE b (id INT REFERENCES);\n");
+  auto e = expect_error([&] { load_models({d / "a.sql", d / "b.sql"}, "sqlite", {}); });
+  CHECK(e.file() == d / "b.sql");
+  CHECK(e.line() == 3);
+  CHECK_THAT(e.what(), Contains("syntax error"));
+}
+
+TEST_CASE("model globs resolve against the config's directory, sorted, each file once") {
+  TempDir d;
+  write_text(d / "models/b.sql", "");
+  write_text(d / "models/a.sql", "");
+  write_text(d / "extra/c.sql", "");
+  write_text(d / "models/notes.txt", "");
+  auto files = resolve_model_files({"models/*.sql", "models/a.sql", "extra"}, d.path(), "test");
+  CHECK(files == std::vector<std::string>{d / "models/a.sql", d / "models/b.sql", d / "extra/c.sql"});
+  auto e = expect_error([&] { resolve_model_files({"nope/*.sql"}, d.path(), "retort.ini:3 (models)"); });
+  CHECK_THAT(e.what(), Contains("models glob 'nope/*.sql' (from retort.ini:3 (models)) matches no file"));
+  auto none = expect_error([&] { resolve_model_files({}, d.path(), "x"); });
+  CHECK_THAT(none.what(), Contains("no models are configured"));
+}
