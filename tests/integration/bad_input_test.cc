@@ -116,10 +116,10 @@ TEST_CASE("no config found") {
 }
 
 TEST_CASE("a version table naming a revision no file defines") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(2);
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
-  sqlite_exec(p.db(), "UPDATE retort_version SET version_num = 'deadbeef0000'");
+  p.exec("UPDATE retort_version SET version_num = 'deadbeef0000'");
   auto r = p.run({"upgrade"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("Can't locate revision identified by 'deadbeef0000': the database's "

@@ -7,7 +7,7 @@
 using namespace retort::test;
 
 TEST_CASE("16 concurrent upgrades apply each revision exactly once") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   auto ids = p.add_chain(40);
   std::vector<Running> procs;
   for (int i = 0; i < 16; ++i)
@@ -21,9 +21,8 @@ TEST_CASE("16 concurrent upgrades apply each revision exactly once") {
   }
   CHECK(ok == 16);
   CHECK(p.heads() == std::vector<std::string>{ids.back()});
-  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM retort_log WHERE direction = 'upgrade'") ==
-        "40");
-  CHECK(sqlite_value(p.db(), "SELECT count(DISTINCT revision) FROM retort_log") == "40");
+  CHECK(p.value("SELECT count(*) FROM retort_log WHERE direction = 'upgrade'") == "40");
+  CHECK(p.value("SELECT count(DISTINCT revision) FROM retort_log") == "40");
   CHECK(p.tables().size() == 42);
 }
 

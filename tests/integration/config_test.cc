@@ -1,6 +1,7 @@
 // Where the database URL comes from, and that passwords never show.
 #include <catch2/catch.hpp>
 
+#include "pg_server.h"
 #include "project.h"
 
 using namespace retort::test;
@@ -85,5 +86,35 @@ TEST_CASE("a password is never printed") {
     CHECK(r.exit_code == 1);
     CHECK(r.all().find(secret) == std::string::npos);
     CHECK_THAT(r.all(), Contains("***"));
+  }
+}
+
+TEST_CASE("PostgreSQL connection failures are clear and never show the password") {
+  auto& server = PgServer::get();
+  Project p;
+  p.add_chain(1);
+  const std::string secret = "wr0ng-Secret";
+  const std::string port = std::to_string(server.port());
+  struct Case {
+    std::string url, message;
+  };
+  std::vector<Case> cases = {
+      // Nothing listens on port 1.
+      {"postgresql://" + server.user() + ":" + secret + "@127.0.0.1:1/postgres", "127.0.0.1:1"},
+      {"postgresql://" + server.user() + ":" + secret + "@127.0.0.1:" + port + "/postgres",
+       "password authentication failed"},
+      {"postgresql://" + server.user() + ":" + server.password() + "@127.0.0.1:" + port +
+           "/no_such_db",
+       "no_such_db"},
+  };
+  for (const auto& c : cases) {
+    auto r = p.run({"upgrade", "--url", c.url, "--lock-timeout", "2"});
+    INFO(r.all());
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains(c.message));
+    CHECK_THAT(r.err, Contains(":***@127.0.0.1:"));
+    CHECK_THAT(r.err, Contains("hint:"));
+    CHECK(r.all().find(secret) == std::string::npos);
+    CHECK(r.all().find(server.password()) == std::string::npos);
   }
 }

@@ -37,7 +37,7 @@ TEST_CASE("history lists newest first in Alembic's words") {
 
 TEST_CASE("heads, branches and show") {
   Project p;
-  p.add({"aaaa0001", "", "CREATE TABLE a (x);", "DROP TABLE a;", "root"});
+  p.add({"aaaa0001", "", "CREATE TABLE a (x INTEGER);", "DROP TABLE a;", "root"});
   p.add({"bbbb0002", "aaaa0001", "", "", "left"});
   p.add({"cccc0003", "aaaa0001", "", "", "right"});
   CHECK(p.run({"heads"}).out == "bbbb0002 (head), left\ncccc0003 (head), right\n");
@@ -49,14 +49,13 @@ TEST_CASE("heads, branches and show") {
   CHECK_THAT(
       show.out,
       Contains("Rev: aaaa0001 (branchpoint)\nParent: <base>\nBranches into: bbbb0002, cccc0003\n"));
-  CHECK_THAT(
-      show.out,
-      Contains("-- migrate:upgrade\nCREATE TABLE a (x);\n\n-- migrate:downgrade\nDROP TABLE a;\n"));
+  CHECK_THAT(show.out, Contains("-- migrate:upgrade\nCREATE TABLE a (x INTEGER);\n\n-- "
+                                "migrate:downgrade\nDROP TABLE a;\n"));
   CHECK(p.run({"show"}).exit_code == 2);
 }
 
 TEST_CASE("stamp records a revision without running it") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(3);
   auto r = p.run({"stamp", "r0002"});
   REQUIRE(r.exit_code == 0);
@@ -73,15 +72,15 @@ TEST_CASE("stamp records a revision without running it") {
 }
 
 TEST_CASE("an edited revision is caught by verify and by upgrade") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(1);
-  std::string second = p.add({"ed000002", "r0001", "CREATE TABLE e (x);", "DROP TABLE e;"});
-  p.add({"ed000003", "ed000002", "CREATE TABLE f (x);", "DROP TABLE f;"});
+  std::string second = p.add({"ed000002", "r0001", "CREATE TABLE e (x INTEGER);", "DROP TABLE e;"});
+  p.add({"ed000003", "ed000002", "CREATE TABLE f (x INTEGER);", "DROP TABLE f;"});
   REQUIRE(p.run({"upgrade", "ed000002"}).exit_code == 0);
   CHECK(p.run({"verify"}).out == "OK: 2 applied revision(s) match their files\n");
 
-  write_text(second,
-             render_revision({"ed000002", "r0001", "CREATE TABLE e (x, y);", "DROP TABLE e;"}));
+  write_text(second, render_revision({"ed000002", "r0001", "CREATE TABLE e (x INTEGER, y INTEGER);",
+                                      "DROP TABLE e;"}));
   auto v = p.run({"verify"});
   CHECK(v.exit_code == 1);
   CHECK_THAT(v.err,
@@ -95,9 +94,9 @@ TEST_CASE("an edited revision is caught by verify and by upgrade") {
   CHECK(p.heads() == std::vector<std::string>{"ed000003"});
 
   // Line endings alone are not an edit (a checkout with autocrlf).
-  Project q;
-  std::string f =
-      q.add({"crlf0001", "", "CREATE TABLE a (x);\nCREATE TABLE b (x);", "DROP TABLE a;"});
+  Project q(p.backend());
+  std::string f = q.add({"crlf0001", "", "CREATE TABLE a (x INTEGER);\nCREATE TABLE b (x INTEGER);",
+                         "DROP TABLE a;"});
   REQUIRE(q.run({"upgrade"}).exit_code == 0);
   std::string text = read_text(f), crlf;
   for (char c : text) {

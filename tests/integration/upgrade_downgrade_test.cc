@@ -7,7 +7,7 @@ using namespace retort::test;
 using Catch::Contains;
 
 TEST_CASE("upgrade head applies every revision in order and records them") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(3);
   auto r = p.run({"upgrade"});
   REQUIRE(r.exit_code == 0);
@@ -19,11 +19,9 @@ TEST_CASE("upgrade head applies every revision in order and records them") {
   CHECK(p.tables() == std::vector<std::string>{"retort_log", "retort_version", "t1", "t2", "t3"});
   CHECK(p.log_count("r0002", "upgrade") == 1);
   // The log records who, where, when and the checksum of what ran.
-  CHECK(sqlite_value(p.db(), "SELECT length(checksum) FROM retort_log WHERE revision='r0001'") ==
-        "64");
-  CHECK(sqlite_value(p.db(),
-                     "SELECT count(*) FROM retort_log WHERE applied_by IS NULL OR host IS "
-                     "NULL OR started_at IS NULL OR duration_ms IS NULL") == "0");
+  CHECK(p.value("SELECT length(checksum) FROM retort_log WHERE revision='r0001'") == "64");
+  CHECK(p.value("SELECT count(*) FROM retort_log WHERE applied_by IS NULL OR host IS "
+                "NULL OR started_at IS NULL OR duration_ms IS NULL") == "0");
 
   auto again = p.run({"upgrade", "head"});
   REQUIRE(again.exit_code == 0);
@@ -32,11 +30,14 @@ TEST_CASE("upgrade head applies every revision in order and records them") {
 }
 
 TEST_CASE("current shows the applied revision and marks a head") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(2);
   auto before = p.run({"current"});
   CHECK(before.exit_code == 0);
-  CHECK(before.out == "base (no revision applied; the database does not exist yet)\n");
+  // A PostgreSQL database exists before retort touches it; a SQLite file not.
+  CHECK(before.out == (p.is_postgres()
+                           ? "base (no revision applied)\n"
+                           : "base (no revision applied; the database does not exist yet)\n"));
   REQUIRE(p.run({"upgrade", "r0001"}).exit_code == 0);
   CHECK(p.run({"current"}).out == "r0001\n");
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
@@ -44,7 +45,7 @@ TEST_CASE("current shows the applied revision and marks a head") {
 }
 
 TEST_CASE("downgrade defaults to one step and can go to base") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(3);
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
   auto r = p.run({"downgrade"});
@@ -59,10 +60,10 @@ TEST_CASE("downgrade defaults to one step and can go to base") {
 }
 
 TEST_CASE("relative, prefix and ID+N targets") {
-  Project p;
-  p.add({"abc1234def56", "", "CREATE TABLE a (x);", "DROP TABLE a;"});
-  p.add({"abd9999aaaa0", "abc1234def56", "CREATE TABLE b (x);", "DROP TABLE b;"});
-  p.add({"ffff00001111", "abd9999aaaa0", "CREATE TABLE c (x);", "DROP TABLE c;"});
+  Project p(GENERATE(all_backends()));
+  p.add({"abc1234def56", "", "CREATE TABLE a (x INTEGER);", "DROP TABLE a;"});
+  p.add({"abd9999aaaa0", "abc1234def56", "CREATE TABLE b (x INTEGER);", "DROP TABLE b;"});
+  p.add({"ffff00001111", "abd9999aaaa0", "CREATE TABLE c (x INTEGER);", "DROP TABLE c;"});
   REQUIRE(p.run({"upgrade", "+1"}).exit_code == 0);
   CHECK(p.heads() == std::vector<std::string>{"abc1234def56"});
   REQUIRE(p.run({"upgrade", "abc1234+2"}).exit_code == 0);
@@ -86,7 +87,7 @@ TEST_CASE("relative, prefix and ID+N targets") {
 }
 
 TEST_CASE("downgrade below base and upgrade past head are errors that change nothing") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add_chain(2);
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
   auto below = p.run({"downgrade", "-3"});
@@ -99,10 +100,10 @@ TEST_CASE("downgrade below base and upgrade past head are errors that change not
 }
 
 TEST_CASE("branches: head is ambiguous, heads upgrades all, merge joins them") {
-  Project p;
-  p.add({"aaaa0001", "", "CREATE TABLE a (x);", "DROP TABLE a;"});
-  p.add({"bbbb0001", "aaaa0001", "CREATE TABLE b (x);", "DROP TABLE b;"});
-  p.add({"cccc0001", "aaaa0001", "CREATE TABLE c (x);", "DROP TABLE c;"});
+  Project p(GENERATE(all_backends()));
+  p.add({"aaaa0001", "", "CREATE TABLE a (x INTEGER);", "DROP TABLE a;"});
+  p.add({"bbbb0001", "aaaa0001", "CREATE TABLE b (x INTEGER);", "DROP TABLE b;"});
+  p.add({"cccc0001", "aaaa0001", "CREATE TABLE c (x INTEGER);", "DROP TABLE c;"});
   auto head = p.run({"upgrade", "head"});
   CHECK(head.exit_code == 1);
   CHECK_THAT(head.err, Contains("Multiple head revisions are present: bbbb0001, cccc0001"));
@@ -130,11 +131,11 @@ TEST_CASE("branches: head is ambiguous, heads upgrades all, merge joins them") {
 }
 
 TEST_CASE("branch labels: label@head upgrades one branch") {
-  Project p;
-  p.add({"main0001", "", "CREATE TABLE m (x);", "DROP TABLE m;"});
-  p.add({"feat0001", "", "CREATE TABLE f1 (x);", "DROP TABLE f1;", "",
+  Project p(GENERATE(all_backends()));
+  p.add({"main0001", "", "CREATE TABLE m (x INTEGER);", "DROP TABLE m;"});
+  p.add({"feat0001", "", "CREATE TABLE f1 (x INTEGER);", "DROP TABLE f1;", "",
          "-- branch_labels: feature\n"});
-  p.add({"feat0002", "feat0001", "CREATE TABLE f2 (x);", "DROP TABLE f2;"});
+  p.add({"feat0002", "feat0001", "CREATE TABLE f2 (x INTEGER);", "DROP TABLE f2;"});
   REQUIRE(p.run({"upgrade", "feature@head"}).exit_code == 0);
   CHECK(p.heads() == std::vector<std::string>{"feat0002"});
   CHECK(p.tables() == std::vector<std::string>{"f1", "f2", "retort_log", "retort_version"});
@@ -164,24 +165,24 @@ TEST_CASE("SQL runs as SQLite parses it: triggers, quoted semicolons, comments, 
   write_text(p.versions() + "/0001_crlf.sql", crlf);
   auto r = p.run({"upgrade"});
   REQUIRE(r.exit_code == 0);
-  CHECK(sqlite_value(p.db(), "SELECT msg FROM audit") == "new user; id=1");
-  CHECK(sqlite_value(p.db(), "SELECT email FROM users") == "a;b@example.com");
+  CHECK(p.value("SELECT msg FROM audit") == "new user; id=1");
+  CHECK(p.value("SELECT email FROM users") == "a;b@example.com");
   REQUIRE(p.run({"downgrade", "base"}).exit_code == 0);
   CHECK(p.tables() == std::vector<std::string>{"retort_log", "retort_version"});
 }
 
 TEST_CASE("a UTF-8 BOM at the start of a revision file is accepted") {
-  Project p;
-  write_text(
-      p.versions() + "/0001_bom.sql",
-      "\xEF\xBB\xBF" + render_revision({"bom00001", "", "CREATE TABLE b (x);", "DROP TABLE b;"}));
+  Project p(GENERATE(all_backends()));
+  write_text(p.versions() + "/0001_bom.sql",
+             "\xEF\xBB\xBF" +
+                 render_revision({"bom00001", "", "CREATE TABLE b (x INTEGER);", "DROP TABLE b;"}));
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
   CHECK(p.heads() == std::vector<std::string>{"bom00001"});
 }
 
 TEST_CASE("transaction:false sections run outside a transaction") {
-  Project p;
-  p.add({"tx000001", "", "CREATE TABLE t (x);", "DROP TABLE t;"});
+  Project p(GENERATE(all_backends()));
+  p.add({"tx000001", "", "CREATE TABLE t (x INTEGER);", "DROP TABLE t;"});
   // VACUUM fails inside a transaction, so this proves none was open.
   p.add({"tx000002", "tx000001", "VACUUM;", "VACUUM;", "", "", " transaction:false",
          " transaction:false"});
@@ -193,8 +194,9 @@ TEST_CASE("transaction:false sections run outside a transaction") {
 }
 
 TEST_CASE("a BEGIN/COMMIT inside a transactional section is refused and rolled back") {
-  Project p;
-  p.add({"own00001", "", "CREATE TABLE x (a);\nCOMMIT;\nCREATE TABLE y (a);", "DROP TABLE x;"});
+  Project p(GENERATE(all_backends()));
+  p.add({"own00001", "", "CREATE TABLE x (a INTEGER);\nCOMMIT;\nCREATE TABLE y (a INTEGER);",
+         "DROP TABLE x;"});
   auto r = p.run({"upgrade"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("0001_own00001.sql:7: BEGIN, COMMIT and ROLLBACK cannot run inside a "
@@ -205,10 +207,11 @@ TEST_CASE("a BEGIN/COMMIT inside a transactional section is refused and rolled b
 }
 
 TEST_CASE("an irreversible revision stops a downgrade before anything runs") {
-  Project p;
-  p.add({"irr00001", "", "CREATE TABLE a (x);", "DROP TABLE a;"});
-  p.add({"irr00002", "irr00001", "CREATE TABLE b (x);", "", "drop data", "", "", " irreversible"});
-  p.add({"irr00003", "irr00002", "CREATE TABLE c (x);", "DROP TABLE c;"});
+  Project p(GENERATE(all_backends()));
+  p.add({"irr00001", "", "CREATE TABLE a (x INTEGER);", "DROP TABLE a;"});
+  p.add({"irr00002", "irr00001", "CREATE TABLE b (x INTEGER);", "", "drop data", "", "",
+         " irreversible"});
+  p.add({"irr00003", "irr00002", "CREATE TABLE c (x INTEGER);", "DROP TABLE c;"});
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
   auto r = p.run({"downgrade", "base"});
   CHECK(r.exit_code == 1);
@@ -222,7 +225,7 @@ TEST_CASE("an irreversible revision stops a downgrade before anything runs") {
 }
 
 TEST_CASE("depends_on pulls a revision of another branch in first") {
-  Project p;
+  Project p(GENERATE(all_backends()));
   p.add({"app00001", "", "CREATE TABLE app (id INTEGER PRIMARY KEY);", "DROP TABLE app;", "",
          "-- branch_labels: app\n"});
   p.add({"lib00001", "", "CREATE TABLE lib (id INTEGER PRIMARY KEY);", "DROP TABLE lib;", "",

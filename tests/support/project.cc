@@ -1,6 +1,12 @@
 #include "project.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+#include "pg_server.h"
 
 namespace retort::test {
 
@@ -13,14 +19,58 @@ std::string render_revision(const RevisionSpec& s) {
   return text;
 }
 
-Project::Project() {
+Project::Project(std::string backend) : backend_(std::move(backend)) {
+  if (is_postgres()) {
+    auto& server = PgServer::get();
+    pg_database_ = server.create_database();
+    url_ = server.url(pg_database_);
+  } else {
+    url_ = "sqlite:///app.db";
+  }
   write_text(dir_ / "retort.ini",
-             "[retort]\nscript_location = migrations\ndatabase_url = sqlite:///app.db\n");
+             "[retort]\nscript_location = migrations\ndatabase_url = " + url_ + "\n");
   write_text(dir_ / "migrations/script.sql.tmpl",
              "-- revision: ${revision}\n-- down_revision: ${down_revision}\n${optional_headers}"
              "-- created: ${created}\n-- message: ${message}\n\n-- migrate:upgrade\n${upgrade}\n\n"
              "-- migrate:downgrade\n${downgrade}\n");
   write_text(dir_ / "migrations/versions/.keep", "");
+}
+
+std::vector<std::string> Project::column(const std::string& sql) const {
+  if (!is_postgres()) return sqlite_column(db(), sql);
+  std::vector<std::string> rows;
+  std::istringstream out(PgServer::get().psql(pg_database_, sql));
+  for (std::string line; std::getline(out, line);)
+    rows.push_back(line);
+  return rows;
+}
+
+std::string Project::value(const std::string& sql) const {
+  auto rows = column(sql);
+  return rows.empty() ? "" : rows.front();
+}
+
+void Project::exec(const std::string& sql) const {
+  if (is_postgres())
+    PgServer::get().psql(pg_database_, sql);
+  else
+    sqlite_exec(db(), sql);
+}
+
+void Project::run_client_script(const std::string& path) const {
+  if (is_postgres()) {
+    PgServer::get().psql(pg_database_, read_text(path));
+    return;
+  }
+  std::string cmd = "sqlite3 -bail '" + db() + "' < '" + path + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sqlite3 failed on " + path);
+}
+
+std::vector<std::string> Project::tables() const {
+  auto t = is_postgres() ? column("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                         : sqlite_tables(db());
+  std::sort(t.begin(), t.end());  // the same order whatever the server's collation
+  return t;
 }
 
 std::string Project::add(const RevisionSpec& spec, const std::string& file) {
@@ -51,12 +101,14 @@ RunResult Project::run(const std::vector<std::string>& args,
 }
 
 std::vector<std::string> Project::heads() const {
-  return sqlite_column(db(), "SELECT version_num FROM retort_version ORDER BY version_num");
+  auto h = column("SELECT version_num FROM retort_version");
+  std::sort(h.begin(), h.end());
+  return h;
 }
 
 int Project::log_count(const std::string& revision, const std::string& direction) const {
-  return std::stoi(sqlite_value(db(), "SELECT count(*) FROM retort_log WHERE revision = '" +
-                                          revision + "' AND direction = '" + direction + "'"));
+  return std::stoi(value("SELECT count(*) FROM retort_log WHERE revision = '" + revision +
+                         "' AND direction = '" + direction + "'"));
 }
 
 }  // namespace retort::test

@@ -1,8 +1,10 @@
 // A throwaway migration project in a temp dir: retort.ini, the template,
-// versions/, and a SQLite database file, plus helpers to write revisions
-// and run retort inside it.
+// versions/, and a database of its own (a SQLite file, or a fresh database on
+// the test PostgreSQL server), plus helpers to write revisions, run retort
+// inside it, and read the database back without going through retort.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,12 +26,28 @@ struct RevisionSpec {
   std::string downgrade_options;  // e.g. " irreversible"
 };
 
+// The backends the integration suite runs against:
+//   Project p(GENERATE(all_backends()));
+inline auto all_backends() {
+  return Catch::Generators::values<std::string>({"sqlite", "postgresql"});
+}
+
 class Project {
  public:
-  Project();
+  explicit Project(std::string backend = "sqlite");
+  const std::string& backend() const { return backend_; }
+  bool is_postgres() const { return backend_ == "postgresql"; }
   const std::string& root() const { return dir_.path(); }
   std::string versions() const { return dir_ / "migrations/versions"; }
-  std::string db() const { return dir_ / "app.db"; }
+  std::string db() const { return dir_ / "app.db"; }  // the SQLite file
+  const std::string& url() const { return url_; }     // as written in retort.ini
+
+  // First column of the rows a query returns, read directly from the database.
+  std::vector<std::string> column(const std::string& sql) const;
+  std::string value(const std::string& sql) const;  // first row, or ""
+  void exec(const std::string& sql) const;
+  // Runs an SQL script file with the database's own client (sqlite3 or psql).
+  void run_client_script(const std::string& path) const;
 
   // Writes versions/<file>.sql (file defaults to "<n>_<id>.sql" in call order).
   std::string add(const RevisionSpec& spec, const std::string& file = {});
@@ -39,12 +57,15 @@ class Project {
   RunResult run(const std::vector<std::string>& args,
                 const std::map<std::string, std::string>& env = {}) const;
 
-  std::vector<std::string> heads() const;  // version table rows, sorted
-  std::vector<std::string> tables() const { return sqlite_tables(db()); }
+  std::vector<std::string> heads() const;   // version table rows, sorted
+  std::vector<std::string> tables() const;  // user tables, sorted
   int log_count(const std::string& revision, const std::string& direction) const;
 
  private:
+  std::string backend_;
   TempDir dir_;
+  std::string url_;
+  std::string pg_database_;
   int files_ = 0;
 };
 
