@@ -119,11 +119,19 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
       create_indexes.push_back({CreateIndex{ix}, {}});
   }
 
+  // A virtual table that changes at all is dropped and created again.
+  auto replaced = [&](const std::string& k) {
+    auto a = from.tables.find(k), b = to.tables.find(k);
+    if (a == from.tables.end() || b == to.tables.end()) return false;
+    if (!a->second.is_virtual && !b->second.is_virtual) return false;
+    return a->second.is_virtual != b->second.is_virtual ||
+           normalize_sql(a->second.sql) != normalize_sql(b->second.sql);
+  };
   std::vector<std::string> dropped, created;
   for (const auto& [k, t] : from.tables)
-    if (!to.tables.count(k)) dropped.push_back(t.name);
+    if (!to.tables.count(k) || replaced(k)) dropped.push_back(t.name);
   for (const auto& [k, t] : to.tables)
-    if (!from.tables.count(k)) created.push_back(t.name);
+    if (!from.tables.count(k) || replaced(k)) created.push_back(t.name);
   auto drop_order = referenced_first(dropped, from);
   for (auto it = drop_order.rbegin(); it != drop_order.rend(); ++it)
     drop_tables.push_back({DropTable{*from.table(*it)}, {}});
@@ -132,7 +140,7 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
 
   for (const auto& [k, a] : from.tables) {
     auto it = to.tables.find(k);
-    if (it == to.tables.end()) continue;
+    if (it == to.tables.end() || a.is_virtual || it->second.is_virtual) continue;
     const Table& b = it->second;
     for (const auto& c : a.columns) {
       const Column* nc = b.column(c.name);

@@ -41,6 +41,9 @@ struct Table {
   std::vector<Constraint> constraints;
   bool without_rowid = false;
   bool autoincrement = false;
+  // A virtual table (SQLite FTS5, R*Tree...): compared and recreated as a
+  // whole by its CREATE statement; its columns and shadow tables are its own.
+  bool is_virtual = false;
   std::string sql;  // the CREATE TABLE the database keeps (SQLite), else empty
 
   const Column* column(const std::string& name) const;

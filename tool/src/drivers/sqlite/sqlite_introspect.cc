@@ -123,19 +123,23 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
   };
 
   Schema s;
-  std::set<std::string> virtual_tables;
+  // A virtual table's shadow tables belong to it: never diffed on their own.
+  std::set<std::string> shadow;
+  for (auto& r : d.query("SELECT name FROM pragma_table_list WHERE type = 'shadow'"))
+    shadow.insert(key_of(r[0]));
   for (auto& r : d.query("SELECT type, name, tbl_name, sql FROM sqlite_schema "
                          "WHERE sql IS NOT NULL ORDER BY rowid")) {
     const std::string &type = r[0], &name = r[1], &table = r[2], &sql = r[3];
-    if (skip(table)) continue;
+    if (skip(table) || shadow.count(key_of(table))) continue;
     if (type == "table") {
-      if (starts_with_ci(sql, "CREATE VIRTUAL")) {
-        virtual_tables.insert(key_of(name));
-        continue;
-      }
       Table tb;
       tb.name = name;
       tb.sql = sql;
+      if (starts_with_ci(sql, "CREATE VIRTUAL")) {
+        tb.is_virtual = true;
+        s.tables[key_of(name)] = std::move(tb);
+        continue;
+      }
       auto parsed = parse_create_table(sql);
       tb.without_rowid = parsed.without_rowid;
       tb.autoincrement = parsed.autoincrement;
@@ -176,7 +180,7 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
            "p.dflt_value, p.pk, p.hidden FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS p "
            "WHERE m.type = 'table' ORDER BY m.name, p.cid")) {
     auto it = s.tables.find(key_of(r[0]));
-    if (it == s.tables.end()) continue;
+    if (it == s.tables.end() || it->second.is_virtual) continue;
     Column c;
     c.name = r[1];
     c.type = r[2];
