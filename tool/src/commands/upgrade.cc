@@ -47,7 +47,8 @@ int migrate(Context& ctx, Direction dir) {
   // Only an upgrade may create the database; a downgrade of nothing is an error.
   auto driver = ctx.connect(/*create_if_missing=*/up, lock_timeout);
   if (!driver)
-    throw Error("the database " + ctx.url().redacted() + " does not exist yet, so there is "
+    throw Error("the database " + ctx.url().redacted() +
+                " does not exist yet, so there is "
                 "nothing to downgrade")
         .hint("check the database URL (retort -v current shows which database is used)");
   Migrator m(g, *driver, ctx.migrate_options(allow_edited), ctx.out());

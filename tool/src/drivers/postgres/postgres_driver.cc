@@ -387,10 +387,13 @@ class PostgresDriver final : public Driver {
 
 }  // namespace
 
-std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options) {
-  auto d = std::make_unique<PostgresDriver>(url, options);
-  d->open();  // a missing database is an error here, never "not created yet"
-  return d;
-}
-
 }  // namespace retort
+
+// The module's one entry point, found by driver_module.cc with dlsym. A
+// missing database is an error here, never "not created yet".
+extern "C" __attribute__((visibility("default"))) retort::Driver* retort_postgres_open(
+    const retort::DatabaseUrl& url, const retort::DriverOptions& options) {
+  auto d = std::make_unique<retort::PostgresDriver>(url, options);
+  d->open();
+  return d.release();
+}
