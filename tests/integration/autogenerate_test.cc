@@ -10,11 +10,11 @@
 #include <sstream>
 
 #include "core/database_url.h"
+#include "core/text.h"
 #include "drivers/driver.h"
 #include "project.h"
 #include "schema/autogenerate.h"
 #include "schema/introspect.h"
-#include "core/text.h"
 #include "schema/sql_tokens.h"
 
 using namespace retort::test;
@@ -42,7 +42,8 @@ std::string dump(const retort::Schema& s) {
           << (c.generated ? " generated" : "") << "\n";
     std::vector<std::string> cons;
     for (auto c : t.constraints) {
-      if (c.kind == retort::Constraint::Kind::kCheck) c.expression = retort::normalize_sql(c.expression);
+      if (c.kind == retort::Constraint::Kind::kCheck)
+        c.expression = retort::normalize_sql(c.expression);
       c.name.clear();
       cons.push_back(retort::normalize_sql(retort::describe(c)));
     }
@@ -86,17 +87,22 @@ Pair read_pair(const std::string& path) {
   std::string* cur = nullptr;
   std::istringstream in(read_text(path));
   for (std::string line; std::getline(in, line);) {
-    if (line == "-- @a") cur = &p.a;
-    else if (line == "-- @b") cur = &p.b;
-    else if (line == "-- @rows") cur = &p.rows;
-    else if (cur) *cur += line + "\n";
+    if (line == "-- @a")
+      cur = &p.a;
+    else if (line == "-- @b")
+      cur = &p.b;
+    else if (line == "-- @rows")
+      cur = &p.rows;
+    else if (cur)
+      *cur += line + "\n";
   }
   return p;
 }
 
 std::vector<std::string> pair_files() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(std::string(RETORT_SOURCE_DIR) + "/tests/fixtures/schema_pairs"))
+  for (const auto& e :
+       fs::directory_iterator(std::string(RETORT_SOURCE_DIR) + "/tests/fixtures/schema_pairs"))
     if (e.path().extension() == ".sql") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
@@ -124,7 +130,9 @@ struct ModelProject : Project {
 
 }  // namespace
 
-TEST_CASE("the corpus has at least 40 schema pairs") { CHECK(pair_files().size() >= 40); }
+TEST_CASE("the corpus has at least 40 schema pairs") {
+  CHECK(pair_files().size() >= 40);
+}
 
 TEST_CASE("schema pairs round-trip: upgrade to B, downgrade to A, then nothing to do") {
   auto file = GENERATE(from_range(pair_files()));
@@ -285,7 +293,8 @@ TEST_CASE("rows and their values survive a SQLite table rebuild") {
   // and the view over both still works.
   CHECK(sqlite_column(p.db(), "SELECT email || '/' || body FROM v_posts ORDER BY body") ==
         std::vector<std::string>{"grace@x/A-0", "ada@x/note G"});
-  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'ix_users_email'") == "1");
+  CHECK(sqlite_value(p.db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'ix_users_email'") ==
+        "1");
   REQUIRE(p.run({"downgrade", "-1"}).exit_code == 0);
   CHECK(sqlite_column(p.db(), "SELECT id || ':' || email || ':' || nick FROM users ORDER BY id") ==
         std::vector<std::string>{"1:ada@x:anon", "2:grace@x:g"});
@@ -356,7 +365,8 @@ TEST_CASE("model errors name the glob, or the file and line") {
   CHECK_THAT(none.err, Contains("models glob 'models/*.sql' (from "));
   CHECK_THAT(none.err, Contains("retort.ini:4 (models)) matches no file"));
 
-  p.models("CREATE TABLE ok (id INTEGER PRIMARY KEY);\n\nCREATE TABLE bad (id INTEGER PRIMARY KEY,);\n");
+  p.models(
+      "CREATE TABLE ok (id INTEGER PRIMARY KEY);\n\nCREATE TABLE bad (id INTEGER PRIMARY KEY,);\n");
   auto bad = p.run({"revision", "-m", "x"});
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Contains("models/schema.sql:3: near \")\": syntax error"));

@@ -37,7 +37,9 @@ Table table(std::string name, std::vector<Column> cols, std::vector<Constraint> 
   return t;
 }
 
-void put(Schema& s, Table t) { s.tables[key_of(t.name)] = std::move(t); }
+void put(Schema& s, Table t) {
+  s.tables[key_of(t.name)] = std::move(t);
+}
 
 std::vector<std::string> lines(const std::vector<Op>& ops) {
   std::vector<std::string> out;
@@ -75,7 +77,8 @@ TEST_CASE("columns added, dropped and changed; constraints by meaning") {
 TEST_CASE("tables are created referenced-first and dropped dependents-first") {
   auto d = make_sqlite_schema_dialect();
   Schema empty, full;
-  put(full, table("a_child", {col("id", "INTEGER"), col("m_id", "INTEGER")}, {fk("m_id", "m_mid")}));
+  put(full,
+      table("a_child", {col("id", "INTEGER"), col("m_id", "INTEGER")}, {fk("m_id", "m_mid")}));
   put(full, table("m_mid", {col("id", "INTEGER"), col("z_id", "INTEGER")}, {fk("z_id", "z_root")}));
   put(full, table("z_root", {col("id", "INTEGER")}));
   Index ix;
@@ -86,9 +89,9 @@ TEST_CASE("tables are created referenced-first and dropped dependents-first") {
   View v{"v", "SELECT 1", ""};
   full.views["v"] = v;
   auto up = diff_schemas(empty, full, *d);
-  CHECK(lines(up) == std::vector<std::string>{"add table z_root", "add table m_mid",
-                                              "add table a_child", "add index ix_child on a_child (m_id)",
-                                              "add view v"});
+  CHECK(lines(up) ==
+        std::vector<std::string>{"add table z_root", "add table m_mid", "add table a_child",
+                                 "add index ix_child on a_child (m_id)", "add view v"});
   auto down = diff_schemas(full, empty, *d);
   CHECK(lines(down) == std::vector<std::string>{"drop view v", "drop index ix_child on a_child",
                                                 "drop table a_child", "drop table m_mid",
@@ -120,13 +123,13 @@ TEST_CASE("renames are not guessed, but the reviewer is told") {
   auto ops = diff_schemas(a, b, *d);
   REQUIRE(ops.size() == 2);
   REQUIRE(ops[0].notes.size() == 1);
-  CHECK_THAT(ops[0].notes[0], Catch::Matchers::Contains(
-                                  "ALTER TABLE \"people\" RENAME TO \"persons\";"));
+  CHECK_THAT(ops[0].notes[0],
+             Catch::Matchers::Contains("ALTER TABLE \"people\" RENAME TO \"persons\";"));
   // The downgrade's notes are about the downgrade's drop.
   auto down = reverse(ops);
   REQUIRE(down[0].notes.size() == 1);
-  CHECK_THAT(down[0].notes[0], Catch::Matchers::Contains(
-                                   "ALTER TABLE \"persons\" RENAME TO \"people\";"));
+  CHECK_THAT(down[0].notes[0],
+             Catch::Matchers::Contains("ALTER TABLE \"persons\" RENAME TO \"people\";"));
 }
 
 TEST_CASE("reverse(reverse(ops)) is the ops") {

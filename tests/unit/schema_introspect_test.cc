@@ -9,10 +9,10 @@
 #include "temp_dir.h"
 
 using namespace retort;
+using Catch::Matchers::Contains;
 using retort::test::expect_error;
 using retort::test::TempDir;
 using retort::test::write_text;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -57,10 +57,10 @@ TEST_CASE("constraints: composite keys, uniques, foreign keys with actions, chec
   std::vector<std::string> described;
   for (const auto& k : c->constraints)
     described.push_back(describe(k));
-  CHECK(described == std::vector<std::string>{
-                         "PRIMARY KEY (id)", "CHECK (x > 0)", "CHECK (pa <> pb)",
-                         "UNIQUE (u)", "UNIQUE (pa, u)",
-                         "FOREIGN KEY (pa, pb) REFERENCES p (a, b) ON DELETE CASCADE ON UPDATE SET NULL"});
+  CHECK(described ==
+        std::vector<std::string>{
+            "PRIMARY KEY (id)", "CHECK (x > 0)", "CHECK (pa <> pb)", "UNIQUE (u)", "UNIQUE (pa, u)",
+            "FOREIGN KEY (pa, pb) REFERENCES p (a, b) ON DELETE CASCADE ON UPDATE SET NULL"});
   CHECK(c->constraints[1].name == "x_pos");
   // "REFERENCES c" means c's primary key.
   const Table* d = s.table("d");
@@ -117,9 +117,12 @@ TEST_CASE("model globs resolve against the config's directory, sorted, each file
   write_text(d / "extra/c.sql", "");
   write_text(d / "models/notes.txt", "");
   auto files = resolve_model_files({"models/*.sql", "models/a.sql", "extra"}, d.path(), "test");
-  CHECK(files == std::vector<std::string>{d / "models/a.sql", d / "models/b.sql", d / "extra/c.sql"});
-  auto e = expect_error([&] { resolve_model_files({"nope/*.sql"}, d.path(), "retort.ini:3 (models)"); });
-  CHECK_THAT(e.what(), Contains("models glob 'nope/*.sql' (from retort.ini:3 (models)) matches no file"));
+  CHECK(files ==
+        std::vector<std::string>{d / "models/a.sql", d / "models/b.sql", d / "extra/c.sql"});
+  auto e =
+      expect_error([&] { resolve_model_files({"nope/*.sql"}, d.path(), "retort.ini:3 (models)"); });
+  CHECK_THAT(e.what(),
+             Contains("models glob 'nope/*.sql' (from retort.ini:3 (models)) matches no file"));
   auto none = expect_error([&] { resolve_model_files({}, d.path(), "x"); });
   CHECK_THAT(none.what(), Contains("no models are configured"));
 }

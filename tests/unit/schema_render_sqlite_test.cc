@@ -33,7 +33,8 @@ const char* const kUsers = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TE
 }  // namespace
 
 TEST_CASE("a plain column is added and dropped with ALTER TABLE") {
-  std::string b = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, n INT NOT NULL DEFAULT 0);";
+  std::string b =
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, n INT NOT NULL DEFAULT 0);";
   CHECK(upgrade(kUsers, b) == "ALTER TABLE \"users\" ADD COLUMN n INT NOT NULL DEFAULT 0;");
   CHECK(downgrade(kUsers, b) ==
         "-- WARNING: data loss: drops column users.n and its values\n"
@@ -44,7 +45,8 @@ TEST_CASE("what ALTER TABLE cannot do becomes one rebuild per table") {
   const char* cases[] = {
       // NOT NULL without a default, an expression default, UNIQUE, REFERENCES, CHECK
       "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, n INT NOT NULL);",
-      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, at TEXT DEFAULT CURRENT_TIMESTAMP);",
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, at TEXT DEFAULT "
+      "CURRENT_TIMESTAMP);",
       "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, n INT UNIQUE);",
       "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, n INT REFERENCES users);",
       "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, n INT CHECK (n > 0));",
@@ -61,7 +63,10 @@ TEST_CASE("what ALTER TABLE cannot do becomes one rebuild per table") {
     CHECK_THAT(up, Contains("DROP TABLE \"users\";\nPRAGMA legacy_alter_table = ON;\n"
                             "ALTER TABLE \"_retort_new_users\" RENAME TO \"users\";\n"
                             "PRAGMA legacy_alter_table = OFF;\n"));
-    CHECK_THAT(downgrade(kUsers, b), Contains("CREATE TABLE \"_retort_new_users\" (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"));
+    CHECK_THAT(
+        downgrade(kUsers, b),
+        Contains(
+            "CREATE TABLE \"_retort_new_users\" (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"));
   }
 }
 
@@ -74,7 +79,8 @@ TEST_CASE("the rebuild: guard, copy, rename, shared indexes and triggers, foreig
       "CREATE TRIGGER tr AFTER DELETE ON posts BEGIN SELECT 1; END;\n";
   std::string b =
       "CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
-      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES users (id), t TEXT NOT NULL DEFAULT '');\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES users (id), t TEXT NOT "
+      "NULL DEFAULT '');\n"
       "CREATE INDEX ix_keep ON posts (user_id);\n"
       "CREATE TRIGGER tr AFTER DELETE ON posts BEGIN SELECT 1; END;\n";
   CHECK(upgrade(a, b) ==
@@ -93,7 +99,8 @@ TEST_CASE("the rebuild: guard, copy, rename, shared indexes and triggers, foreig
         "--   drop column posts.old\n"
         "--   add constraint on posts: FOREIGN KEY (user_id) REFERENCES users (id)\n"
         "-- WARNING: data loss: drops column posts.old and its values\n"
-        "CREATE TABLE \"_retort_new_posts\" (id INTEGER PRIMARY KEY, user_id INT REFERENCES users (id), t TEXT NOT NULL DEFAULT '');\n"
+        "CREATE TABLE \"_retort_new_posts\" (id INTEGER PRIMARY KEY, user_id INT REFERENCES users "
+        "(id), t TEXT NOT NULL DEFAULT '');\n"
         "INSERT INTO \"_retort_new_posts\" (\"id\", \"user_id\", \"t\")\n"
         "  SELECT \"id\", \"user_id\", coalesce(\"t\", '') FROM \"posts\";\n"
         "DROP TABLE \"posts\";\n"
@@ -104,7 +111,8 @@ TEST_CASE("the rebuild: guard, copy, rename, shared indexes and triggers, foreig
         "CREATE TRIGGER tr AFTER DELETE ON posts BEGIN SELECT 1; END;\n"
         "\n"
         "-- Stop before commit if a rebuilt table's rows break a foreign key.\n"
-        "INSERT INTO _retort_rebuild_guard SELECT 1, count(*) FROM pragma_foreign_key_check('posts');\n"
+        "INSERT INTO _retort_rebuild_guard SELECT 1, count(*) FROM "
+        "pragma_foreign_key_check('posts');\n"
         "DROP TABLE temp._retort_rebuild_guard;");
 }
 

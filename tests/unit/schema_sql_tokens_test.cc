@@ -7,12 +7,13 @@
 using namespace retort;
 
 TEST_CASE("tokens: words, quoted names, strings, numbers, blobs, operators; comments dropped") {
-  auto t = tokenize_sql("SELECT \"a\"\"b\", [c d], `e`, 'it''s', 1.5e-3, x'ff' -- c\n/* d */ <> || ;");
+  auto t =
+      tokenize_sql("SELECT \"a\"\"b\", [c d], `e`, 'it''s', 1.5e-3, x'ff' -- c\n/* d */ <> || ;");
   std::vector<std::string> texts;
   for (const auto& x : t)
     texts.push_back(x.text);
   CHECK(texts == std::vector<std::string>{"SELECT", "\"a\"\"b\"", ",", "[c d]", ",", "`e`", ",",
-                                           "'it''s'", ",", "1.5e-3", ",", "x'ff'", "<>", "||", ";"});
+                                          "'it''s'", ",", "1.5e-3", ",", "x'ff'", "<>", "||", ";"});
   CHECK(t[0].is_word("SELECT"));
   CHECK(t[1].kind == SqlToken::kQuotedName);
   CHECK(unquote_name(t[1]) == "a\"b");
@@ -28,7 +29,8 @@ TEST_CASE("an unterminated quote runs to the end instead of throwing") {
 }
 
 TEST_CASE("normal form ignores case, quoting, spacing and outer parentheses, not strings") {
-  CHECK(normalize_sql("(status IN ('todo','done'))") == normalize_sql("\"STATUS\" in ( 'todo' , 'done' )"));
+  CHECK(normalize_sql("(status IN ('todo','done'))") ==
+        normalize_sql("\"STATUS\" in ( 'todo' , 'done' )"));
   CHECK(normalize_sql("((a > 0))") == "a > 0");
   CHECK(normalize_sql("(a) + (b)") == "( a ) + ( b )");
   CHECK(normalize_sql("'Todo'") != normalize_sql("'todo'"));

@@ -31,7 +31,8 @@ std::vector<std::string> resolve_model_files(const std::vector<std::string>& glo
   std::set<std::string> seen;
   for (const auto& pattern : globs) {
     fs::path p(pattern);
-    std::string full = p.is_absolute() || base_dir.empty() ? pattern : (fs::path(base_dir) / p).string();
+    std::string full =
+        p.is_absolute() || base_dir.empty() ? pattern : (fs::path(base_dir) / p).string();
     glob_t g{};
     int rc = ::glob(full.c_str(), 0, nullptr, &g);
     std::vector<std::string> matched;
@@ -44,7 +45,8 @@ std::vector<std::string> resolve_model_files(const std::vector<std::string>& glo
       std::error_code ec;
       if (fs::is_directory(m, ec)) {
         for (const auto& e : fs::directory_iterator(m, ec))
-          if (e.path().extension() == ".sql" && e.is_regular_file(ec)) found.push_back(e.path().string());
+          if (e.path().extension() == ".sql" && e.is_regular_file(ec))
+            found.push_back(e.path().string());
       } else if (fs::is_regular_file(m, ec)) {
         found.push_back(m);
       }

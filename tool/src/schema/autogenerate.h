@@ -21,8 +21,7 @@ namespace retort {
 // A directory stands for its *.sql files. A glob that matches nothing is an
 // error naming it and `where` it was set.
 std::vector<std::string> resolve_model_files(const std::vector<std::string>& globs,
-                                             const std::string& base_dir,
-                                             const std::string& where);
+                                             const std::string& base_dir, const std::string& where);
 
 // Runs the model files in a scratch database of kind `backend` and reads the
 // schema back. A failing statement is an error at its model file and line.

@@ -105,7 +105,8 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
   }
   for (const auto& [k, v] : to.views) {
     auto it = from.views.find(k);
-    if (it == from.views.end() || normalize_sql(it->second.definition) != normalize_sql(v.definition))
+    if (it == from.views.end() ||
+        normalize_sql(it->second.definition) != normalize_sql(v.definition))
       create_views.push_back({CreateView{v}, {}});
   }
   for (const auto& [k, ix] : from.indexes) {
@@ -160,11 +161,17 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
       if (!contains(b, c)) drop_constraints.push_back({DropConstraint{b.name, c}, {}});
     for (const auto& c : b.constraints)
       if (!contains(a, c)) add_constraints.push_back({AddConstraint{b.name, c}, {}});
-    if (a.without_rowid != b.without_rowid || a.autoincrement != b.autoincrement) {
+    if (a.without_rowid != b.without_rowid || a.autoincrement != b.autoincrement ||
+        (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)) {
       // A table option: only a rebuild changes it, in any database that has it.
       RebuildTable r{a, b, {}, {}, {}};
       if (a.without_rowid != b.without_rowid)
-        r.reasons.push_back(b.without_rowid ? "becomes WITHOUT ROWID" : "stops being WITHOUT ROWID");
+        r.reasons.push_back(b.without_rowid ? "becomes WITHOUT ROWID"
+                                            : "stops being WITHOUT ROWID");
+      if (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)
+        r.reasons.push_back(b.rowid_alias
+                                ? "gets its primary key as the rowid (INTEGER PRIMARY KEY)"
+                                : "stops using the rowid as its primary key");
       if (a.autoincrement != b.autoincrement)
         r.reasons.push_back(b.autoincrement ? "gains AUTOINCREMENT" : "loses AUTOINCREMENT");
       table_changes.push_back({std::move(r), {}});
@@ -172,9 +179,9 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
   }
 
   std::vector<Op> out;
-  for (auto* phase : {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints,
-                      &table_changes, &drop_tables, &create_tables, &add_columns,
-                      &add_constraints, &create_indexes, &create_views, &create_triggers})
+  for (auto* phase : {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &table_changes,
+                      &drop_tables, &create_tables, &add_columns, &add_constraints, &create_indexes,
+                      &create_views, &create_triggers})
     for (auto& op : *phase)
       out.push_back(std::move(op));
   annotate_renames(out);

@@ -28,26 +28,35 @@ const char* const kRenameTag = "NOTE: a rename? ";
 }  // namespace
 
 Op reverse(const Op& op) {
-  Change c = std::visit(
-      overloaded{
-          [](const CreateTable& x) -> Change { return DropTable{x.table}; },
-          [](const DropTable& x) -> Change { return CreateTable{x.table}; },
-          [](const AddColumn& x) -> Change { return DropColumn{x.table, x.column}; },
-          [](const DropColumn& x) -> Change { return AddColumn{x.table, x.column}; },
-          [](const AlterColumn& x) -> Change { return AlterColumn{x.table, x.to, x.from}; },
-          [](const AddConstraint& x) -> Change { return DropConstraint{x.table, x.constraint}; },
-          [](const DropConstraint& x) -> Change { return AddConstraint{x.table, x.constraint}; },
-          [](const CreateIndex& x) -> Change { return DropIndex{x.index}; },
-          [](const DropIndex& x) -> Change { return CreateIndex{x.index}; },
-          [](const CreateView& x) -> Change { return DropView{x.view}; },
-          [](const DropView& x) -> Change { return CreateView{x.view}; },
-          [](const CreateTrigger& x) -> Change { return DropTrigger{x.trigger}; },
-          [](const DropTrigger& x) -> Change { return CreateTrigger{x.trigger}; },
-          [](const RebuildTable& x) -> Change {
-            return RebuildTable{x.to, x.from, x.indexes, x.triggers, x.reasons};
-          },
-      },
-      op.change);
+  Change c = std::visit(overloaded{
+                            [](const CreateTable& x) -> Change { return DropTable{x.table}; },
+                            [](const DropTable& x) -> Change { return CreateTable{x.table}; },
+                            [](const AddColumn& x) -> Change {
+                              return DropColumn{x.table, x.column};
+                            },
+                            [](const DropColumn& x) -> Change {
+                              return AddColumn{x.table, x.column};
+                            },
+                            [](const AlterColumn& x) -> Change {
+                              return AlterColumn{x.table, x.to, x.from};
+                            },
+                            [](const AddConstraint& x) -> Change {
+                              return DropConstraint{x.table, x.constraint};
+                            },
+                            [](const DropConstraint& x) -> Change {
+                              return AddConstraint{x.table, x.constraint};
+                            },
+                            [](const CreateIndex& x) -> Change { return DropIndex{x.index}; },
+                            [](const DropIndex& x) -> Change { return CreateIndex{x.index}; },
+                            [](const CreateView& x) -> Change { return DropView{x.view}; },
+                            [](const DropView& x) -> Change { return CreateView{x.view}; },
+                            [](const CreateTrigger& x) -> Change { return DropTrigger{x.trigger}; },
+                            [](const DropTrigger& x) -> Change { return CreateTrigger{x.trigger}; },
+                            [](const RebuildTable& x) -> Change {
+                              return RebuildTable{x.to, x.from, x.indexes, x.triggers, x.reasons};
+                            },
+                        },
+                        op.change);
   return Op{std::move(c), {}};
 }
 
@@ -89,9 +98,9 @@ std::string describe(const Op& op) {
             return "drop constraint on " + x.table + ": " + describe(x.constraint);
           },
           [](const CreateIndex& x) {
-            return "add " + std::string(x.index.unique ? "unique " : "") + "index " +
-                   x.index.name + " on " + x.index.table + " (" + join(x.index.elements, ", ") +
-                   ")" + (x.index.where.empty() ? "" : " WHERE " + x.index.where);
+            return "add " + std::string(x.index.unique ? "unique " : "") + "index " + x.index.name +
+                   " on " + x.index.table + " (" + join(x.index.elements, ", ") + ")" +
+                   (x.index.where.empty() ? "" : " WHERE " + x.index.where);
           },
           [](const DropIndex& x) { return "drop index " + x.index.name + " on " + x.index.table; },
           [](const CreateView& x) { return "add view " + x.view.name; },
@@ -122,8 +131,7 @@ void annotate_renames(std::vector<Op>& ops) {
       if (added_tables.empty()) continue;
       std::string note = std::string(kRenameTag) + "table " + d->table.name +
                          " is dropped and table" + (added_tables.size() > 1 ? "s " : " ") +
-                         join(added_tables, ", ") +
-                         (added_tables.size() > 1 ? " are" : " is") +
+                         join(added_tables, ", ") + (added_tables.size() > 1 ? " are" : " is") +
                          " added. retort does not guess renames: if one is a rename, replace the "
                          "drop and the add with  ALTER TABLE " +
                          quote_ident(d->table.name) + " RENAME TO " +
@@ -138,9 +146,8 @@ void annotate_renames(std::vector<Op>& ops) {
       if (gone.empty() || come.empty()) continue;
       op.notes.push_back(std::string(kRenameTag) + r->to.name + " loses column" +
                          (gone.size() > 1 ? "s " : " ") + join(gone, ", ") + " and gains " +
-                         join(come, ", ") +
-                         ". retort does not guess renames: if " + come.front() + " is " +
-                         gone.front() + " renamed, keep its values by adding " +
+                         join(come, ", ") + ". retort does not guess renames: if " + come.front() +
+                         " is " + gone.front() + " renamed, keep its values by adding " +
                          quote_ident(come.front()) + " to the INSERT column list below and " +
                          quote_ident(gone.front()) + " to its SELECT list");
     } else if (auto* dc = std::get_if<DropColumn>(&op.change)) {
@@ -148,13 +155,12 @@ void annotate_renames(std::vector<Op>& ops) {
       for (const auto& [t, c] : added_columns)
         if (same_name(t, dc->table)) same.push_back(c);
       if (same.empty()) continue;
-      op.notes.push_back(std::string(kRenameTag) + "column " + dc->table + "." +
-                         dc->column.name + " is dropped and " + join(same, ", ") +
+      op.notes.push_back(std::string(kRenameTag) + "column " + dc->table + "." + dc->column.name +
+                         " is dropped and " + join(same, ", ") +
                          " added. retort does not guess renames: if it is a rename, replace "
                          "both with  ALTER TABLE " +
-                         quote_ident(dc->table) + " RENAME COLUMN " +
-                         quote_ident(dc->column.name) + " TO " + quote_ident(same.front()) +
-                         ";  to keep the values");
+                         quote_ident(dc->table) + " RENAME COLUMN " + quote_ident(dc->column.name) +
+                         " TO " + quote_ident(same.front()) + ";  to keep the values");
     }
   }
 }

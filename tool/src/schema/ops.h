@@ -11,19 +11,50 @@
 
 namespace retort {
 
-struct CreateTable { Table table; };
-struct DropTable { Table table; };
-struct AddColumn { std::string table; Column column; };
-struct DropColumn { std::string table; Column column; };
-struct AlterColumn { std::string table; Column from, to; };
-struct AddConstraint { std::string table; Constraint constraint; };
-struct DropConstraint { std::string table; Constraint constraint; };
-struct CreateIndex { Index index; };
-struct DropIndex { Index index; };
-struct CreateView { View view; };
-struct DropView { View view; };
-struct CreateTrigger { Trigger trigger; };
-struct DropTrigger { Trigger trigger; };
+struct CreateTable {
+  Table table;
+};
+struct DropTable {
+  Table table;
+};
+struct AddColumn {
+  std::string table;
+  Column column;
+};
+struct DropColumn {
+  std::string table;
+  Column column;
+};
+struct AlterColumn {
+  std::string table;
+  Column from, to;
+};
+struct AddConstraint {
+  std::string table;
+  Constraint constraint;
+};
+struct DropConstraint {
+  std::string table;
+  Constraint constraint;
+};
+struct CreateIndex {
+  Index index;
+};
+struct DropIndex {
+  Index index;
+};
+struct CreateView {
+  View view;
+};
+struct DropView {
+  View view;
+};
+struct CreateTrigger {
+  Trigger trigger;
+};
+struct DropTrigger {
+  Trigger trigger;
+};
 // SQLite's copy-and-move: create `to` under a scratch name, copy the rows,
 // drop `from`, rename, then recreate the indexes and triggers that both
 // sides share (the rest have their own ops).

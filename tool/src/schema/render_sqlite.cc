@@ -68,7 +68,8 @@ std::string renamed_create(const std::string& sql, const std::string& new_name) 
   while (i < t.size() && !t[i].is_word("TABLE"))
     ++i;
   ++i;
-  if (i + 2 < t.size() && t[i].is_word("IF") && t[i + 1].is_word("NOT") && t[i + 2].is_word("EXISTS"))
+  if (i + 2 < t.size() && t[i].is_word("IF") && t[i + 1].is_word("NOT") &&
+      t[i + 2].is_word("EXISTS"))
     i += 3;
   if (i >= t.size()) throw Error("cannot read the CREATE TABLE statement: " + sql);
   size_t last = i;
@@ -77,7 +78,8 @@ std::string renamed_create(const std::string& sql, const std::string& new_name) 
 }
 
 std::string terminated(std::string sql) {
-  while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';'))
+  while (!sql.empty() &&
+         (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';'))
     sql.pop_back();
   return sql + ";\n";
 }
@@ -132,8 +134,8 @@ class SqliteSchemaDialect final : public SchemaDialect {
   bool is_narrowing(const std::string& from, const std::string& to) const override {
     Affinity a = affinity(from), b = affinity(to);
     // TEXT '007' in an INTEGER column becomes 7: the text is gone.
-    return a != b && (a == Affinity::kText || a == Affinity::kBlob) &&
-           b != Affinity::kText && b != Affinity::kBlob;
+    return a != b && (a == Affinity::kText || a == Affinity::kBlob) && b != Affinity::kText &&
+           b != Affinity::kBlob;
   }
 
   std::vector<Op> lower(std::vector<Op> ops, const Schema& from, const Schema& to) const override {
@@ -187,11 +189,12 @@ class SqliteSchemaDialect final : public SchemaDialect {
       sql +=
           "-- SQLite table rebuilds follow. They need foreign key enforcement off (SQLite's\n"
           "-- default, and retort's), so that dropping the old table deletes nothing else.\n"
-          "CREATE TEMP TABLE " + guard +
+          "CREATE TEMP TABLE " +
+          guard +
           " (\n  foreign_keys_off INTEGER CHECK (foreign_keys_off),\n"
           "  foreign_key_violations INTEGER CHECK (foreign_key_violations = 0)\n);\n"
-          "INSERT INTO " + guard +
-          " SELECT foreign_keys = 0, 0 FROM pragma_foreign_keys;\n\n";
+          "INSERT INTO " +
+          guard + " SELECT foreign_keys = 0, 0 FROM pragma_foreign_keys;\n\n";
     for (const auto& op : ops) {
       for (const auto& n : op.notes)
         sql += "-- " + n + "\n";
@@ -209,9 +212,8 @@ class SqliteSchemaDialect final : public SchemaDialect {
       if (!checked.empty()) {
         sql += "-- Stop before commit if a rebuilt table's rows break a foreign key.\n";
         for (const auto& t : checked)
-          sql += "INSERT INTO " + guard +
-                 " SELECT 1, count(*) FROM pragma_foreign_key_check(" + quote_sql_string(t) +
-                 ");\n";
+          sql += "INSERT INTO " + guard + " SELECT 1, count(*) FROM pragma_foreign_key_check(" +
+                 quote_sql_string(t) + ");\n";
       }
       sql += "DROP TABLE temp." + guard + ";\n";
     }
@@ -235,9 +237,11 @@ class SqliteSchemaDialect final : public SchemaDialect {
              " and its values\n" + "ALTER TABLE " + quote_ident(x->table) + " DROP COLUMN " +
              quote_ident(x->column.name) + ";\n";
     if (auto* x = std::get_if<CreateIndex>(&c)) return create_index_sql(x->index);
-    if (auto* x = std::get_if<DropIndex>(&c)) return "DROP INDEX " + quote_ident(x->index.name) + ";\n";
+    if (auto* x = std::get_if<DropIndex>(&c))
+      return "DROP INDEX " + quote_ident(x->index.name) + ";\n";
     if (auto* x = std::get_if<CreateView>(&c)) return create_view_sql(x->view);
-    if (auto* x = std::get_if<DropView>(&c)) return "DROP VIEW " + quote_ident(x->view.name) + ";\n";
+    if (auto* x = std::get_if<DropView>(&c))
+      return "DROP VIEW " + quote_ident(x->view.name) + ";\n";
     if (auto* x = std::get_if<CreateTrigger>(&c)) return terminated(x->trigger.sql);
     if (auto* x = std::get_if<DropTrigger>(&c))
       return "DROP TRIGGER " + quote_ident(x->trigger.name) + ";\n";

@@ -4,9 +4,13 @@
 
 namespace retort {
 
-std::string key_of(const std::string& name) { return to_lower(name); }
+std::string key_of(const std::string& name) {
+  return to_lower(name);
+}
 
-bool same_name(const std::string& a, const std::string& b) { return to_lower(a) == to_lower(b); }
+bool same_name(const std::string& a, const std::string& b) {
+  return to_lower(a) == to_lower(b);
+}
 
 bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.size() != b.size()) return false;

@@ -41,6 +41,9 @@ struct Table {
   std::vector<Constraint> constraints;
   bool without_rowid = false;
   bool autoincrement = false;
+  // SQLite: the primary key is the rowid (declared exactly INTEGER PRIMARY
+  // KEY), which INT PRIMARY KEY, of the same affinity, is not.
+  bool rowid_alias = false;
   // A virtual table (SQLite FTS5, R*Tree...): compared and recreated as a
   // whole by its CREATE statement; its columns and shadow tables are its own.
   bool is_virtual = false;

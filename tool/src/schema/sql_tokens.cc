@@ -8,8 +8,12 @@ namespace retort {
 
 namespace {
 
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
+bool ident_start(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool ident_char(unsigned char c) {
+  return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
 
 }  // namespace
 
@@ -68,7 +72,8 @@ std::vector<SqlToken> tokenize_sql(std::string_view s) {
     } else if (c == '"' || c == '`' || c == '[') {
       t.kind = SqlToken::kQuotedName;
       j = quoted(i, c == '[' ? ']' : static_cast<char>(c));
-    } else if (std::isdigit(c) || (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+    } else if (std::isdigit(c) ||
+               (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       t.kind = SqlToken::kNumber;
       while (j < n && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' ||
                        ((s[j] == '+' || s[j] == '-') && (s[j - 1] == 'e' || s[j - 1] == 'E'))))

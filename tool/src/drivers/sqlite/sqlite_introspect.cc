@@ -197,6 +197,9 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
   }
   for (auto& [k, cols] : pk_columns) {
     std::sort(cols.begin(), cols.end());
+    Table& t = s.tables[k];
+    if (cols.size() == 1 && !t.without_rowid)
+      t.rowid_alias = to_lower(trim(t.column(cols[0].second)->type)) == "integer";
     Constraint pk;
     pk.kind = Constraint::Kind::kPrimaryKey;
     for (auto& [n, name] : cols)
@@ -207,11 +210,10 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
 
   // Unique constraints are the indexes SQLite made for them (origin 'u').
   std::map<std::pair<std::string, std::string>, Constraint> uniques;
-  for (auto& r : d.query(
-           "SELECT m.name, il.name, ii.name FROM sqlite_schema AS m, "
-           "pragma_index_list(m.name) AS il, pragma_index_xinfo(il.name) AS ii "
-           "WHERE m.type = 'table' AND il.origin = 'u' AND ii.key = 1 "
-           "ORDER BY m.name, il.name, ii.seqno")) {
+  for (auto& r : d.query("SELECT m.name, il.name, ii.name FROM sqlite_schema AS m, "
+                         "pragma_index_list(m.name) AS il, pragma_index_xinfo(il.name) AS ii "
+                         "WHERE m.type = 'table' AND il.origin = 'u' AND ii.key = 1 "
+                         "ORDER BY m.name, il.name, ii.seqno")) {
     if (!s.tables.count(key_of(r[0]))) continue;
     auto& c = uniques[{key_of(r[0]), r[1]}];
     c.kind = Constraint::Kind::kUnique;
@@ -221,10 +223,10 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
     s.tables[k.first].constraints.push_back(std::move(c));
 
   std::map<std::pair<std::string, int>, Constraint> fks;
-  for (auto& r : d.query(
-           "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
-           "FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f "
-           "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq")) {
+  for (auto& r :
+       d.query("SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
+               "FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f "
+               "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq")) {
     if (!s.tables.count(key_of(r[0]))) continue;
     auto& c = fks[{key_of(r[0]), std::atoi(r[1].c_str())}];
     c.kind = Constraint::Kind::kForeignKey;
