@@ -373,7 +373,7 @@ TEST_CASE("model errors name the glob, or the file and line") {
   CHECK(revision_files(p).empty());
 }
 
-TEST_CASE("--autogenerate needs models; --empty writes a hand-written revision") {
+TEST_CASE("autogenerate needs models, and an empty revision can be asked for") {
   Project plain;
   auto r = plain.run({"revision", "--autogenerate", "-m", "x"});
   CHECK(r.exit_code == 1);
