@@ -53,6 +53,10 @@ help:
 	@echo 'db-current    Show current DB revision'
 	@echo 'db-history    List the migration graph'
 	@echo
+	@echo '# Schema checks (for CI)'
+	@echo 'db-check      Fail if the models and the database at head differ'
+	@echo 'db-lint       Validate every revision file and the revision graph'
+	@echo
 	@echo 'The database is $(BUILD_DIR)/db.db unless DATABASE_URL is set.'
 	@echo 'Any other target goes to cmake --build (e.g. make retort, make db-lint).'
 

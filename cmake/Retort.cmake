@@ -48,6 +48,9 @@ for a ``retort`` program on the ``PATH`` (cache variable
   ``<prefix>-history``
     ``retort -v history --indicate-current``: every revision, newest first,
     the database's current one marked.
+  ``<prefix>-check``
+    With models only: ``retort check``, exit status non-zero while the
+    models and the database at head differ.
   ``<prefix>-lint``
     The validation above; part of ``all`` unless ``EXCLUDE_FROM_ALL``.
   ``<prefix>-help``
@@ -91,9 +94,13 @@ for a ``retort`` program on the ``PATH`` (cache variable
     Target-name prefix, default ``db``.  A project with two databases can
     call the function twice, e.g. ``PREFIX analytics-db``.
 
-  ``MODELS <dir>``
-    Reserved for autogenerate (``retort revision --autogenerate``), which
-    this version of retort does not have yet; giving it is an error.
+  ``MODELS <dir or glob>``
+    The models: SQL DDL files describing the schema you want, e.g.
+    ``models`` (every ``*.sql`` in it) or ``models/*.sql``, relative to
+    ``CMAKE_CURRENT_SOURCE_DIR``.  With models (given here or as ``models``
+    in ``CONFIG``), ``<prefix>-new`` autogenerates the revision from the
+    difference between the models and the database at head, and
+    ``<prefix>-check`` exits non-zero while they differ (for CI).
 
   ``EXCLUDE_FROM_ALL``
     Do not validate the revisions as part of the default build; the
@@ -170,7 +177,11 @@ function(_retort_write_help prefix has_models file)
     "up|Upgrade DB to head (REV=... for another target)"
     "down|Downgrade one step (REV=-1 or hash)"
     "current|Show current DB revision"
-    "history|List the migration graph"
+    "history|List the migration graph")
+  if(has_models)
+    list(APPEND tasks "check|Fail if the models and the DB differ (for CI)")
+  endif()
+  list(APPEND tasks
     "lint|Validate the revision files and their graph"
     "help|Show these tasks")
   string(LENGTH "${prefix}-history  " width)
@@ -217,11 +228,6 @@ function(retort_add_migrations)
   foreach(kw IN LISTS arg_KEYWORDS_MISSING_VALUES)
     message(FATAL_ERROR "retort_add_migrations: ${kw} needs a value")
   endforeach()
-  if(DEFINED arg_MODELS)
-    message(FATAL_ERROR
-      "retort_add_migrations: MODELS needs autogenerate, which this version "
-      "of retort does not have yet")
-  endif()
 
   set(prefix db)
   if(DEFINED arg_PREFIX)
@@ -266,6 +272,20 @@ function(retort_add_migrations)
   else()
     # Four slashes: an absolute path in a SQLite URL.
     set(default_url "sqlite:///${CMAKE_CURRENT_BINARY_DIR}/${prefix}.db")
+  endif()
+
+  # Models make db-new autogenerate and give a db-check target.
+  set(models_args "")
+  set(has_models FALSE)
+  if(DEFINED arg_MODELS)
+    get_filename_component(models "${arg_MODELS}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    set(models_args --models "${models}")
+    set(has_models TRUE)
+  elseif(config)
+    file(STRINGS "${config}" model_lines REGEX "^[ \t]*models[ \t]*=")
+    if(model_lines)
+      set(has_models TRUE)
+    endif()
   endif()
 
   _retort_executable(retort)
@@ -326,7 +346,7 @@ function(retort_add_migrations)
   # and with it the database URL, password included.
   set(common WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" USES_TERMINAL VERBATIM)
   add_custom_target(${prefix}-new
-    COMMAND ${retort} ${db_args} revision --message-from-env MSG
+    COMMAND ${retort} ${db_args} revision ${models_args} --message-from-env MSG
     COMMENT "${prefix}-new: writing a revision in ${dir}/versions"
     ${common})
   add_custom_target(${prefix}-up
@@ -346,11 +366,19 @@ function(retort_add_migrations)
     COMMAND ${retort} ${db_args} -v history --indicate-current
     COMMENT "${prefix}-history"
     ${common})
-  foreach(task IN ITEMS new up down current history)
+  set(tasks new up down current history)
+  if(has_models)
+    add_custom_target(${prefix}-check
+      COMMAND ${retort} ${db_args} check ${models_args}
+      COMMENT "${prefix}-check: comparing the models with the database"
+      ${common})
+    list(APPEND tasks check)
+  endif()
+  foreach(task IN LISTS tasks)
     add_dependencies(${prefix}-${task} ${prefix}-lint)
   endforeach()
 
-  _retort_write_help("${prefix}" FALSE "${work}/help.txt")
+  _retort_write_help("${prefix}" ${has_models} "${work}/help.txt")
   add_custom_target(${prefix}-help
     COMMAND "${CMAKE_COMMAND}" -E cat "${work}/help.txt"
     COMMENT "${prefix}-help"
