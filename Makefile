@@ -86,12 +86,14 @@ configure:
 build: $(CONFIGURED)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
 
+# One private PostgreSQL server serves every test process and is stopped
+# after; no test output, passing tests' included, may contain its password.
 test:
 	scripts/install-deps test
 	$(CONFIGURE)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
-	# One private PostgreSQL server serves every test process, and is stopped after.
-	scripts/with-postgres $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
+	scripts/with-postgres --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
+	  $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
 
 bench: build
 	@if [ -x bench/run ]; then BUILD_DIR=$(BUILD_DIR) bench/run; \
