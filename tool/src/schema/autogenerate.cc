@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "schema/diff.h"
 #include "schema/introspect.h"
+#include "schema/postgres_schema.h"
 #include "schema/schema_dialect.h"
 
 namespace fs = std::filesystem;
@@ -129,6 +130,15 @@ SchemaChanges autogenerate(const AutogenerateRequest& r) {
   auto files = resolve_model_files(globs, r.model_globs.empty() ? c.dir : std::string(), where);
   require_at_head(*r.graph, r.target, r.migrate);
   std::vector<std::string> exclude = {r.migrate.version_table, r.migrate.log_table};
+  if (r.backend == "postgresql") {
+    // The scratch is a schema on the target's own server, rolled back after.
+    if (!r.target)
+      throw Error("autogenerate needs the PostgreSQL database to exist")
+          .hint("create it (createdb), run `retort upgrade head`, then autogenerate again");
+    Schema current = introspect(*r.target, {exclude, {}});
+    Schema desired = load_models_postgres(*r.target, files, exclude);
+    return compare_schemas(current, desired, r.backend);
+  }
   Schema desired = load_models(files, r.backend, exclude);
   Schema current = r.target ? introspect(*r.target, {exclude, {}}) : Schema{};
   return compare_schemas(current, desired, r.backend);

@@ -1,0 +1,451 @@
+// PostgreSQL's side of autogenerate: types compare by their canonical names,
+// and every change is a plain ALTER TABLE (ADD/DROP COLUMN, ALTER COLUMN
+// TYPE ... USING, SET/DROP NOT NULL, SET/DROP DEFAULT, ADD/DROP CONSTRAINT),
+// CREATE/DROP INDEX or CREATE/DROP VIEW: no table rebuilds.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "schema/diff.h"
+#include "schema/postgres_schema.h"
+#include "schema/sql_tokens.h"
+
+namespace retort {
+
+namespace {
+
+std::string collapse_spaces(const std::string& s) {
+  std::string out;
+  bool space = false;
+  for (char ch : s) {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space && ch != '(' && ch != ')' && ch != ',' && ch != '[' && ch != ']' &&
+        out.back() != '(' && out.back() != ',')
+      out += ' ';
+    space = false;
+    out += ch;
+  }
+  return out;
+}
+
+// "character varying(20)" -> {"character varying", "(20)", ""}; "int[]" -> {"int", "", "[]"}.
+struct TypeParts {
+  std::string name, args, array;
+};
+
+TypeParts split_type(const std::string& t) {
+  TypeParts p;
+  std::string s = t;
+  while (s.size() >= 2 && s.compare(s.size() - 2, 2, "[]") == 0) {
+    p.array += "[]";
+    s.erase(s.size() - 2);
+  }
+  auto open = s.find('(');
+  if (open == std::string::npos) {
+    p.name = std::string(trim(s));
+    return p;
+  }
+  auto close = s.find(')', open);
+  p.name = std::string(trim(s.substr(0, open)));
+  p.args = s.substr(open, close == std::string::npos ? std::string::npos : close - open + 1);
+  // timestamp(3) with time zone: the suffix belongs to the name.
+  if (close != std::string::npos && close + 1 < s.size())
+    p.name += " " + std::string(trim(s.substr(close + 1)));
+  return p;
+}
+
+bool is_identity(const std::optional<std::string>& d) {
+  return d && starts_with_ci(*d, "GENERATED ");
+}
+
+std::optional<std::string> plain_default(const Column& c) {
+  if (is_identity(c.default_sql)) return std::nullopt;
+  return c.default_sql;
+}
+
+std::string serial_base(const std::string& canonical) {
+  if (canonical == "serial") return "integer";
+  if (canonical == "bigserial") return "bigint";
+  if (canonical == "smallserial") return "smallint";
+  return canonical;
+}
+
+bool is_serial(const std::string& type) {
+  std::string c = canonical_postgres_type(type);
+  return serial_base(c) != c;
+}
+
+std::string column_definition(const Column& c) {
+  std::string s = quote_ident(c.name) + " " + c.type;
+  if (c.generated) s += " " + c.definition;
+  if (is_identity(c.default_sql))
+    s += " " + *c.default_sql;
+  else if (c.default_sql)
+    s += " DEFAULT " + *c.default_sql;
+  if (c.not_null) s += " NOT NULL";
+  return s;
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::vector<std::string> q;
+  for (const auto& n : names)
+    q.push_back(quote_ident(n));
+  return join(q, ", ");
+}
+
+std::string constraint_body(const Constraint& k) {
+  switch (k.kind) {
+    case Constraint::Kind::kPrimaryKey:
+      return "PRIMARY KEY (" + quoted_list(k.columns) + ")";
+    case Constraint::Kind::kUnique:
+      return "UNIQUE (" + quoted_list(k.columns) + ")";
+    case Constraint::Kind::kCheck:
+      return "CHECK (" + k.expression + ")";
+    case Constraint::Kind::kForeignKey: {
+      std::string s = "FOREIGN KEY (" + quoted_list(k.columns) + ") REFERENCES " +
+                      quote_ident(k.ref_table);
+      if (!k.ref_columns.empty()) s += " (" + quoted_list(k.ref_columns) + ")";
+      if (k.on_delete != "NO ACTION") s += " ON DELETE " + k.on_delete;
+      if (k.on_update != "NO ACTION") s += " ON UPDATE " + k.on_update;
+      return s;
+    }
+  }
+  return {};
+}
+
+std::string constraint_sql(const Constraint& k) {
+  return (k.name.empty() ? std::string() : "CONSTRAINT " + quote_ident(k.name) + " ") +
+         constraint_body(k);
+}
+
+std::string terminated(std::string sql) {
+  while (!sql.empty() &&
+         (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';'))
+    sql.pop_back();
+  return sql + ";\n";
+}
+
+std::string create_table_sql(const Table& t) {
+  std::vector<std::string> parts;
+  for (const auto& c : t.columns)
+    parts.push_back("  " + column_definition(c));
+  for (const auto& k : t.constraints)
+    parts.push_back("  " + constraint_sql(k));
+  return "CREATE TABLE " + quote_ident(t.name) + " (\n" + join(parts, ",\n") + "\n);\n";
+}
+
+std::string create_index_sql(const Index& ix) {
+  if (!ix.sql.empty()) return terminated(ix.sql);
+  return std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(ix.name) +
+         " ON " + quote_ident(ix.table) + " (" + join(ix.elements, ", ") + ")" +
+         (ix.where.empty() ? "" : " WHERE " + ix.where) + ";\n";
+}
+
+int constraint_rank_add(const Constraint& k) {
+  switch (k.kind) {
+    case Constraint::Kind::kPrimaryKey:
+      return 0;
+    case Constraint::Kind::kUnique:
+      return 1;
+    case Constraint::Kind::kCheck:
+      return 2;
+    case Constraint::Kind::kForeignKey:
+      return 3;
+  }
+  return 4;
+}
+
+std::string table_of(const Op& op) {
+  if (auto* x = std::get_if<DropColumn>(&op.change)) return x->table;
+  if (auto* x = std::get_if<AlterColumn>(&op.change)) return x->table;
+  return {};
+}
+
+class PostgresSchemaDialect final : public SchemaDialect {
+ public:
+  std::string name() const override { return "postgresql"; }
+
+  bool same_type(const std::string& a, const std::string& b) const override {
+    return canonical_postgres_type(a) == canonical_postgres_type(b);
+  }
+
+  bool is_narrowing(const std::string& from, const std::string& to) const override {
+    std::string a = serial_base(canonical_postgres_type(from));
+    std::string b = serial_base(canonical_postgres_type(to));
+    if (a == b || b == "text") return false;
+    static const std::map<std::string, std::set<std::string>> widening = {
+        {"smallint", {"integer", "bigint", "numeric", "real", "double precision"}},
+        {"integer", {"bigint", "numeric", "double precision"}},
+        {"bigint", {"numeric"}},
+        {"real", {"double precision"}},
+        {"date", {"timestamp without time zone", "timestamp with time zone"}},
+    };
+    if (auto it = widening.find(a); it != widening.end() && it->second.count(b)) return false;
+    TypeParts pa = split_type(a), pb = split_type(b);
+    if (pa.name == pb.name && pa.array == pb.array) {
+      if (pb.args.empty()) return false;  // varchar(20) -> varchar, numeric(5,2) -> numeric
+      if (!pa.args.empty() && pa.args.find(',') == std::string::npos &&
+          pb.args.find(',') == std::string::npos)
+        return std::atoi(pb.args.c_str() + 1) < std::atoi(pa.args.c_str() + 1);
+    }
+    if (pb.name == "character varying" && pb.args.empty() && pa.array == pb.array) return false;
+    return true;
+  }
+
+  std::vector<Op> lower(std::vector<Op> ops, const Schema& from, const Schema& to) const override {
+    // A view over a column that changes type or goes away blocks the ALTER:
+    // drop it first and create it again last.
+    std::set<std::string> touched;
+    for (const auto& op : ops) {
+      if (auto* a = std::get_if<AlterColumn>(&op.change)) {
+        if (!same_type(a->from.type, a->to.type) || a->from.generated != a->to.generated ||
+            a->from.definition != a->to.definition)
+          touched.insert(key_of(a->table));
+      } else if (!table_of(op).empty()) {
+        touched.insert(key_of(table_of(op)));
+      }
+    }
+    std::set<std::string> handled;
+    for (const auto& op : ops) {
+      if (auto* v = std::get_if<DropView>(&op.change)) handled.insert(key_of(v->view.name));
+      if (auto* v = std::get_if<CreateView>(&op.change)) handled.insert(key_of(v->view.name));
+    }
+    std::vector<Op> pre, post;
+    for (const auto& [k, v] : from.views) {
+      if (handled.count(k) || !to.views.count(k)) continue;
+      for (const auto& t : touched)
+        if (sql_mentions(v.definition, from.tables.count(t) ? from.tables.at(t).name : t)) {
+          pre.push_back({DropView{v}, {"recreated below: it reads a column that changes"}});
+          post.push_back({CreateView{to.views.at(k)}, {}});
+          break;
+        }
+    }
+    // Within the constraint phases: foreign keys are dropped before the keys
+    // they reference, and added after them.
+    auto drop_rank = [](const Op& op) {
+      auto* d = std::get_if<DropConstraint>(&op.change);
+      return d && d->constraint.kind == Constraint::Kind::kForeignKey ? 0 : 1;
+    };
+    auto add_rank = [](const Op& op) {
+      auto* a = std::get_if<AddConstraint>(&op.change);
+      return a ? constraint_rank_add(a->constraint) : 0;
+    };
+    auto sort_run = [&](auto pred, auto rank) {
+      for (size_t i = 0; i < ops.size();) {
+        if (!pred(ops[i])) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < ops.size() && pred(ops[j]))
+          ++j;
+        std::stable_sort(ops.begin() + static_cast<long>(i), ops.begin() + static_cast<long>(j),
+                         [&](const Op& x, const Op& y) { return rank(x) < rank(y); });
+        i = j;
+      }
+    };
+    sort_run([](const Op& op) { return std::holds_alternative<DropConstraint>(op.change); },
+             drop_rank);
+    sort_run([](const Op& op) { return std::holds_alternative<AddConstraint>(op.change); },
+             add_rank);
+    std::vector<Op> out;
+    for (auto& op : pre)
+      out.push_back(std::move(op));
+    for (auto& op : ops)
+      out.push_back(std::move(op));
+    for (auto& op : post)
+      out.push_back(std::move(op));
+    annotate_renames(out);
+    return out;
+  }
+
+  std::string render(const std::vector<Op>& ops) const override {
+    std::string sql;
+    for (const auto& op : ops) {
+      for (const auto& n : op.notes)
+        sql += "-- " + n + "\n";
+      sql += render_one(op);
+      sql += "\n";
+    }
+    while (!sql.empty() && sql.back() == '\n')
+      sql.pop_back();
+    return sql;
+  }
+
+ private:
+  std::string render_one(const Op& op) const {
+    const Change& c = op.change;
+    if (auto* x = std::get_if<CreateTable>(&c)) return create_table_sql(x->table);
+    if (auto* x = std::get_if<DropTable>(&c))
+      return "-- WARNING: data loss: drops table " + x->table.name + " and all its rows\n" +
+             "DROP TABLE " + quote_ident(x->table.name) + ";\n";
+    if (auto* x = std::get_if<AddColumn>(&c)) return add_column(x->table, x->column);
+    if (auto* x = std::get_if<DropColumn>(&c)) return drop_column(x->table, x->column);
+    if (auto* x = std::get_if<AlterColumn>(&c)) return alter_column(*x);
+    if (auto* x = std::get_if<AddConstraint>(&c))
+      return "ALTER TABLE " + quote_ident(x->table) + " ADD " + constraint_sql(x->constraint) +
+             ";\n";
+    if (auto* x = std::get_if<DropConstraint>(&c)) {
+      if (x->constraint.name.empty())
+        throw Error("internal error: cannot drop an unnamed constraint on " + x->table);
+      return "ALTER TABLE " + quote_ident(x->table) + " DROP CONSTRAINT " +
+             quote_ident(x->constraint.name) + ";\n";
+    }
+    if (auto* x = std::get_if<CreateIndex>(&c)) return create_index_sql(x->index);
+    if (auto* x = std::get_if<DropIndex>(&c))
+      return "DROP INDEX " + quote_ident(x->index.name) + ";\n";
+    if (auto* x = std::get_if<CreateView>(&c))
+      return "CREATE VIEW " + quote_ident(x->view.name) + " AS\n" + terminated(x->view.definition);
+    if (auto* x = std::get_if<DropView>(&c))
+      return "DROP VIEW " + quote_ident(x->view.name) + ";\n";
+    if (auto* x = std::get_if<CreateTrigger>(&c)) return terminated(x->trigger.sql);
+    if (auto* x = std::get_if<DropTrigger>(&c))
+      return "DROP TRIGGER " + quote_ident(x->trigger.name) + " ON " +
+             quote_ident(x->trigger.table) + ";\n";
+    throw Error("internal error: '" + describe(op) + "' has no PostgreSQL rendering");
+  }
+
+  static std::string add_column(const std::string& table, const Column& col) {
+    std::string sql;
+    if (col.not_null && !col.default_sql && !col.generated && !is_serial(col.type))
+      sql += "-- NOTE: " + table + "." + col.name +
+             " is NOT NULL without a default: this fails if the table has rows\n";
+    return sql + "ALTER TABLE " + quote_ident(table) + " ADD COLUMN " + column_definition(col) +
+           ";\n";
+  }
+
+  static std::string drop_column(const std::string& table, const Column& col) {
+    std::string sql;
+    if (!col.generated)
+      sql += "-- WARNING: data loss: drops column " + table + "." + col.name +
+             " and its values\n";
+    return sql + "ALTER TABLE " + quote_ident(table) + " DROP COLUMN " + quote_ident(col.name) +
+           ";\n";
+  }
+
+  std::string alter_column(const AlterColumn& x) const {
+    const Column &a = x.from, &b = x.to;
+    if (a.generated || b.generated) return drop_column(x.table, a) + add_column(x.table, b);
+    const std::string t = quote_ident(x.table), col = quote_ident(b.name);
+    const std::string alter = "ALTER TABLE " + t + " ALTER COLUMN " + col + " ";
+    std::string sql;
+    std::string base_a = serial_base(canonical_postgres_type(a.type));
+    std::string base_b = serial_base(canonical_postgres_type(b.type));
+    bool type_changed = base_a != base_b;
+    bool serial_a = is_serial(a.type), serial_b = is_serial(b.type);
+    auto def_a = plain_default(a), def_b = plain_default(b);
+    bool same_default =
+        def_a && def_b && normalize_default(*def_a) == normalize_default(*def_b) && !type_changed;
+    // The old default may not cast to the new type: drop it first.
+    if (def_a && !same_default) sql += alter + "DROP DEFAULT;\n";
+    bool id_a = is_identity(a.default_sql), id_b = is_identity(b.default_sql);
+    if (id_a && !id_b) sql += alter + "DROP IDENTITY;\n";
+    if (id_a && id_b && normalize_sql(*a.default_sql) != normalize_sql(*b.default_sql))
+      sql += alter + "SET GENERATED " +
+             (starts_with_ci(*b.default_sql, "GENERATED ALWAYS") ? "ALWAYS" : "BY DEFAULT") +
+             ";\n";
+    if (serial_a && !serial_b) {
+      sql += alter + "DROP DEFAULT;\n";
+      sql += "DO $$ BEGIN EXECUTE 'DROP SEQUENCE ' || pg_catalog.pg_get_serial_sequence(" +
+             quote_sql_string(t) + ", " + quote_sql_string(b.name) + "); END $$;\n";
+    }
+    if (type_changed) {
+      if (is_narrowing(base_a, base_b))
+        sql += "-- WARNING: data loss: " + x.table + "." + b.name + " changes from " + a.type +
+               " to " + b.type + "; values that do not fit fail the upgrade or lose precision\n";
+      sql += alter + "TYPE " + base_b + " USING " + col + "::" + base_b + ";\n";
+    }
+    if (serial_b && !serial_a) {
+      std::string seq = x.table + "_" + b.name + "_seq";
+      sql += "CREATE SEQUENCE " + quote_ident(seq) + " AS " + base_b + " OWNED BY " + t + "." +
+             col + ";\n";
+      sql += alter + "SET DEFAULT nextval(" + quote_sql_string(quote_ident(seq)) +
+             "::regclass);\n";
+      sql += "SELECT pg_catalog.setval(" + quote_sql_string(quote_ident(seq)) + ", coalesce(max(" +
+             col + "), 0) + 1, false) FROM " + t + ";\n";
+    }
+    if (!a.not_null && b.not_null) {
+      if (def_b)
+        sql += "UPDATE " + t + " SET " + col + " = " + *def_b + " WHERE " + col + " IS NULL;\n";
+      else if (!serial_b && !id_b)
+        sql += "-- NOTE: " + x.table + "." + b.name +
+               " becomes NOT NULL without a default: rows with NULL there fail the upgrade\n";
+      sql += alter + "SET NOT NULL;\n";
+    }
+    if (a.not_null && !b.not_null) sql += alter + "DROP NOT NULL;\n";
+    if (id_b && !id_a) {
+      sql += alter + "ADD " + *b.default_sql + ";\n";
+      sql += "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(" + quote_sql_string(t) +
+             ", " + quote_sql_string(b.name) + "), coalesce(max(" + col + "), 0) + 1, false) FROM " +
+             t + ";\n";
+    }
+    if (def_b && !same_default) sql += alter + "SET DEFAULT " + *def_b + ";\n";
+    return sql;
+  }
+};
+
+}  // namespace
+
+std::string canonical_postgres_type(const std::string& type) {
+  std::string s = collapse_spaces(to_lower(trim(type)));
+  TypeParts p = split_type(s);
+  static const std::map<std::string, std::string> aliases = {
+      {"int", "integer"},
+      {"int4", "integer"},
+      {"int8", "bigint"},
+      {"int2", "smallint"},
+      {"serial4", "serial"},
+      {"serial8", "bigserial"},
+      {"serial2", "smallserial"},
+      {"float8", "double precision"},
+      {"float", "double precision"},
+      {"float4", "real"},
+      {"bool", "boolean"},
+      {"varchar", "character varying"},
+      {"char", "character"},
+      {"bpchar", "character"},
+      {"decimal", "numeric"},
+      {"timestamp", "timestamp without time zone"},
+      {"timestamptz", "timestamp with time zone"},
+      {"time", "time without time zone"},
+      {"timetz", "time with time zone"},
+      {"varbit", "bit varying"},
+  };
+  std::string name = p.name;
+  if (name == "float" && !p.args.empty()) {
+    name = std::atoi(p.args.c_str() + 1) <= 24 ? "real" : "double precision";
+    p.args.clear();
+  }
+  if (auto it = aliases.find(name); it != aliases.end()) name = it->second;
+  if (name == "character" && p.args.empty()) p.args = "(1)";
+  if (name == "numeric" && !p.args.empty() && p.args.find(',') == std::string::npos)
+    p.args.insert(p.args.size() - 1, ",0");
+  // timestamp(3) without time zone keeps its precision before the zone.
+  std::string zone;
+  for (const char* z : {" without time zone", " with time zone"}) {
+    std::string zs = z;
+    if (name.size() > zs.size() && name.compare(name.size() - zs.size(), zs.size(), zs) == 0) {
+      zone = zs;
+      name.erase(name.size() - zs.size());
+      break;
+    }
+  }
+  if ((name == "timestamp" || name == "time") && zone.empty()) zone = " without time zone";
+  std::string args = p.args;
+  for (auto& ch : args)
+    if (std::isspace(static_cast<unsigned char>(ch))) ch = ' ';
+  args.erase(std::remove(args.begin(), args.end(), ' '), args.end());
+  return name + args + zone + p.array;
+}
+
+std::unique_ptr<SchemaDialect> make_postgres_schema_dialect() {
+  return std::make_unique<PostgresSchemaDialect>();
+}
+
+}  // namespace retort
