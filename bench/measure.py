@@ -10,7 +10,8 @@ kernel's rusage for that child (wait4), the same figures /usr/bin/time -f
 command and of the baseline alternate (A B A B ...), so that drift on a busy
 machine hits both alike. --prep and --base-prep run through the shell before
 each run and are not timed (e.g. removing the database for a run from empty).
-Every run must exit 0. The scenario is written as JSON to --out.
+Every run must exit 0 (or a code listed by --ok-exit). The scenario is
+written as JSON to --out.
 
 Options:
   --name NAME          scenario id
@@ -26,6 +27,8 @@ Options:
   --base-stdin FILE    the baseline's standard input (default /dev/null)
   --base-name TEXT     how the baseline is named (default: its argv[0])
   --base-show TEXT     the baseline command as recorded (default: its argv)
+  --ok-exit CODES      COMMAND's accepted exit codes, comma-separated (default 0;
+                       e.g. 1 for `retort check` finding a difference)
   --target-ms X        pass when median_ms < X
   --target-ratio X     pass when median_ms / baseline_ms <= X
   --target-rss-kib X   pass when peak_rss_kib < X
@@ -65,7 +68,7 @@ def parse(argv):
     return opts, cmd, base
 
 
-def run_once(argv, stdin, cwd, prep):
+def run_once(argv, stdin, cwd, prep, ok=(0,)):
     if prep:
         subprocess.run(prep, shell=True, check=True, cwd=cwd)
     exe = shutil.which(argv[0]) or argv[0]
@@ -77,7 +80,7 @@ def run_once(argv, stdin, cwd, prep):
         ns, rss, cpu_us, code = (int(x) for x in stat.read().split())
         ferr.seek(0)
         err = ferr.read().decode(errors="replace")[-4000:]
-    if code != 0:
+    if code not in ok:
         sys.exit(f"measure.py: {' '.join(argv)} exited {code}\n{err}")
     return {"ms": ns / 1e6, "rss": rss, "cpu_ms": cpu_us / 1000.0}
 
@@ -95,9 +98,10 @@ def summary(samples):
 def main():
     opts, cmd, base = parse(sys.argv[1:])
     runs, warmup = int(opts["runs"]), int(opts["warmup"])
+    ok = tuple(int(x) for x in opts.get("ok-exit", "0").split(","))
     a, b = [], []
     for i in range(warmup + runs):
-        ra = run_once(cmd, opts["stdin"], opts["cwd"], opts.get("prep"))
+        ra = run_once(cmd, opts["stdin"], opts["cwd"], opts.get("prep"), ok)
         rb = (run_once(base, opts["base-stdin"], opts["cwd"], opts.get("base-prep"))
               if base else None)
         if i >= warmup:

@@ -4,7 +4,10 @@
     report.py --results DIR --out FILE --retort BIN --root REPO --build DIR
 
 DIR holds one NN.json per scenario (written by measure.py, in run order) and
-loadavg.start. FILE gets the machine description and every scenario.
+loadavg.start (and postgres.version when the PostgreSQL scenarios ran). FILE
+gets the machine description and every scenario. A scenario's "notes" (a list
+of strings, added by bench/run) are printed under the table. --subst OLD=NEW
+rewrites recorded commands (e.g. a server's port as $PG).
 """
 import argparse
 import datetime
@@ -66,7 +69,13 @@ def machine(args):
         load_start = None
     with open("/proc/loadavg") as f:
         load_end = " ".join(f.read().split()[:3])
-    dirty = sh("git", "status", "--porcelain", "--", "tool", "CMakeLists.txt", cwd=args.root)
+    dirty = sh("git", "status", "--porcelain", "--", "tool", "cmake", "CMakeLists.txt", "Makefile",
+               cwd=args.root)
+    try:
+        with open(os.path.join(args.results, "postgres.version")) as f:
+            postgres = f.read().strip() or None
+    except OSError:
+        postgres = None
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "nproc": len(os.sched_getaffinity(0)),
@@ -75,6 +84,9 @@ def machine(args):
         "kernel": platform.release(),
         "os": os_name(),
         "sqlite3_cli": sh("sqlite3", "--version"),
+        "postgres_server": postgres,
+        "cmake": (sh("cmake", "--version") or "").split("\n")[0] or None,
+        "ninja": sh("ninja", "--version"),
         "compiler": sh(cxx, "--version").splitlines()[0] if cxx and sh(cxx, "--version") else None,
         "build_type": cmake_cache(args.build, "CMAKE_BUILD_TYPE"),
         "retort_commit": sh("git", "rev-parse", "--short", "HEAD", cwd=args.root),
@@ -96,7 +108,7 @@ def table(scenarios):
     rows = []
     for s in scenarios:
         rows.append([
-            s["name"], str(s["n"]), s["storage"] or "-", fmt_ms(s["median_ms"]),
+            s["name"], "-" if s["n"] is None else str(s["n"]), s["storage"] or "-", fmt_ms(s["median_ms"]),
             fmt_ms(s["cpu_ms"]), f"{s['peak_rss_kib'] / 1024:.1f} MiB",
             fmt_ms(s["baseline_ms"]), fmt_ms(s.get("baseline_cpu_ms")),
             f"{s['ratio']:.2f}x" if s["ratio"] is not None else "-",
@@ -121,9 +133,14 @@ def main():
         ap.add_argument("--" + a, required=True)
     ap.add_argument("--tmp", action="append", default=[],
                     help="a temporary directory to show as $TMP in commands")
+    ap.add_argument("--subst", action="append", default=[],
+                    help="OLD=NEW: rewrite OLD as NEW in commands")
     args = ap.parse_args()
 
     def shorten(cmd):
+        for pair in args.subst:
+            old, new = pair.split("=", 1)
+            cmd = cmd.replace(old, new)
         for t in args.tmp:
             cmd = cmd.replace(t, "$TMP")
         return cmd.replace(args.build + "/", os.path.relpath(args.build, args.root) + "/")
@@ -148,11 +165,16 @@ def main():
     print(f"retort {m['retort_commit']}{' (tool/ modified)' if m['retort_tree_dirty'] else ''}"
           f", {m['build_type']} build, {m['compiler']}")
     print(f"{m['nproc']} CPU(s): {m['cpu_model']}, {m['memory_mib']} MiB, Linux {m['kernel']}")
+    if m["postgres_server"]:
+        print(f"PostgreSQL server {m['postgres_server']} (private, local)")
     print(f"sqlite3 {(m['sqlite3_cli'] or '?').split()[0]}; load average {m['loadavg_start']} "
           f"at start, {m['loadavg_end']} at end; {m['date']}")
     print()
     print(table(scenarios))
     print()
+    for s in scenarios:
+        for note in s.get("notes", []):
+            print(f"{s['name']}: {note}")
     print("median of", ", ".join(sorted({str(s["runs"]) for s in scenarios})),
           "runs after one warm-up; cpu ms = median user+sys CPU time of the process;"
           " peak RSS = the largest of the runs")
