@@ -79,12 +79,16 @@ std::vector<std::string> Migrator::ids(const std::vector<size_t>& idx) const {
   return out;
 }
 
-std::vector<std::string> Migrator::stored_heads() {
-  if (d_.query(d_.dialect().table_exists_query(o_.version_table)).empty()) return {};
+std::vector<std::string> read_heads(Driver& d, const std::string& version_table) {
+  if (d.query(d.dialect().table_exists_query(version_table)).empty()) return {};
   std::vector<std::string> out;
-  for (auto& row : d_.query(d_.dialect().select_heads(o_.version_table)))
+  for (auto& row : d.query(d.dialect().select_heads(version_table)))
     out.push_back(row.at(0));
   return out;
+}
+
+std::vector<std::string> Migrator::stored_heads() {
+  return read_heads(d_, o_.version_table);
 }
 
 void Migrator::ensure_bookkeeping() {

@@ -57,6 +57,9 @@ class Migrator {
   std::vector<size_t> committed_;  // heads last committed, in a one-transaction run
 };
 
+// The version table's rows, as stored (empty when it does not exist yet).
+std::vector<std::string> read_heads(Driver& d, const std::string& version_table);
+
 // Writes the SQL script that `upgrade`/`downgrade` over `range` would run,
 // bookkeeping included, without touching a database.
 void write_offline_script(const RevisionGraph& g, const Dialect& dialect,
