@@ -1,0 +1,120 @@
+// PostgreSQL introspection from pg_catalog into the schema model, against a
+// real server: types, serial and identity columns, defaults, keys, foreign
+// key actions, checks, partial and expression indexes, views, and the
+// scratch schema that loads the models and leaves nothing behind.
+#include <catch2/catch.hpp>
+
+#include "core/database_url.h"
+#include "core/error.h"
+#include "drivers/driver.h"
+#include "pg_server.h"
+#include "schema/postgres_schema.h"
+#include "temp_dir.h"
+
+using namespace retort;
+using retort::test::PgServer;
+using retort::test::TempDir;
+using retort::test::write_text;
+
+namespace {
+
+struct Db {
+  std::string name = PgServer::get().create_database();
+  std::unique_ptr<Driver> driver =
+      open_driver(parse_database_url(PgServer::get().url(name), "test"), {});
+  Schema read() { return introspect_postgres(*driver, {{"skip_me"}, {}}); }
+};
+
+}  // namespace
+
+TEST_CASE("PostgreSQL introspection: columns, serial, identity and generated") {
+  Db db;
+  PgServer::get().psql(db.name,
+                       "CREATE TABLE t (id serial PRIMARY KEY, big bigint GENERATED ALWAYS AS "
+                       "IDENTITY, n INT4 NOT NULL DEFAULT 0, s varchar(20), at timestamptz DEFAULT "
+                       "now(), twice integer GENERATED ALWAYS AS (n * 2) STORED);"
+                       "CREATE TABLE skip_me (id integer);");
+  Schema s = db.read();
+  REQUIRE(s.tables.size() == 1);
+  const Table& t = s.tables.at("t");
+  REQUIRE(t.columns.size() == 6);
+  CHECK(t.columns[0].type == "serial");
+  CHECK_FALSE(t.columns[0].default_sql);
+  CHECK(t.columns[0].not_null);
+  CHECK(t.columns[1].type == "bigint");
+  CHECK(t.columns[1].default_sql == "GENERATED ALWAYS AS IDENTITY");
+  CHECK(t.columns[2].type == "integer");
+  CHECK(t.columns[2].default_sql == "0");
+  CHECK(t.columns[3].type == "character varying(20)");
+  CHECK_FALSE(t.columns[3].not_null);
+  CHECK(t.columns[4].type == "timestamp with time zone");
+  CHECK(t.columns[4].default_sql == "now()");
+  CHECK(t.columns[5].generated);
+  CHECK(t.columns[5].definition == "GENERATED ALWAYS AS ((n * 2)) STORED");
+  REQUIRE(t.primary_key());
+  CHECK(t.primary_key()->name == "t_pkey");
+}
+
+TEST_CASE("PostgreSQL introspection: constraints, indexes and views") {
+  Db db;
+  PgServer::get().psql(
+      db.name,
+      "CREATE TABLE p (a integer, b integer, PRIMARY KEY (a, b), code text UNIQUE);"
+      "CREATE TABLE c (id integer PRIMARY KEY, pa integer, pb integer, qty integer CHECK (qty > "
+      "0), FOREIGN KEY (pa, pb) REFERENCES p (a, b) ON DELETE SET NULL ON UPDATE CASCADE);"
+      "CREATE INDEX ix_c_qty ON c (qty) WHERE qty > 10;"
+      "CREATE UNIQUE INDEX ux_p_code ON p (lower(code));"
+      "CREATE VIEW v AS SELECT id FROM c WHERE qty > 1;");
+  Schema s = db.read();
+  const Table& c = s.tables.at("c");
+  const Constraint* fk = nullptr;
+  const Constraint* check = nullptr;
+  for (const auto& k : c.constraints) {
+    if (k.kind == Constraint::Kind::kForeignKey) fk = &k;
+    if (k.kind == Constraint::Kind::kCheck) check = &k;
+  }
+  REQUIRE(fk);
+  CHECK(fk->columns == std::vector<std::string>{"pa", "pb"});
+  CHECK(fk->ref_table == "p");
+  CHECK(fk->ref_columns == std::vector<std::string>{"a", "b"});
+  CHECK(fk->on_delete == "SET NULL");
+  CHECK(fk->on_update == "CASCADE");
+  REQUIRE(check);
+  CHECK(check->name == "c_qty_check");
+  CHECK(check->expression == "qty > 0");
+  const Table& p = s.tables.at("p");
+  REQUIRE(p.primary_key());
+  CHECK(p.primary_key()->columns == std::vector<std::string>{"a", "b"});
+  // The unique constraint's index is the constraint's, not an index of its own.
+  CHECK(s.indexes.size() == 2);
+  const Index& partial = s.indexes.at("ix_c_qty");
+  CHECK(partial.elements == std::vector<std::string>{"qty"});
+  CHECK(partial.where == "(qty > 10)");
+  CHECK(partial.sql == "CREATE INDEX ix_c_qty ON \"c\" USING btree (qty) WHERE (qty > 10)");
+  const Index& expr = s.indexes.at("ux_p_code");
+  CHECK(expr.unique);
+  CHECK(expr.elements == std::vector<std::string>{"lower(code)"});
+  REQUIRE(s.views.count("v"));
+  CHECK(s.views.at("v").definition == "SELECT c.id\n   FROM c\n  WHERE c.qty > 1");
+}
+
+TEST_CASE("PostgreSQL models load into a scratch schema that is rolled back") {
+  Db db;
+  TempDir tmp;
+  write_text(tmp / "a.sql", "CREATE TABLE users (id integer PRIMARY KEY);\n");
+  write_text(tmp / "b.sql",
+             "CREATE INDEX ix_users ON users (id);\n\nCREATE VIEW v AS\n  SELECT nope FROM users;\n");
+  Schema ok = load_models_postgres(*db.driver, {tmp / "a.sql"}, {});
+  CHECK(ok.tables.count("users"));
+  try {
+    load_models_postgres(*db.driver, {tmp / "a.sql", tmp / "b.sql"}, {});
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == "column \"nope\" does not exist (SQLSTATE 42703)");
+    CHECK(e.file().find("b.sql") != std::string::npos);
+    CHECK(e.line() == 4);
+  }
+  CHECK(db.read().tables.empty());
+  CHECK(PgServer::get().psql(db.name, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
+                                      "'retort_models%'") == "0\n");
+}

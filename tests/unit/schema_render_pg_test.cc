@@ -1,0 +1,177 @@
+// PostgreSQL's schema dialect without a server: types by canonical name,
+// which type changes can lose data, and the exact SQL of each change.
+#include <catch2/catch.hpp>
+
+#include "schema/autogenerate.h"
+#include "schema/postgres_schema.h"
+
+using namespace retort;
+using Catch::Matchers::Contains;
+
+namespace {
+
+Column col(const std::string& name, const std::string& type, bool not_null = false,
+           std::optional<std::string> def = std::nullopt) {
+  Column c;
+  c.name = name;
+  c.type = type;
+  c.not_null = not_null;
+  c.default_sql = std::move(def);
+  return c;
+}
+
+Schema one_table(std::vector<Column> columns, std::vector<Constraint> constraints = {}) {
+  Schema s;
+  Table t;
+  t.name = "users";
+  t.columns = std::move(columns);
+  t.constraints = std::move(constraints);
+  s.tables["users"] = t;
+  return s;
+}
+
+Constraint pk(const std::string& name, std::vector<std::string> cols) {
+  Constraint c;
+  c.kind = Constraint::Kind::kPrimaryKey;
+  c.name = name;
+  c.columns = std::move(cols);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL types compare by their canonical names") {
+  CHECK(canonical_postgres_type("INT") == "integer");
+  CHECK(canonical_postgres_type("int4") == "integer");
+  CHECK(canonical_postgres_type("varchar(20)") == "character varying(20)");
+  CHECK(canonical_postgres_type("Character  Varying (20)") == "character varying(20)");
+  CHECK(canonical_postgres_type("timestamptz") == "timestamp with time zone");
+  CHECK(canonical_postgres_type("timestamp(3)") == "timestamp(3) without time zone");
+  CHECK(canonical_postgres_type("timestamp(3) with time zone") == "timestamp(3) with time zone");
+  CHECK(canonical_postgres_type("decimal(10, 2)") == "numeric(10,2)");
+  CHECK(canonical_postgres_type("numeric(10)") == "numeric(10,0)");
+  CHECK(canonical_postgres_type("float") == "double precision");
+  CHECK(canonical_postgres_type("float(10)") == "real");
+  CHECK(canonical_postgres_type("bool") == "boolean");
+  CHECK(canonical_postgres_type("char") == "character(1)");
+  CHECK(canonical_postgres_type("int[]") == "integer[]");
+  CHECK(canonical_postgres_type("serial4") == "serial");
+  auto d = make_postgres_schema_dialect();
+  CHECK(d->same_type("int8", "BIGINT"));
+  CHECK_FALSE(d->same_type("varchar(20)", "varchar(21)"));
+}
+
+TEST_CASE("PostgreSQL: which type changes can lose data") {
+  auto d = make_postgres_schema_dialect();
+  CHECK_FALSE(d->is_narrowing("integer", "bigint"));
+  CHECK_FALSE(d->is_narrowing("smallint", "integer"));
+  CHECK_FALSE(d->is_narrowing("varchar(20)", "varchar(100)"));
+  CHECK_FALSE(d->is_narrowing("varchar(20)", "text"));
+  CHECK_FALSE(d->is_narrowing("integer", "text"));
+  CHECK_FALSE(d->is_narrowing("real", "double precision"));
+  CHECK_FALSE(d->is_narrowing("numeric(8,2)", "numeric"));
+  CHECK(d->is_narrowing("bigint", "integer"));
+  CHECK(d->is_narrowing("text", "integer"));
+  CHECK(d->is_narrowing("varchar(100)", "varchar(20)"));
+  CHECK(d->is_narrowing("double precision", "real"));
+  CHECK(d->is_narrowing("timestamptz", "date"));
+}
+
+TEST_CASE("PostgreSQL: columns change with plain ALTER TABLE, never a rebuild") {
+  auto a = one_table({col("id", "integer", true), col("n", "text")}, {pk("users_pkey", {"id"})});
+  auto b = one_table({col("id", "integer", true), col("n", "integer", true, "0")},
+                     {pk("users_pkey", {"id"})});
+  auto changes = compare_schemas(a, b, "postgresql");
+  CHECK(changes.upgrade_sql ==
+        "-- WARNING: data loss: users.n changes from text to integer; values that do not fit "
+        "fail the upgrade or lose precision\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"n\" TYPE integer USING \"n\"::integer;\n"
+        "UPDATE \"users\" SET \"n\" = 0 WHERE \"n\" IS NULL;\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"n\" SET NOT NULL;\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"n\" SET DEFAULT 0;");
+  CHECK(changes.downgrade_sql ==
+        "ALTER TABLE \"users\" ALTER COLUMN \"n\" DROP DEFAULT;\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"n\" TYPE text USING \"n\"::text;\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"n\" DROP NOT NULL;");
+}
+
+TEST_CASE("PostgreSQL: added and dropped columns, constraints and tables") {
+  auto a = one_table({col("id", "integer", true)}, {pk("users_pkey", {"id"})});
+  Constraint check;
+  check.kind = Constraint::Kind::kCheck;
+  check.name = "users_age_check";
+  check.expression = "age > 0";
+  auto b = one_table({col("id", "integer", true), col("age", "integer")},
+                     {pk("users_pkey", {"id"}), check});
+  auto changes = compare_schemas(a, b, "postgresql");
+  CHECK(changes.upgrade_sql ==
+        "ALTER TABLE \"users\" ADD COLUMN \"age\" integer;\n\n"
+        "ALTER TABLE \"users\" ADD CONSTRAINT \"users_age_check\" CHECK (age > 0);");
+  CHECK(changes.downgrade_sql ==
+        "ALTER TABLE \"users\" DROP CONSTRAINT \"users_age_check\";\n\n"
+        "-- WARNING: data loss: drops column users.age and its values\n"
+        "ALTER TABLE \"users\" DROP COLUMN \"age\";");
+  auto created = compare_schemas(Schema{}, b, "postgresql");
+  CHECK(created.upgrade_sql ==
+        "CREATE TABLE \"users\" (\n"
+        "  \"id\" integer NOT NULL,\n"
+        "  \"age\" integer,\n"
+        "  CONSTRAINT \"users_pkey\" PRIMARY KEY (\"id\"),\n"
+        "  CONSTRAINT \"users_age_check\" CHECK (age > 0)\n"
+        ");");
+  CHECK(created.downgrade_sql ==
+        "-- WARNING: data loss: drops table users and all its rows\nDROP TABLE \"users\";");
+}
+
+TEST_CASE("PostgreSQL: serial and identity columns") {
+  auto a = one_table({col("id", "integer", true)});
+  auto serial = one_table({col("id", "serial", true)});
+  auto up = compare_schemas(a, serial, "postgresql");
+  CHECK_THAT(up.upgrade_sql,
+             Contains("CREATE SEQUENCE \"users_id_seq\" AS integer OWNED BY \"users\".\"id\";"));
+  CHECK_THAT(up.upgrade_sql, Contains("SET DEFAULT nextval('\"users_id_seq\"'::regclass);"));
+  CHECK_THAT(up.downgrade_sql, Contains("DROP SEQUENCE"));
+  auto identity =
+      one_table({col("id", "integer", true, std::string("GENERATED BY DEFAULT AS IDENTITY"))});
+  auto id = compare_schemas(a, identity, "postgresql");
+  CHECK_THAT(id.upgrade_sql, Contains("ALTER TABLE \"users\" ALTER COLUMN \"id\" ADD GENERATED BY "
+                                      "DEFAULT AS IDENTITY;"));
+  CHECK_THAT(id.downgrade_sql, Contains("ALTER TABLE \"users\" ALTER COLUMN \"id\" DROP IDENTITY;"));
+  auto always =
+      one_table({col("id", "integer", true, std::string("GENERATED ALWAYS AS IDENTITY"))});
+  CHECK(compare_schemas(identity, always, "postgresql").upgrade_sql ==
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET GENERATED ALWAYS;");
+}
+
+TEST_CASE("PostgreSQL: foreign keys are dropped before, and added after, the keys they use") {
+  Schema a, b;
+  Table parent;
+  parent.name = "parent";
+  parent.columns = {col("a", "integer", true), col("b", "integer", true)};
+  parent.constraints = {pk("parent_pkey", {"a"})};
+  Table child;
+  child.name = "child";
+  child.columns = {col("pa", "integer"), col("pb", "integer")};
+  Constraint fk;
+  fk.kind = Constraint::Kind::kForeignKey;
+  fk.name = "child_fkey";
+  fk.columns = {"pa"};
+  fk.ref_table = "parent";
+  fk.ref_columns = {"a"};
+  child.constraints = {fk};
+  a.tables["child"] = child;
+  a.tables["parent"] = parent;
+  parent.constraints = {pk("parent_pkey", {"a", "b"})};
+  fk.columns = {"pa", "pb"};
+  fk.ref_columns = {"a", "b"};
+  fk.on_delete = "CASCADE";
+  child.constraints = {fk};
+  b.tables["child"] = child;
+  b.tables["parent"] = parent;
+  std::string up = compare_schemas(a, b, "postgresql").upgrade_sql;
+  auto at = [&](const std::string& s) { return up.find(s); };
+  CHECK(at("DROP CONSTRAINT \"child_fkey\"") < at("DROP CONSTRAINT \"parent_pkey\""));
+  CHECK(at("ADD CONSTRAINT \"parent_pkey\"") < at("ADD CONSTRAINT \"child_fkey\""));
+  CHECK_THAT(up, Contains("ADD CONSTRAINT \"child_fkey\" FOREIGN KEY (\"pa\", \"pb\") REFERENCES "
+                          "\"parent\" (\"a\", \"b\") ON DELETE CASCADE;"));
+}
