@@ -48,6 +48,15 @@ std::vector<std::string> referenced_first(const std::vector<std::string>& names,
   return out;
 }
 
+// PostgreSQL's index access method (CREATE INDEX ... USING gin); empty
+// where the statement names none, as SQLite's never do.
+std::string index_method(const std::string& sql) {
+  auto t = tokenize_sql(sql);
+  for (size_t i = 0; i + 1 < t.size() && !t[i].is('('); ++i)
+    if (t[i].is_word("USING")) return to_lower(t[i + 1].text);
+  return {};
+}
+
 }  // namespace
 
 bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDialect&) {
@@ -79,7 +88,8 @@ bool same_column(const Column& a, const Column& b, const SchemaDialect& d) {
 bool same_index(const Index& a, const Index& b) {
   return same_name(a.table, b.table) && a.unique == b.unique &&
          norm_list(a.elements) == norm_list(b.elements) &&
-         normalize_sql(a.where) == normalize_sql(b.where);
+         normalize_sql(a.where) == normalize_sql(b.where) &&
+         index_method(a.sql) == index_method(b.sql);
 }
 
 std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaDialect& d) {

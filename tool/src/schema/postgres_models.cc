@@ -24,10 +24,18 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
   Transaction tx(d);
   // First on the search_path, so the models' unqualified names land in it;
   // the rest of the path stays, so types and extensions there still resolve.
-  d.execute("CREATE SCHEMA " + quote_ident(scratch) + ";\nSELECT pg_catalog.set_config('search_path', " +
-                quote_sql_string(quote_ident(scratch)) +
-                " || ', ' || pg_catalog.current_setting('search_path'), true);",
-            SqlOrigin{});
+  try {
+    d.execute("CREATE SCHEMA " + quote_ident(scratch) +
+                  ";\nSELECT pg_catalog.set_config('search_path', " +
+                  quote_sql_string(quote_ident(scratch)) +
+                  " || ', ' || pg_catalog.current_setting('search_path'), true);",
+              SqlOrigin{});
+  } catch (Error& e) {
+    e.hint("autogenerate loads the models into a temporary schema, in a transaction it rolls "
+           "back; the database user needs the CREATE privilege on the database for that "
+           "(GRANT CREATE ON DATABASE ... TO ...)");
+    throw;
+  }
   for (const auto& f : files) {
     std::string sql = read_file(f);
     try {

@@ -1,6 +1,7 @@
 // PostgreSQL's schema into the schema model, from pg_catalog through
 // Driver::query only (no libpq here, so this is part of the core, not of the
-// driver module): five queries whatever the schema's size. The server's own
+// driver module): four queries whatever the schema's size. Partitions are
+// left to their partitioned table. The server's own
 // deparsers (format_type, pg_get_expr, pg_get_constraintdef,
 // pg_get_indexdef, pg_get_viewdef) give each side of a diff the same
 // spelling, so types and expressions compare by meaning.
@@ -99,7 +100,9 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
   for (auto& r : d.query("SELECT c.relname, c.relkind, CASE WHEN c.relkind = 'v' THEN "
                          "pg_catalog.pg_get_viewdef(c.oid, true) END "
                          "FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
-                         ns + " AND c.relkind IN ('r', 'p', 'v') ORDER BY c.relname")) {
+                         ns +
+                         " AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition "
+                         "ORDER BY c.relname")) {
     if (excluded.count(key_of(r[0]))) continue;
     if (r[1] == "v") {
       s.views[key_of(r[0])] = View{r[0], strip_semicolon(r[2]), {}};
