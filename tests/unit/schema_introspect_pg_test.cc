@@ -102,8 +102,9 @@ TEST_CASE("PostgreSQL models load into a scratch schema that is rolled back") {
   Db db;
   TempDir tmp;
   write_text(tmp / "a.sql", "CREATE TABLE users (id integer PRIMARY KEY);\n");
-  write_text(tmp / "b.sql",
-             "CREATE INDEX ix_users ON users (id);\n\nCREATE VIEW v AS\n  SELECT nope FROM users;\n");
+  write_text(
+      tmp / "b.sql",
+      "CREATE INDEX ix_users ON users (id);\n\nCREATE VIEW v AS\n  SELECT nope FROM users;\n");
   Schema ok = load_models_postgres(*db.driver, {tmp / "a.sql"}, {});
   CHECK(ok.tables.count("users"));
   try {
@@ -115,6 +116,7 @@ TEST_CASE("PostgreSQL models load into a scratch schema that is rolled back") {
     CHECK(e.line() == 4);
   }
   CHECK(db.read().tables.empty());
-  CHECK(PgServer::get().psql(db.name, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
-                                      "'retort_models%'") == "0\n");
+  CHECK(PgServer::get().psql(db.name,
+                             "SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
+                             "'retort_models%'") == "0\n");
 }

@@ -108,8 +108,8 @@ std::string constraint_body(const Constraint& k) {
     case Constraint::Kind::kCheck:
       return "CHECK (" + k.expression + ")";
     case Constraint::Kind::kForeignKey: {
-      std::string s = "FOREIGN KEY (" + quoted_list(k.columns) + ") REFERENCES " +
-                      quote_ident(k.ref_table);
+      std::string s =
+          "FOREIGN KEY (" + quoted_list(k.columns) + ") REFERENCES " + quote_ident(k.ref_table);
       if (!k.ref_columns.empty()) s += " (" + quoted_list(k.ref_columns) + ")";
       if (k.on_delete != "NO ACTION") s += " ON DELETE " + k.on_delete;
       if (k.on_update != "NO ACTION") s += " ON UPDATE " + k.on_update;
@@ -323,8 +323,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
   static std::string drop_column(const std::string& table, const Column& col) {
     std::string sql;
     if (!col.generated)
-      sql += "-- WARNING: data loss: drops column " + table + "." + col.name +
-             " and its values\n";
+      sql += "-- WARNING: data loss: drops column " + table + "." + col.name + " and its values\n";
     return sql + "ALTER TABLE " + quote_ident(table) + " DROP COLUMN " + quote_ident(col.name) +
            ";\n";
   }
@@ -348,8 +347,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (id_a && !id_b) sql += alter + "DROP IDENTITY;\n";
     if (id_a && id_b && normalize_sql(*a.default_sql) != normalize_sql(*b.default_sql))
       sql += alter + "SET GENERATED " +
-             (starts_with_ci(*b.default_sql, "GENERATED ALWAYS") ? "ALWAYS" : "BY DEFAULT") +
-             ";\n";
+             (starts_with_ci(*b.default_sql, "GENERATED ALWAYS") ? "ALWAYS" : "BY DEFAULT") + ";\n";
     if (serial_a && !serial_b) {
       sql += alter + "DROP DEFAULT;\n";
       sql += "DO $$ BEGIN EXECUTE 'DROP SEQUENCE ' || pg_catalog.pg_get_serial_sequence(" +
@@ -365,8 +363,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
       std::string seq = x.table + "_" + b.name + "_seq";
       sql += "CREATE SEQUENCE " + quote_ident(seq) + " AS " + base_b + " OWNED BY " + t + "." +
              col + ";\n";
-      sql += alter + "SET DEFAULT nextval(" + quote_sql_string(quote_ident(seq)) +
-             "::regclass);\n";
+      sql += alter + "SET DEFAULT nextval(" + quote_sql_string(quote_ident(seq)) + "::regclass);\n";
       sql += "SELECT pg_catalog.setval(" + quote_sql_string(quote_ident(seq)) + ", coalesce(max(" +
              col + "), 0) + 1, false) FROM " + t + ";\n";
     }
@@ -382,8 +379,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (id_b && !id_a) {
       sql += alter + "ADD " + *b.default_sql + ";\n";
       sql += "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(" + quote_sql_string(t) +
-             ", " + quote_sql_string(b.name) + "), coalesce(max(" + col + "), 0) + 1, false) FROM " +
-             t + ";\n";
+             ", " + quote_sql_string(b.name) + "), coalesce(max(" + col +
+             "), 0) + 1, false) FROM " + t + ";\n";
     }
     if (def_b && !same_default) sql += alter + "SET DEFAULT " + *def_b + ";\n";
     return sql;
