@@ -44,7 +44,8 @@ std::string dump(const retort::Schema& s) {
     for (auto c : t.constraints) {
       if (c.kind == retort::Constraint::Kind::kCheck)
         c.expression = retort::normalize_sql(c.expression);
-      cons.push_back(c.name + ": " + retort::describe(c));
+      std::string options = c.kind == retort::Constraint::Kind::kCheck ? "" : c.expression;
+      cons.push_back(c.name + ": " + retort::describe(c) + (options.empty() ? "" : " " + options));
     }
     std::sort(cons.begin(), cons.end());
     for (const auto& c : cons)

@@ -62,15 +62,18 @@ std::string index_method(const std::string& sql) {
 bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDialect&) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
+    // `expression`: for keys, options such as DEFERRABLE where the database has them.
     case Constraint::Kind::kPrimaryKey:
     case Constraint::Kind::kUnique:
-      return same_names(a.columns, b.columns);
+      return same_names(a.columns, b.columns) &&
+             normalize_sql(a.expression) == normalize_sql(b.expression);
     case Constraint::Kind::kCheck:
       return normalize_sql(a.expression) == normalize_sql(b.expression);
     case Constraint::Kind::kForeignKey:
       return same_names(a.columns, b.columns) && same_name(a.ref_table, b.ref_table) &&
              same_names(a.ref_columns, b.ref_columns) && upper(a.on_delete) == upper(b.on_delete) &&
-             upper(a.on_update) == upper(b.on_update);
+             upper(a.on_update) == upper(b.on_update) &&
+             normalize_sql(a.expression) == normalize_sql(b.expression);
   }
   return false;
 }

@@ -99,21 +99,30 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return join(q, ", ");
 }
 
+std::string options(const std::string& text) {
+  return text.empty() ? std::string() : " " + text;
+}
+
 std::string constraint_body(const Constraint& k) {
   switch (k.kind) {
     case Constraint::Kind::kPrimaryKey:
-      return "PRIMARY KEY (" + quoted_list(k.columns) + ")";
+      return "PRIMARY KEY (" + quoted_list(k.columns) + ")" + options(k.expression);
     case Constraint::Kind::kUnique:
-      return "UNIQUE (" + quoted_list(k.columns) + ")";
+      return "UNIQUE (" + quoted_list(k.columns) + ")" + options(k.expression);
     case Constraint::Kind::kCheck:
       return "CHECK (" + k.expression + ")";
     case Constraint::Kind::kForeignKey: {
       std::string s =
           "FOREIGN KEY (" + quoted_list(k.columns) + ") REFERENCES " + quote_ident(k.ref_table);
       if (!k.ref_columns.empty()) s += " (" + quoted_list(k.ref_columns) + ")";
+      std::string rest = k.expression;
+      if (starts_with_ci(rest, "MATCH FULL")) {
+        s += " MATCH FULL";
+        rest = std::string(trim(rest.substr(10)));
+      }
       if (k.on_delete != "NO ACTION") s += " ON DELETE " + k.on_delete;
       if (k.on_update != "NO ACTION") s += " ON UPDATE " + k.on_update;
-      return s;
+      return s + options(rest);
     }
   }
   return {};

@@ -156,17 +156,17 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
            ") WITH ORDINALITY AS u(n, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = " + rel +
            " AND a.attnum = u.n ORDER BY u.i), " + sep + ")";
   };
-  for (auto& r : d.query("SELECT c.relname, k.conname, k.contype, "
-                         "pg_catalog.pg_get_constraintdef(k.oid, true), " +
-                         names("k.conrelid", "k.conkey") + ", f.relname, " +
-                         names("k.confrelid", "k.confkey") +
-                         ", k.confdeltype, k.confupdtype "
-                         "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = "
-                         "k.conrelid LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
-                         "WHERE c.relnamespace = " +
-                         ns +
-                         " AND k.contype IN ('p', 'u', 'f', 'c') "
-                         "ORDER BY c.relname, k.contype = 'p' DESC, k.conname")) {
+  for (auto& r : d.query(
+           "SELECT c.relname, k.conname, k.contype, "
+           "pg_catalog.pg_get_constraintdef(k.oid, true), " +
+           names("k.conrelid", "k.conkey") + ", f.relname, " + names("k.confrelid", "k.confkey") +
+           ", k.confdeltype, k.confupdtype, k.confmatchtype, k.condeferrable, k.condeferred "
+           "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = "
+           "k.conrelid LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
+           "WHERE c.relnamespace = " +
+           ns +
+           " AND k.contype IN ('p', 'u', 'f', 'c') "
+           "ORDER BY c.relname, k.contype = 'p' DESC, k.conname")) {
     auto it = s.tables.find(key_of(r[0]));
     if (it == s.tables.end()) continue;
     Constraint k;
@@ -188,6 +188,13 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
       k.ref_columns = split_names(r[6]);
       k.on_delete = action(r[7]);
       k.on_update = action(r[8]);
+      if (r[9] == "f") k.expression = "MATCH FULL";
+    }
+    // Keys and foreign keys keep their options in `expression`, so a change
+    // in them is a difference too.
+    if (type != "c" && r[10] == "t") {
+      if (!k.expression.empty()) k.expression += " ";
+      k.expression += r[11] == "t" ? "DEFERRABLE INITIALLY DEFERRED" : "DEFERRABLE";
     }
     it->second.constraints.push_back(std::move(k));
   }
