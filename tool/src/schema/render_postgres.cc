@@ -4,6 +4,7 @@
 // CREATE/DROP INDEX or CREATE/DROP VIEW: no table rebuilds.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -225,16 +226,32 @@ class PostgresSchemaDialect final : public SchemaDialect {
       if (auto* v = std::get_if<DropView>(&op.change)) handled.insert(key_of(v->view.name));
       if (auto* v = std::get_if<CreateView>(&op.change)) handled.insert(key_of(v->view.name));
     }
-    std::vector<Op> pre, post;
-    for (const auto& [k, v] : from.views) {
-      if (handled.count(k) || !to.views.count(k)) continue;
-      for (const auto& t : touched)
-        if (sql_mentions(v.definition, from.tables.count(t) ? from.tables.at(t).name : t)) {
-          pre.push_back({DropView{v}, {"recreated below: it reads a column that changes"}});
-          post.push_back({CreateView{to.views.at(k)}, {}});
-          break;
-        }
+    // Views over such views too, found in rounds: each round's views read
+    // only what earlier rounds found, so drops run in reverse and creates in order.
+    std::set<std::string> names;
+    for (const auto& t : touched)
+      names.insert(from.tables.count(t) ? from.tables.at(t).name : t);
+    std::vector<std::string> found;
+    for (bool more = true; more;) {
+      more = false;
+      for (const auto& [k, v] : from.views) {
+        if (handled.count(k) || !to.views.count(k)) continue;
+        for (const auto& n : names)
+          if (sql_mentions(v.definition, n)) {
+            handled.insert(k);
+            found.push_back(k);
+            names.insert(v.name);
+            more = true;
+            break;
+          }
+      }
     }
+    std::vector<Op> pre, post;
+    for (auto it = found.rbegin(); it != found.rend(); ++it)
+      pre.push_back(
+          {DropView{from.views.at(*it)}, {"recreated below: it reads a column that changes"}});
+    for (const auto& k : found)
+      post.push_back({CreateView{to.views.at(k)}, {}});
     // Within the constraint phases: foreign keys are dropped before the keys
     // they reference, and added after them.
     auto drop_rank = [](const Op& op) {
@@ -270,8 +287,47 @@ class PostgresSchemaDialect final : public SchemaDialect {
       out.push_back(std::move(op));
     for (auto& op : post)
       out.push_back(std::move(op));
+    order_views(out);
     annotate_renames(out);
     return out;
+  }
+
+  // A view over another is created after it and dropped before it: each
+  // run of CreateView (DropView) ops is put in that order.
+  static void order_views(std::vector<Op>& ops) {
+    auto view_of = [](const Op& op) -> const View* {
+      if (auto* c = std::get_if<CreateView>(&op.change)) return &c->view;
+      if (auto* d = std::get_if<DropView>(&op.change)) return &d->view;
+      return nullptr;
+    };
+    for (size_t i = 0; i < ops.size();) {
+      if (!view_of(ops[i])) {
+        ++i;
+        continue;
+      }
+      bool drop = std::holds_alternative<DropView>(ops[i].change);
+      size_t j = i;
+      while (j < ops.size() && view_of(ops[j]) &&
+             std::holds_alternative<DropView>(ops[j].change) == drop)
+        ++j;
+      std::vector<Op> sorted;
+      std::vector<int> state(j - i, 0);  // 0 new, 1 visiting, 2 done
+      std::function<void(size_t)> visit = [&](size_t k) {
+        if (state[k] != 0) return;
+        state[k] = 1;
+        for (size_t m = 0; m < state.size(); ++m)
+          if (m != k && sql_mentions(view_of(ops[i + k])->definition, view_of(ops[i + m])->name))
+            visit(m);
+        state[k] = 2;
+        sorted.push_back(ops[i + k]);
+      };
+      for (size_t k = 0; k < state.size(); ++k)
+        visit(k);
+      if (drop) std::reverse(sorted.begin(), sorted.end());
+      for (size_t k = 0; k < sorted.size(); ++k)
+        ops[i + k] = std::move(sorted[k]);
+      i = j;
+    }
   }
 
   std::string render(const std::vector<Op>& ops) const override {
