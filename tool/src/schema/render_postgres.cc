@@ -288,8 +288,63 @@ class PostgresSchemaDialect final : public SchemaDialect {
     for (auto& op : post)
       out.push_back(std::move(op));
     order_views(out);
+    split_cyclic_foreign_keys(out);
     annotate_renames(out);
     return out;
+  }
+
+  // Tables that reference each other (a cycle) cannot all be created with
+  // their foreign keys: a foreign key to a table created later is added
+  // after the last CREATE TABLE, and one to a table dropped earlier is
+  // dropped before the first DROP TABLE.
+  static void split_cyclic_foreign_keys(std::vector<Op>& ops) {
+    std::map<std::string, size_t> created, dropped;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (auto* c = std::get_if<CreateTable>(&ops[i].change)) created[key_of(c->table.name)] = i;
+      if (auto* d = std::get_if<DropTable>(&ops[i].change)) dropped[key_of(d->table.name)] = i;
+    }
+    std::vector<Op> adds, drops;
+    auto split = [](Table& t, const std::map<std::string, size_t>& at, size_t here, bool later,
+                    auto make, std::vector<Op>& into) {
+      auto& cs = t.constraints;
+      for (auto it = cs.begin(); it != cs.end();) {
+        auto ref = at.find(key_of(it->ref_table));
+        bool move = it->kind == Constraint::Kind::kForeignKey && ref != at.end() &&
+                    !same_name(it->ref_table, t.name) &&
+                    (later ? ref->second > here : ref->second < here);
+        if (!move) {
+          ++it;
+          continue;
+        }
+        into.push_back({make(t.name, *it), {}});
+        it = cs.erase(it);
+      }
+    };
+    size_t last_create = 0, first_drop = ops.size();
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (auto* c = std::get_if<CreateTable>(&ops[i].change)) {
+        last_create = i;
+        split(
+            c->table, created, i, true,
+            [](const std::string& t, const Constraint& k) -> Change {
+              return AddConstraint{t, k};
+            },
+            adds);
+      }
+      if (auto* d = std::get_if<DropTable>(&ops[i].change)) {
+        first_drop = std::min(first_drop, i);
+        split(
+            d->table, dropped, i, false,
+            [](const std::string& t, const Constraint& k) -> Change {
+              return DropConstraint{t, k};
+            },
+            drops);
+      }
+    }
+    if (!adds.empty())
+      ops.insert(ops.begin() + static_cast<long>(last_create) + 1, adds.begin(), adds.end());
+    if (!drops.empty())
+      ops.insert(ops.begin() + static_cast<long>(first_drop), drops.begin(), drops.end());
   }
 
   // A view over another is created after it and dropped before it: each
