@@ -75,6 +75,9 @@ TEST_CASE("PostgreSQL: which type changes can lose data") {
   CHECK(d->is_narrowing("varchar(100)", "varchar(20)"));
   CHECK(d->is_narrowing("double precision", "real"));
   CHECK(d->is_narrowing("timestamptz", "date"));
+  CHECK_FALSE(d->is_narrowing("numeric(8,2)", "numeric(12,4)"));
+  CHECK(d->is_narrowing("numeric(8,2)", "numeric(8,3)"));
+  CHECK(d->is_narrowing("numeric(8,2)", "numeric(8,1)"));
 }
 
 TEST_CASE("PostgreSQL: columns change with plain ALTER TABLE, never a rebuild") {

@@ -4,6 +4,7 @@
 // CREATE/DROP INDEX or CREATE/DROP VIEW: no table rebuilds.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -200,6 +201,13 @@ class PostgresSchemaDialect final : public SchemaDialect {
     TypeParts pa = split_type(a), pb = split_type(b);
     if (pa.name == pb.name && pa.array == pb.array) {
       if (pb.args.empty()) return false;  // varchar(20) -> varchar, numeric(5,2) -> numeric
+      if (pa.name == "numeric" && !pa.args.empty()) {
+        // numeric(p,s): neither fewer digits before the point nor after it.
+        int p1 = 0, s1 = 0, p2 = 0, s2 = 0;
+        std::sscanf(pa.args.c_str(), "(%d,%d)", &p1, &s1);
+        std::sscanf(pb.args.c_str(), "(%d,%d)", &p2, &s2);
+        return s2 < s1 || p2 - s2 < p1 - s1;
+      }
       if (!pa.args.empty() && pa.args.find(',') == std::string::npos &&
           pb.args.find(',') == std::string::npos)
         return std::atoi(pb.args.c_str() + 1) < std::atoi(pa.args.c_str() + 1);
