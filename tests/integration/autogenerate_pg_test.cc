@@ -308,3 +308,16 @@ TEST_CASE("PostgreSQL: types the models create need a hand-written revision firs
                 "'people'::regclass AND attname = 'm'") == "mood");
   CHECK_THAT(p.run({"check"}).out, Contains("No changes detected"));
 }
+
+TEST_CASE("PostgreSQL: objects autogenerate does not diff are named, not silently left out") {
+  PgModelProject p;
+  p.models(
+      "CREATE TABLE t (id integer PRIMARY KEY, n integer);\n"
+      "CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\n"
+      "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
+      "CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();\n");
+  auto r = p.run({"check"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("the models create function touch, materialized view mv, trigger "
+                             "t_touch, which autogenerate does not write revisions for"));
+}

@@ -73,18 +73,40 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         "dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN "
         "('a', 'i')) UNION ALL SELECT DISTINCT 'function', p.proname FROM pg_catalog.pg_proc p "
         "WHERE p.pronamespace = " +
+        ns +
+        " UNION ALL SELECT 'materialized view', c.relname FROM pg_catalog.pg_class c WHERE "
+        "c.relnamespace = " +
+        ns +
+        " AND c.relkind = 'm' UNION ALL SELECT 'trigger', t.tgname FROM pg_catalog.pg_trigger t "
+        "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND "
+        "c.relnamespace = " +
+        ns +
+        " UNION ALL SELECT 'exclusion constraint', k.conname FROM pg_catalog.pg_constraint k "
+        "WHERE k.contype = 'x' AND k.connamespace = " +
         ns + " ORDER BY 1, 2");
   }  // rolled back: the scratch schema and everything in it vanish
   std::vector<std::string> missing;
   for (const auto& r : others) {
     const std::string &kind = r[0], name = quote_sql_string(quote_ident(r[1]));
-    std::string exists =
-        kind == "type" ? "SELECT 1 WHERE pg_catalog.to_regtype(" + name + ") IS NOT NULL"
-        : kind == "sequence"
-            ? "SELECT 1 WHERE pg_catalog.to_regclass(" + name + ") IS NOT NULL"
-            : "SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + quote_sql_string(r[1]) +
-                  " AND p.pronamespace::regnamespace::text = ANY "
-                  "(pg_catalog.current_schemas(false))";
+    const std::string here =
+        "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())";
+    std::string exists;
+    if (kind == "type")
+      exists = "SELECT 1 WHERE pg_catalog.to_regtype(" + name + ") IS NOT NULL";
+    else if (kind == "sequence" || kind == "materialized view")
+      exists = "SELECT 1 WHERE pg_catalog.to_regclass(" + name + ") IS NOT NULL";
+    else if (kind == "function")
+      exists = "SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + quote_sql_string(r[1]) +
+               " AND p.pronamespace::regnamespace::text = ANY "
+               "(pg_catalog.current_schemas(false))";
+    else if (kind == "trigger")
+      exists =
+          "SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = "
+          "t.tgrelid WHERE t.tgname = " +
+          quote_sql_string(r[1]) + " AND c.relnamespace = " + here;
+    else
+      exists = "SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.contype = 'x' AND k.conname = " +
+               quote_sql_string(r[1]) + " AND k.connamespace = " + here;
     if (d.query(exists).empty()) missing.push_back(kind + " " + r[1]);
   }
   if (!missing.empty())
