@@ -1,0 +1,4 @@
+-- revision: abc-123
+-- down_revison: 
+-- migrate:upgrade
+-- migrate:downgrade

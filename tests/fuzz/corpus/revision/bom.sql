@@ -1,0 +1,6 @@
+﻿-- revision: b0m
+-- down_revision:
+-- migrate:upgrade
+SELECT ';'; -- ;
+/* ; */
+-- migrate:downgrade
