@@ -32,7 +32,7 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 # Written by a successful generate step, whichever the generator.
 CONFIGURED := $(BUILD_DIR)/CMakeFiles/TargetDirectories.txt
 
-.PHONY: help configure build test bench install clean distclean \
+.PHONY: help configure build test test-reliability bench install clean distclean \
         db-new db-up db-down db-current db-history
 
 help:
@@ -41,6 +41,9 @@ help:
 	@echo '# Build and test'
 	@echo 'build         Configure $(BUILD_DIR)/ on first use and build everything'
 	@echo 'test          Install missing test packages, build, run every test'
+	@echo '              but the reliability suite'
+	@echo 'test-reliability  Crash trials, faults, hostile input, fuzzing, ASan/UBSan'
+	@echo '              (ctest -L reliability; about 10 minutes)'
 	@echo 'bench         Run the benchmarks under bench/'
 	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
 	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
@@ -88,12 +91,28 @@ build: $(CONFIGURED)
 
 # One private PostgreSQL server serves every test process and is stopped
 # after; no test output, passing tests' included, may contain its password.
+# The reliability suite (label `reliability`) takes minutes: test-reliability.
 test:
 	scripts/install-deps test
 	$(CONFIGURE)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
 	scripts/with-postgres --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
-	  $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS)
+	  $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS) -LE reliability
+
+# Crash trials, a full disk, locks, hostile input, fuzzing and the suites
+# under ASan/UBSan (tests/reliability/CMakeLists.txt), then their figures.
+RELIABILITY_REPORT = $(BUILD_DIR)/reliability-report
+test-reliability:
+	scripts/install-deps test
+	$(CONFIGURE)
+	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
+	rm -rf $(RELIABILITY_REPORT)
+	@status=0; \
+	scripts/with-postgres --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
+	  $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS) -L reliability \
+	  || status=$$?; \
+	echo; echo '== reliability figures'; cat $(RELIABILITY_REPORT)/*.txt 2>/dev/null; \
+	exit $$status
 
 bench: build
 	@if [ -x bench/run ]; then BUILD_DIR=$(BUILD_DIR) bench/run; \
