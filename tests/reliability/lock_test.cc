@@ -123,3 +123,38 @@ TEST_CASE("PostgreSQL: another session holds retort's advisory lock") {
   REQUIRE(again.exit_code == 0);
   CHECK(p.heads() == std::vector<std::string>{"lock0002"});
 }
+
+TEST_CASE("PostgreSQL: another session holds a lock on a table the revision alters") {
+  Project p("postgresql");
+  p.add_chain(1);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  add_second(p);
+  ClientSession holder(client_argv(p));
+  holder.send("BEGIN;\nLOCK TABLE t1 IN ACCESS EXCLUSIVE MODE;");
+  REQUIRE(holder.sync(p.root() + "/locked"));
+  auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 20s);
+  INFO(r.result.all());
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.result.exit_code == 1);
+  report("lock", "lock postgresql table lock: exit " + std::to_string(r.result.exit_code) +
+                     " after " + std::to_string(r.ms) +
+                     " ms, timed out: " + (r.timed_out ? "yes" : "no") + " :: " + r.result.err);
+  check_still_at_r0001(p);
+}
+
+TEST_CASE("PostgreSQL: another session holds a lock on the version table") {
+  Project p("postgresql");
+  p.add_chain(1);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  add_second(p);
+  ClientSession holder(client_argv(p));
+  holder.send("BEGIN;\nLOCK TABLE retort_version IN ACCESS EXCLUSIVE MODE;");
+  REQUIRE(holder.sync(p.root() + "/locked"));
+  auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 20s);
+  INFO(r.result.all());
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.result.exit_code == 1);
+  report("lock", "lock postgresql version table lock: exit " + std::to_string(r.result.exit_code) +
+                     " after " + std::to_string(r.ms) +
+                     " ms, timed out: " + (r.timed_out ? "yes" : "no") + " :: " + r.result.err);
+}

@@ -356,3 +356,14 @@ TEST_CASE("load_config reports the line of a bad key in the file it found", "[co
   CHECK_THAT(e.file(), Contains("retort.ini"));
   CHECK_THAT(e.format(), Contains("did you mean 'script_location'?"));
 }
+
+TEST_CASE("syntax errors in any section are reported by line, never handed to Boost", "[config]") {
+  // Boost's message for this line loops forever formatting "%invalid_line%".
+  Error e = expect_error(
+      [] { parse_config("[retort]\nscript_location = m\n[x%invalid_line%y\n", "r.ini", "/p"); });
+  CHECK(e.line() == 3);
+  CHECK_THAT(e.what(), Contains("no closing ']'"));
+  Error f = expect_error([] { parse_config("[other]\njust words\n[retort]\n", "r.ini", "/p"); });
+  CHECK(f.line() == 2);
+  CHECK_THAT(f.what(), Contains("expected 'key = value'"));
+}

@@ -187,3 +187,15 @@ TEST_CASE("a password holding '/' or '?' is still masked in errors", "[url]") {
   Error e = expect_error([] { parse_database_url("postgresql://u:pa/ss@h:x/db", "--url"); });
   CHECK(e.format().find("pa/ss") == std::string::npos);
 }
+
+TEST_CASE("a password with a raw space or after a stray '/' is still the password", "[url]") {
+  auto u = parse_database_url("postgresql://me:pa ss@host/db", "--url");
+  CHECK(u.user == "me");
+  CHECK(u.password == "pa ss");
+  CHECK(u.redacted().find("pa ss") == std::string::npos);
+  CHECK(redact_url_text("postgresql://me/x:s3cretpw@host/db?sslmode").find("s3cretpw") ==
+        std::string::npos);
+  Error e =
+      expect_error([] { parse_database_url("postgresql://me/x:s3cretpw@host:x/db", "--url"); });
+  CHECK(e.format().find("s3cretpw") == std::string::npos);
+}

@@ -68,7 +68,19 @@ Config parse_config(const std::string& text, const std::string& path, const std:
     if (t.empty() || t[0] == '#' || t[0] == ';') {
       line = "#";
     } else if (t[0] == '[') {
+      // Every syntax error is caught here: Boost's own messages for them can
+      // loop forever on a line holding "%word%".
+      if (t.find(']') == std::string::npos) {
+        errors.add(Error("malformed section header: no closing ']'").at(path, lineno));
+        line = "#";
+        section.clear();
+        continue;
+      }
       section = std::string(trim(std::string_view(t).substr(1, t.find(']') - 1)));
+    } else if (t.find('=') == std::string::npos) {
+      errors.add(Error("expected 'key = value'").at(path, lineno));
+      line = "#";
+      continue;
     } else {
       // An inline comment starts at whitespace followed by ';' or '#'.
       for (size_t i = 1; i < line.size(); ++i)
@@ -83,9 +95,7 @@ Config parse_config(const std::string& text, const std::string& path, const std:
     }
     if (section == "retort" && line != "#" && t[0] != '[') {
       auto eq = t.find('=');
-      if (eq == std::string::npos) {
-        errors.add(Error("expected 'key = value'").at(path, lineno));
-      } else {
+      {
         std::string key(trim(std::string_view(t).substr(0, eq)));
         bool known = false;
         for (const char* k : kKeys)

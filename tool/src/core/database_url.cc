@@ -31,14 +31,17 @@ std::string percent_decode(std::string_view s) {
 // SQLAlchemy does: the user name has no ':' or '/', the password runs to the
 // last '@' (so an unencoded '/', '?' or '@' in it stays part of it).
 // Returns {start, length} of the password within `rest`, or npos.
-std::pair<size_t, size_t> password_span(std::string_view rest) {
-  size_t c = rest.find_first_of(":/@");
-  if (c == std::string_view::npos || rest[c] != ':') return {std::string_view::npos, 0};
-  // The last '@' of the URL (it ends at whitespace when quoted in a message).
-  size_t url_end = rest.find_first_of(" \t\r\n'\"", c);
-  size_t at = rest.substr(0, url_end).rfind('@');
-  if (at != std::string_view::npos && at <= c) at = std::string_view::npos;
+std::pair<size_t, size_t> password_span(std::string_view rest, bool whole_url) {
+  // In free text a URL ends at whitespace or a quote; a URL given as such
+  // runs to its end, so a raw space in the password is still the password.
+  size_t url_end = whole_url ? rest.size() : rest.find_first_of(" \t\r\n'\"");
+  std::string_view url = rest.substr(0, url_end);
+  size_t at = url.rfind('@');
   if (at == std::string_view::npos) return {std::string_view::npos, 0};
+  // The password starts after the first ':' before that '@', even when the
+  // user name holds a stray '/' ("me/x:secret@host"): better to mask too much.
+  size_t c = url.find(':');
+  if (c == std::string_view::npos || c >= at) return {std::string_view::npos, 0};
   return {c + 1, at - c - 1};
 }
 
@@ -49,7 +52,7 @@ std::string redact_url_text(std::string_view text) {
   size_t scheme = out.find("://");
   while (scheme != std::string::npos) {
     size_t start = scheme + 3;
-    auto [pw, len] = password_span(std::string_view(out).substr(start));
+    auto [pw, len] = password_span(std::string_view(out).substr(start), false);
     if (pw != std::string_view::npos) out.replace(start + pw, len, "***");
     scheme = out.find("://", start);
   }
@@ -101,7 +104,7 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   // The user and password come first, so a '?' inside the password is not
   // taken for the start of the query.
   if (url.backend != "sqlite") {
-    if (auto [pw, len] = password_span(rest); pw != std::string_view::npos) {
+    if (auto [pw, len] = password_span(rest, true); pw != std::string_view::npos) {
       url.user = percent_decode(rest.substr(0, pw - 1));
       url.password = percent_decode(rest.substr(pw, len));
       url.has_password = true;

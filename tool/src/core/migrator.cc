@@ -62,6 +62,13 @@ void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
   }
 }
 
+// What to do after a failed revision: an error in the file names it; one
+// that does not (a lock, a full disk) is about the database, not the file.
+std::string next_step(const Error& e) {
+  return e.file().empty() ? ". Run the command again once that is resolved"
+                          : ". Fix the file and run the command again";
+}
+
 std::string sorted_key(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return join(v, ",");
@@ -200,7 +207,7 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
     if (run_tx) {
       e.hint("the run's transaction was rolled back; the database is at " +
              (committed_.empty() ? std::string("base") : join(ids(committed_), ", ")) +
-             ". Fix the file and run the command again");
+             next_step(e));
       throw;
     }
     e.hint(std::string(sec.transactional ? "revision " + r.id + " was rolled back"
@@ -208,8 +215,7 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
                                                " runs outside a transaction; statements before "
                                                "the failing one stayed applied") +
            "; the database is at " +
-           (before.empty() ? std::string("base") : join(ids(before), ", ")) +
-           ". Fix the file and run the command again");
+           (before.empty() ? std::string("base") : join(ids(before), ", ")) + next_step(e));
     throw;
   }
   if (o_.verbosity > 0) {

@@ -139,6 +139,11 @@ class PostgresDriver final : public Driver {
     conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0);
     if (!conn_) throw Error("cannot connect to " + where() + ": out of memory");
     if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(PQerrorMessage(conn_));
+    // --lock-timeout bounds every lock wait, not only the advisory lock: a
+    // session holding LOCK TABLE, or a long transaction on the version
+    // table, must give an error, never a deploy that hangs forever.
+    std::string bound = "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms);
+    PQclear(PQexec(conn_, bound.c_str()));
     // NOTICEs ("relation already exists, skipping") are not the user's business.
     PQsetNoticeReceiver(
         conn_, [](void*, const PGresult*) {}, nullptr);

@@ -223,6 +223,13 @@ class SqliteDriver final : public Driver {
     if ((rc & 0xff) == SQLITE_READONLY)
       return Error(what + ": SQLite database " + url_.database + " is read-only")
           .hint("check the permissions of the file and its directory");
+    if ((rc & 0xff) == SQLITE_BUSY) return locked_error();
+    if ((rc & 0xff) == SQLITE_IOERR) {
+      int os_errno = sqlite3_system_errno(db_);
+      return Error(what + ": SQLite could not write " + url_.database + " (" +
+                   (os_errno ? std::strerror(os_errno) : sqlite3_errmsg(db_)) + ")")
+          .hint("check free space, file size limits (ulimit -f) and the disk itself");
+    }
     return Error(what + ": " + sqlite3_errmsg(db_));
   }
 
