@@ -84,9 +84,9 @@ TEST_CASE("SQLite read-locked by the sqlite3 client: the commit cannot get throu
     INFO(r.result.all());
     CHECK_FALSE(r.timed_out);
     CHECK(r.result.exit_code == 1);
-    // Says so, but (unlike a lock at BEGIN) names neither the file, the wait
-    // nor --lock-timeout: reported, see the suite's notes.
-    CHECK_THAT(r.result.err, Contains("cannot commit: database is locked"));
+    // Named like a lock at BEGIN: the file, the wait and --lock-timeout.
+    CHECK_THAT(r.result.err, Contains("app.db is locked by another process (waited 1 s)"));
+    CHECK_THAT(r.result.err, Contains("--lock-timeout"));
     check_still_at_r0001(p);
     report("lock", "lock sqlite read lock (sqlite3 client): exit " +
                        std::to_string(r.result.exit_code) + " after " + std::to_string(r.ms) +
