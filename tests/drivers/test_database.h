@@ -10,6 +10,7 @@
 #include "core/database_url.h"
 #include "core/error.h"
 #include "drivers/driver.h"
+#include "expect_error.h"
 #include "temp_dir.h"
 
 namespace retort::test {
@@ -41,15 +42,5 @@ class TestDatabase {
   std::unique_ptr<TempDir> dir_;
 };
 
-template <class F>
-Error expect_error(F&& f) {
-  try {
-    std::forward<F>(f)();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected retort::Error, but nothing was thrown");
-  throw std::logic_error("unreachable");
-}
 
 }  // namespace retort::test
