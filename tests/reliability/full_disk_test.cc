@@ -90,6 +90,7 @@ TEST_CASE("a full file system: the revision that runs out of space is rolled bac
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("the disk is full"));
   CHECK_THAT(r.err, Contains("free some space and run again"));
+  CHECK_THAT(r.err, !Contains("Fix the file"));
   CHECK_THAT(r.err, Contains("big00003"));
   CHECK(r.err.find("Segmentation") == std::string::npos);
   check_stopped_before_big(db);

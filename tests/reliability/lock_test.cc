@@ -136,6 +136,12 @@ TEST_CASE("PostgreSQL: another session holds a lock on a table the revision alte
   INFO(r.result.all());
   CHECK_FALSE(r.timed_out);
   CHECK(r.result.exit_code == 1);
+  // The lock is met inside the revision's SQL, but the file is not at fault.
+  CHECK_THAT(r.result.err, Contains("canceling statement due to lock timeout (SQLSTATE 55P03)"));
+  CHECK_THAT(r.result.err,
+             Contains("another session holds a lock this statement needs (waited 1 s)"));
+  CHECK_THAT(r.result.err, Contains("Run the command again once that is resolved"));
+  CHECK_THAT(r.result.err, !Contains("Fix the file"));
   report("lock", "lock postgresql table lock: exit " + std::to_string(r.result.exit_code) +
                      " after " + std::to_string(r.ms) +
                      " ms, timed out: " + (r.timed_out ? "yes" : "no") + " :: " + r.result.err);

@@ -30,6 +30,13 @@ class Error : public std::runtime_error {
     exit_code_ = kExitUsage;
     return *this;
   }
+  // The SQL is not at fault, the database is: a lock held by someone else, a
+  // full disk, a read-only file, a lost connection. The same command can
+  // succeed once that is resolved, so nobody should be told to edit the file.
+  Error& transient() {
+    transient_ = true;
+    return *this;
+  }
   // Further problems found in the same pass (every bad file, not just the first).
   Error& also(Error other) {
     more_.push_back(std::move(other));
@@ -41,6 +48,7 @@ class Error : public std::runtime_error {
   const std::vector<std::string>& hints() const { return hints_; }
   const std::vector<Error>& more() const { return more_; }
   int exit_code() const { return exit_code_; }
+  bool is_transient() const { return transient_; }
 
   // "retort: error: path:line: message" lines, then "  hint: ..." lines.
   std::string format() const;
@@ -51,6 +59,7 @@ class Error : public std::runtime_error {
   std::vector<std::string> hints_;
   std::vector<Error> more_;
   int exit_code_ = kExitFailure;
+  bool transient_ = false;
 };
 
 // Collects problems so a pass can report all of them at once; throws if any.

@@ -62,11 +62,11 @@ void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
   }
 }
 
-// What to do after a failed revision: an error in the file names it; one
-// that does not (a lock, a full disk) is about the database, not the file.
+// What to do after a failed revision: an error in the SQL names its file; a
+// lock or a full disk (even when met inside the file) is about the database.
 std::string next_step(const Error& e) {
-  return e.file().empty() ? ". Run the command again once that is resolved"
-                          : ". Fix the file and run the command again";
+  return e.file().empty() || e.is_transient() ? ". Run the command again once that is resolved"
+                                              : ". Fix the file and run the command again";
 }
 
 std::string sorted_key(std::vector<std::string> v) {

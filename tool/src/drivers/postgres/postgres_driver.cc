@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "core/error.h"
@@ -263,7 +264,8 @@ class PostgresDriver final : public Driver {
                     url_.redacted() + " (waited " + waited + " s)")
             .hint(
                 "another retort upgrade, downgrade or stamp is running against this database; "
-                "retry, or raise --lock-timeout");
+                "retry, or raise --lock-timeout")
+            .transient();
       }
       std::this_thread::sleep_for(std::min<steady_clock::duration>(pause, deadline - now));
       pause = std::min(pause * 2, milliseconds(100));
@@ -329,7 +331,8 @@ class PostgresDriver final : public Driver {
 
   Error connection_error(const std::string& what) const {
     return Error(what + " to " + url_.redacted() + ": " + first_line(PQerrorMessage(conn_)))
-        .hint("the connection to the server was lost; check the server and run again");
+        .hint("the connection to the server was lost; check the server and run again")
+        .transient();
   }
 
   Error server_error(const std::string& what, const Result& r) const {
@@ -346,10 +349,30 @@ class PostgresDriver final : public Driver {
     return code.empty() ? "" : " (SQLSTATE " + code + ")";
   }
 
-  static void add_server_hints(Error& e, const Result& r) {
+  void add_server_hints(Error& e, const Result& r) const {
     if (auto d = r.field(PG_DIAG_MESSAGE_DETAIL); !d.empty()) e.hint("detail: " + d);
     if (auto h = r.field(PG_DIAG_MESSAGE_HINT); !h.empty()) e.hint("PostgreSQL hint: " + h);
     if (auto c = r.field(PG_DIAG_CONTEXT); !c.empty()) e.hint("context: " + first_line(c.c_str()));
+    std::string code = r.field(PG_DIAG_SQLSTATE);
+    if (code == "55P03") {
+      char waited[32];
+      std::snprintf(waited, sizeof waited, "%g", options_.lock_timeout_ms / 1000.0);
+      e.hint("another session holds a lock this statement needs (waited " + std::string(waited) +
+             " s); find it in pg_locks and pg_stat_activity, or raise --lock-timeout");
+    } else if (code == "40P01" || code == "40001") {
+      e.hint("another session's transaction conflicted with this one; run again");
+    }
+    if (is_database_fault(code)) e.transient();
+  }
+
+  // SQLSTATEs that say the server was in the way, not the SQL: locks and
+  // conflicts (55P03, 40P01, 40001), insufficient resources (class 53: disk
+  // full, out of memory, too many connections), operator intervention (57:
+  // cancel, shutdown), system errors (58) and connection failures (08).
+  static bool is_database_fault(const std::string& code) {
+    if (code == "55P03" || code == "40P01" || code == "40001") return true;
+    std::string cls = code.substr(0, 2);
+    return cls == "53" || cls == "57" || cls == "58" || cls == "08";
   }
 
   // An error in `sql` (as given to execute()). `sent_at` is where the text

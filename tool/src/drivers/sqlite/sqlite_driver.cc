@@ -213,32 +213,42 @@ class SqliteDriver final : public Driver {
                  waited + " s)")
         .hint(
             "another retort or the application holds a write lock; retry, or raise "
-            "--lock-timeout");
+            "--lock-timeout")
+        .transient();
+  }
+
+  // A lock, a full disk, a read-only file or a failing write: the database
+  // is in the way, whatever SQL was running.
+  static bool is_database_fault(int rc) {
+    int primary = rc & 0xff;
+    return primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_BUSY ||
+           primary == SQLITE_IOERR;
   }
 
   Error sqlite_error(const std::string& what, int rc) const {
     if ((rc & 0xff) == SQLITE_FULL)
       return Error(what + ": the disk is full (" + url_.database + ")")
-          .hint("free some space and run again");
+          .hint("free some space and run again")
+          .transient();
     if ((rc & 0xff) == SQLITE_READONLY)
       return Error(what + ": SQLite database " + url_.database + " is read-only")
-          .hint("check the permissions of the file and its directory");
+          .hint("check the permissions of the file and its directory")
+          .transient();
     if ((rc & 0xff) == SQLITE_BUSY) return locked_error();
     if ((rc & 0xff) == SQLITE_IOERR) {
       int os_errno = sqlite3_system_errno(db_);
       return Error(what + ": SQLite could not write " + url_.database + " (" +
                    (os_errno ? std::strerror(os_errno) : sqlite3_errmsg(db_)) + ")")
-          .hint("check free space, file size limits (ulimit -f) and the disk itself");
+          .hint("check free space, file size limits (ulimit -f) and the disk itself")
+          .transient();
     }
     return Error(what + ": " + sqlite3_errmsg(db_));
   }
 
   Error statement_error(std::string_view sql, size_t offset, const SqlOrigin& origin, int rc,
                         std::string_view statement) const {
-    std::string msg = sqlite3_errmsg(db_);
-    Error e = sqlite_error("SQL error", rc);
-    if ((rc & 0xff) != SQLITE_FULL && (rc & 0xff) != SQLITE_READONLY) e = Error(msg);
-    if ((rc & 0xff) == SQLITE_BUSY) e = locked_error();
+    Error e = is_database_fault(rc) ? sqlite_error("cannot run the statement", rc)
+                                    : Error(sqlite3_errmsg(db_));
     e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
     e.hint("in statement: " + statement_excerpt(statement));
     return e;
