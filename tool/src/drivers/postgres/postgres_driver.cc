@@ -113,6 +113,8 @@ class PostgresDriver final : public Driver {
 
   void open() {
     register_secret(url_.password);
+    // libpq reads it when the URL has none; the server may echo it back.
+    if (const char* pw = std::getenv("PGPASSWORD")) register_secret(pw);
     // URL parts first, then the query parameters as libpq keywords, so
     // ?host=/run/postgresql or ?sslmode=require win; whatever is left unset
     // falls back to PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSERVICE as usual.
