@@ -393,26 +393,11 @@ class PostgresSchemaDialect final : public SchemaDialect {
     }
   }
 
-  std::string render(const std::vector<Op>& ops) const override {
-    std::string sql;
-    for (const auto& op : ops) {
-      for (const auto& n : op.notes)
-        sql += "-- " + n + "\n";
-      sql += render_one(op);
-      sql += "\n";
-    }
-    while (!sql.empty() && sql.back() == '\n')
-      sql.pop_back();
-    return sql;
-  }
-
  private:
-  std::string render_one(const Op& op) const {
+  std::string render_one(const Op& op) const override {
     const Change& c = op.change;
     if (auto* x = std::get_if<CreateTable>(&c)) return create_table_sql(x->table);
-    if (auto* x = std::get_if<DropTable>(&c))
-      return "-- WARNING: data loss: drops table " + x->table.name + " and all its rows\n" +
-             "DROP TABLE " + quote_ident(x->table.name) + ";\n";
+    if (auto* x = std::get_if<DropTable>(&c)) return drop_table_sql(x->table.name);
     if (auto* x = std::get_if<AddColumn>(&c)) return add_column(x->table, x->column);
     if (auto* x = std::get_if<DropColumn>(&c)) return drop_column(x->table, x->column);
     if (auto* x = std::get_if<AlterColumn>(&c)) return alter_column(*x);
@@ -449,11 +434,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
   }
 
   static std::string drop_column(const std::string& table, const Column& col) {
-    std::string sql;
-    if (!col.generated)
-      sql += "-- WARNING: data loss: drops column " + table + "." + col.name + " and its values\n";
-    return sql + "ALTER TABLE " + quote_ident(table) + " DROP COLUMN " + quote_ident(col.name) +
-           ";\n";
+    return drop_column_warning(table, col) + "ALTER TABLE " + quote_ident(table) + " DROP COLUMN " +
+           quote_ident(col.name) + ";\n";
   }
 
   std::string alter_column(const AlterColumn& x) const {

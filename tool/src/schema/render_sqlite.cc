@@ -195,12 +195,7 @@ class SqliteSchemaDialect final : public SchemaDialect {
           "  foreign_key_violations INTEGER CHECK (foreign_key_violations = 0)\n);\n"
           "INSERT INTO " +
           guard + " SELECT foreign_keys = 0, 0 FROM pragma_foreign_keys;\n\n";
-    for (const auto& op : ops) {
-      for (const auto& n : op.notes)
-        sql += "-- " + n + "\n";
-      sql += render_one(op);
-      sql += "\n";
-    }
+    sql += SchemaDialect::render(ops);
     std::vector<std::string> checked;
     for (const Table* t : rebuilt) {
       bool has_fk = false;
@@ -209,6 +204,7 @@ class SqliteSchemaDialect final : public SchemaDialect {
       if (has_fk) checked.push_back(t->name);
     }
     if (!rebuilt.empty()) {
+      sql += "\n\n";
       if (!checked.empty()) {
         sql += "-- Stop before commit if a rebuilt table's rows break a foreign key.\n";
         for (const auto& t : checked)
@@ -223,19 +219,16 @@ class SqliteSchemaDialect final : public SchemaDialect {
   }
 
  private:
-  std::string render_one(const Op& op) const {
+  std::string render_one(const Op& op) const override {
     const Change& c = op.change;
     if (auto* x = std::get_if<CreateTable>(&c)) return create_table_sql(x->table);
-    if (auto* x = std::get_if<DropTable>(&c))
-      return "-- WARNING: data loss: drops table " + x->table.name + " and all its rows\n" +
-             "DROP TABLE " + quote_ident(x->table.name) + ";\n";
+    if (auto* x = std::get_if<DropTable>(&c)) return drop_table_sql(x->table.name);
     if (auto* x = std::get_if<AddColumn>(&c))
       return "ALTER TABLE " + quote_ident(x->table) + " ADD COLUMN " +
              column_definition(x->column) + ";\n";
     if (auto* x = std::get_if<DropColumn>(&c))
-      return "-- WARNING: data loss: drops column " + x->table + "." + x->column.name +
-             " and its values\n" + "ALTER TABLE " + quote_ident(x->table) + " DROP COLUMN " +
-             quote_ident(x->column.name) + ";\n";
+      return drop_column_warning(x->table, x->column) + "ALTER TABLE " + quote_ident(x->table) +
+             " DROP COLUMN " + quote_ident(x->column.name) + ";\n";
     if (auto* x = std::get_if<CreateIndex>(&c)) return create_index_sql(x->index);
     if (auto* x = std::get_if<DropIndex>(&c))
       return "DROP INDEX " + quote_ident(x->index.name) + ";\n";
@@ -265,8 +258,7 @@ class SqliteSchemaDialect final : public SchemaDialect {
       sql += "--   " + describe(op) + "\n";
     }
     for (const auto& c : a.columns)
-      if (!b.column(c.name) && !c.generated)
-        sql += "-- WARNING: data loss: drops column " + name + "." + c.name + " and its values\n";
+      if (!b.column(c.name)) sql += drop_column_warning(name, c);
     for (const auto& c : b.columns)
       if (const Column* old = a.column(c.name); old && is_narrowing(old->type, c.type))
         sql += "-- WARNING: data loss: " + name + "." + c.name + " changes from " + old->type +

@@ -30,8 +30,17 @@ class SchemaDialect {
   virtual std::vector<Op> lower(std::vector<Op> ops, const Schema& from,
                                 const Schema& to) const = 0;
   // The SQL for a (lowered) list of ops, with the reviewer's comments and a
-  // "-- WARNING: data loss" line above each destructive statement.
-  virtual std::string render(const std::vector<Op>& ops) const = 0;
+  // "-- WARNING: data loss" line above each destructive statement: each op's
+  // notes, then its statements, a blank line between ops.
+  virtual std::string render(const std::vector<Op>& ops) const;
+
+ protected:
+  // One op's statements, each ending in ";\n".
+  virtual std::string render_one(const Op& op) const = 0;
+
+  // The same words for the same loss on every database.
+  static std::string drop_table_sql(const std::string& table);
+  static std::string drop_column_warning(const std::string& table, const Column& column);
 };
 
 std::unique_ptr<SchemaDialect> make_schema_dialect(const std::string& backend);
