@@ -1,154 +1,37 @@
-// retort revision --autogenerate and retort check, end to end against real
-// SQLite files: the schema-pair corpus round trip (apply A, autogenerate to
-// B, upgrade, compare, downgrade, compare, autogenerate again), and every
-// user-facing message of the feature.
+// retort revision --autogenerate and retort check, end to end on both
+// backends: the schema-pair corpus round trip (apply A, autogenerate to B,
+// upgrade, compare, downgrade, compare, autogenerate again) and the checks
+// the two share; then every user-facing message of the feature, against real
+// SQLite files. PostgreSQL's own cases are in autogenerate_pg_test.cc.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-#include <filesystem>
-#include <map>
-#include <sstream>
-
-#include "core/database_url.h"
-#include "core/text.h"
-#include "drivers/driver.h"
-#include "project.h"
-#include "schema/autogenerate.h"
-#include "schema/introspect.h"
-#include "schema/sql_tokens.h"
+#include "autogenerate_support.h"
 
 using namespace retort::test;
 using Catch::Contains;
-namespace fs = std::filesystem;
 
-namespace {
-
-const char* const kIni =
-    "[retort]\nscript_location = migrations\ndatabase_url = sqlite:///app.db\n"
-    "models = models/*.sql\n";
-
-// A canonical text of a schema: what "the schema equals B" means here. It
-// shows declared types exactly, so a pair only passes when the types really
-// changed in the database.
-std::string dump(const retort::Schema& s) {
-  std::ostringstream out;
-  for (const auto& [k, t] : s.tables) {
-    out << "table " << k << (t.without_rowid ? " without rowid" : "")
-        << (t.autoincrement ? " autoincrement" : "") << "\n";
-    for (const auto& c : t.columns)
-      out << "  column " << retort::to_lower(c.name) << " " << c.type
-          << (c.not_null ? " not null" : "")
-          << (c.default_sql ? " default " + retort::normalize_sql(*c.default_sql) : "")
-          << (c.generated ? " generated" : "") << "\n";
-    std::vector<std::string> cons;
-    for (auto c : t.constraints) {
-      if (c.kind == retort::Constraint::Kind::kCheck)
-        c.expression = retort::normalize_sql(c.expression);
-      c.name.clear();
-      cons.push_back(retort::normalize_sql(retort::describe(c)));
-    }
-    std::sort(cons.begin(), cons.end());
-    for (const auto& c : cons)
-      out << "  " << c << "\n";
-  }
-  for (const auto& [k, ix] : s.indexes) {
-    out << "index " << k << " on " << retort::to_lower(ix.table) << (ix.unique ? " unique" : "");
-    for (const auto& e : ix.elements)
-      out << " [" << retort::normalize_sql(e) << "]";
-    if (!ix.where.empty()) out << " where " << retort::normalize_sql(ix.where);
-    out << "\n";
-  }
-  for (const auto& [k, v] : s.views)
-    out << "view " << k << " " << retort::normalize_sql(v.definition) << "\n";
-  for (const auto& [k, tr] : s.triggers)
-    out << "trigger " << k << " " << retort::normalize_sql(tr.sql) << "\n";
-  return out.str();
-}
-
-retort::Schema db_schema(const Project& p) {
-  auto url = retort::parse_database_url("sqlite:///" + p.db(), "test");
-  auto d = retort::open_sqlite_driver(url, {});
-  return retort::introspect_sqlite(*d, {{"retort_version", "retort_log"}, {}});
-}
-
-retort::Schema model_schema(const std::string& sql) {
-  TempDir tmp;
-  write_text(tmp / "m.sql", sql);
-  return retort::load_models({tmp / "m.sql"}, "sqlite", {});
-}
-
-struct Pair {
-  std::string name, a, b, rows;
-};
-
-Pair read_pair(const std::string& path) {
-  Pair p;
-  p.name = fs::path(path).stem().string();
-  std::string* cur = nullptr;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);) {
-    if (line == "-- @a")
-      cur = &p.a;
-    else if (line == "-- @b")
-      cur = &p.b;
-    else if (line == "-- @rows")
-      cur = &p.rows;
-    else if (cur)
-      *cur += line + "\n";
-  }
-  return p;
-}
-
-std::vector<std::string> pair_files() {
-  std::vector<std::string> out;
-  for (const auto& e :
-       fs::directory_iterator(std::string(RETORT_SOURCE_DIR) + "/tests/fixtures/schema_pairs"))
-    if (e.path().extension() == ".sql") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::map<std::string, std::string> row_counts(const Project& p, const retort::Schema& s) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, t] : s.tables)
-    out[k] = sqlite_value(p.db(), "SELECT count(*) FROM " + retort::quote_ident(t.name));
-  return out;
-}
-
-std::vector<std::string> revision_files(const Project& p) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(p.versions()))
-    if (e.path().extension() == ".sql") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-struct ModelProject : Project {
-  ModelProject() { write_text(root() + "/retort.ini", kIni); }
-  void models(const std::string& sql) const { write_text(root() + "/models/schema.sql", sql); }
-};
-
-}  // namespace
-
-TEST_CASE("the corpus has at least 40 schema pairs") {
-  CHECK(pair_files().size() >= 40);
+TEST_CASE("each backend's corpus has at least 40 schema pairs") {
+  auto backend = GENERATE(all_backends());
+  INFO(backend);
+  CHECK(pair_files(backend).size() >= 40);
 }
 
 TEST_CASE("schema pairs round-trip: upgrade to B, downgrade to A, then nothing to do") {
-  auto file = GENERATE(from_range(pair_files()));
+  auto backend = GENERATE(all_backends());
+  auto file = GENERATE_COPY(from_range(pair_files(backend)));
   Pair pair = read_pair(file);
-  INFO("pair " << pair.name);
-  ModelProject p;
-  auto schema_a = model_schema(pair.a), schema_b = model_schema(pair.b);
+  INFO(backend << " pair " << pair.name);
+  ModelProject p(backend);
+  auto schema_a = model_schema(p, pair.a), schema_b = model_schema(p, pair.b);
 
   p.models(pair.a);
-  auto first = p.run({"revision", "-m", "a"});
+  auto first = p.run({"revision", "-m", "a"});  // an empty A: "No changes detected"
   INFO(first.all());
   REQUIRE(first.exit_code == 0);
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
-  if (!pair.rows.empty()) sqlite_exec(p.db(), pair.rows);
+  if (!pair.rows.empty()) p.exec(pair.rows);
   auto rows_a = row_counts(p, schema_a);
-  REQUIRE(dump(db_schema(p)) == dump(schema_a));
+  REQUIRE(dump(db_schema(p), backend) == dump(schema_a, backend));
 
   p.models(pair.b);
   auto gen = p.run({"revision", "-m", "b"});
@@ -161,7 +44,7 @@ TEST_CASE("schema pairs round-trip: upgrade to B, downgrade to A, then nothing t
   auto up = p.run({"upgrade"});
   INFO(up.all());
   REQUIRE(up.exit_code == 0);
-  CHECK(dump(db_schema(p)) == dump(schema_b));
+  CHECK(dump(db_schema(p), backend) == dump(schema_b, backend));
   auto rows_b = row_counts(p, schema_b);
   for (const auto& [t, n] : rows_a)
     if (rows_b.count(t)) CHECK(rows_b[t] == n);  // rows survive, rebuilt or not
@@ -174,10 +57,90 @@ TEST_CASE("schema pairs round-trip: upgrade to B, downgrade to A, then nothing t
   auto down = p.run({"downgrade", "-1"});
   INFO(down.all());
   REQUIRE(down.exit_code == 0);
-  CHECK(dump(db_schema(p)) == dump(schema_a));
+  CHECK(dump(db_schema(p), backend) == dump(schema_a, backend));
   auto rows_back = row_counts(p, schema_a);
   for (const auto& [t, n] : rows_a)
     if (rows_b.count(t)) CHECK(rows_back[t] == n);
+}
+
+TEST_CASE("types compare by meaning, not spelling") {
+  ModelProject p(GENERATE(all_backends()));
+  INFO(p.backend());
+  if (p.is_postgres())
+    p.models(
+        "CREATE TABLE t (id serial PRIMARY KEY, n INT4, s varchar(20), r float8, b bool DEFAULT "
+        "true, at timestamptz, CHECK (n > 0));\n"
+        "CREATE INDEX ix_t ON t (n);\n");
+  else
+    p.models(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, s VARCHAR(20), r DOUBLE, f TEXT "
+        "DEFAULT 'x', b BOOLEAN DEFAULT TRUE, c CHECK (n > 0));\n"
+        "CREATE INDEX ix_t ON t (n);\n");
+  REQUIRE(p.run({"revision", "-m", "t"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  // Same meaning, other spelling: case, quoting, spacing and parentheses in
+  // expressions do not matter. PostgreSQL: the type's canonical name.
+  // SQLite: integer affinity, text, real; TRUE is 1.
+  if (p.is_postgres())
+    p.models(
+        "create table T (\"id\" SERIAL4 primary key, N integer, s character varying(20), r "
+        "double precision, b boolean default TRUE, at timestamp with time zone, check "
+        "((n>0)));\n"
+        "create index IX_T on t (\"n\");\n");
+  else
+    p.models(
+        "create table T (\"id\" integer primary key, N integer, s text, r real, f character "
+        "varying(5) default ('x'), b boolean default 1, c check ((N>0)));\n"
+        "create index IX_T on t (\"n\");\n");
+  auto r = p.run({"revision", "-m", "respelled"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("No changes detected"));
+  CHECK(p.run({"check"}).exit_code == 0);
+}
+
+TEST_CASE("the generated revision marks data loss and possible renames for the reviewer") {
+  ModelProject p(GENERATE(all_backends()));
+  INFO(p.backend());
+  // PostgreSQL also changes users.bio's type in place, which can lose data.
+  if (p.is_postgres())
+    p.models(
+        "CREATE TABLE users (id integer PRIMARY KEY, name text, bio text);\n"
+        "CREATE TABLE old_logs (id integer PRIMARY KEY);\n");
+  else
+    p.models(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
+        "CREATE TABLE old_logs (id INTEGER PRIMARY KEY);\n");
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  if (p.is_postgres())
+    p.models(
+        "CREATE TABLE users (id integer PRIMARY KEY, full_name text, bio varchar(200));\n"
+        "CREATE TABLE logs (id integer PRIMARY KEY);\n");
+  else
+    p.models(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT);\n"
+        "CREATE TABLE logs (id INTEGER PRIMARY KEY);\n");
+  auto r = p.run({"revision", "-m", "b"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("Detected drop column users.name"));
+  CHECK_THAT(r.out, Contains("Detected add table logs"));
+  std::string up = upgrade_of(read_text(revision_files(p).back()));
+  CHECK_THAT(up, Contains("-- WARNING: data loss: drops table old_logs and all its rows\n"
+                          "DROP TABLE \"old_logs\";"));
+  CHECK_THAT(up, Contains("-- WARNING: data loss: drops column users.name and its values\n"
+                          "ALTER TABLE \"users\" DROP COLUMN \"name\";"));
+  CHECK_THAT(up, Contains("ALTER TABLE \"old_logs\" RENAME TO \"logs\";"));
+  CHECK_THAT(up, Contains("ALTER TABLE \"users\" RENAME COLUMN \"name\" TO \"full_name\";"));
+  CHECK_THAT(up, Contains("retort does not guess renames"));
+  if (p.is_postgres()) {
+    CHECK_THAT(up, Contains("-- WARNING: data loss: users.bio changes from text to character "
+                            "varying(200)"));
+    CHECK_THAT(up, Contains("ALTER TABLE \"users\" ALTER COLUMN \"bio\" TYPE character "
+                            "varying(200) USING \"bio\"::character varying(200);"));
+  }
+  // Tables are dropped before the ones they reference and created after.
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
 }
 
 TEST_CASE("no changes: 'No changes detected', no file, exit 0") {
@@ -190,54 +153,6 @@ TEST_CASE("no changes: 'No changes detected', no file, exit 0") {
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("No changes detected\n"));
   CHECK(revision_files(p) == before);
-}
-
-TEST_CASE("types compare by meaning, not spelling") {
-  ModelProject p;
-  p.models(
-      "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, s VARCHAR(20), r DOUBLE, f TEXT "
-      "DEFAULT 'x', b BOOLEAN DEFAULT TRUE, c CHECK (n > 0));\n"
-      "CREATE INDEX ix_t ON t (n);\n");
-  REQUIRE(p.run({"revision", "-m", "t"}).exit_code == 0);
-  REQUIRE(p.run({"upgrade"}).exit_code == 0);
-  // Same meaning, other spelling: integer affinity, text, real; TRUE is 1;
-  // case, quoting, spacing and parentheses in expressions do not matter.
-  p.models(
-      "create table T (\"id\" integer primary key, N integer, s text, r real, f character "
-      "varying(5) default ('x'), b boolean default 1, c check ((N>0)));\n"
-      "create index IX_T on t (\"n\");\n");
-  auto r = p.run({"revision", "-m", "respelled"});
-  INFO(r.all());
-  CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Contains("No changes detected"));
-  CHECK(p.run({"check"}).exit_code == 0);
-}
-
-TEST_CASE("the generated revision marks data loss and possible renames for the reviewer") {
-  ModelProject p;
-  p.models(
-      "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
-      "CREATE TABLE old_logs (id INTEGER PRIMARY KEY);\n");
-  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
-  REQUIRE(p.run({"upgrade"}).exit_code == 0);
-  p.models(
-      "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT);\n"
-      "CREATE TABLE logs (id INTEGER PRIMARY KEY);\n");
-  auto r = p.run({"revision", "-m", "b"});
-  REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Contains("Detected drop column users.name"));
-  CHECK_THAT(r.out, Contains("Detected add table logs"));
-  std::string text = read_text(revision_files(p).back());
-  std::string up = text.substr(0, text.find("-- migrate:downgrade"));
-  CHECK_THAT(up, Contains("-- WARNING: data loss: drops table old_logs and all its rows\n"
-                          "DROP TABLE \"old_logs\";"));
-  CHECK_THAT(up, Contains("-- WARNING: data loss: drops column users.name and its values\n"
-                          "ALTER TABLE \"users\" DROP COLUMN \"name\";"));
-  CHECK_THAT(up, Contains("ALTER TABLE \"old_logs\" RENAME TO \"logs\";"));
-  CHECK_THAT(up, Contains("ALTER TABLE \"users\" RENAME COLUMN \"name\" TO \"full_name\";"));
-  CHECK_THAT(up, Contains("retort does not guess renames"));
-  // Tables are dropped before the ones they reference and created after.
-  REQUIRE(p.run({"upgrade"}).exit_code == 0);
 }
 
 TEST_CASE("dependency order: referenced tables are created first and dropped last") {

@@ -1,0 +1,49 @@
+// Helpers of the autogenerate integration tests (autogenerate_test.cc,
+// autogenerate_pg_test.cc), for both backends: a project with models, the
+// schema-pair corpus, and reading a schema back from the database or from
+// models, as a canonical text to compare. Where SQLite and PostgreSQL differ,
+// the helper picks by the project's backend.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "project.h"
+#include "schema/schema_model.h"
+
+namespace retort::test {
+
+// A project whose retort.ini also says `models = models/*.sql` (line 4).
+struct ModelProject : Project {
+  explicit ModelProject(std::string backend = "sqlite");
+  void models(const std::string& sql) const;  // writes models/schema.sql
+};
+
+// A canonical text of a schema: what "the schema equals B" means for a
+// backend ("sqlite" or "postgresql").
+std::string dump(const Schema& s, const std::string& backend);
+
+// The project's database as autogenerate reads it, without retort's tables.
+Schema db_schema(const Project& p);
+// The schema that `sql` as the models builds, on the project's backend.
+Schema model_schema(const Project& p, const std::string& sql);
+
+// One file of the schema-pair corpus: the schema before (-- @a), after
+// (-- @b), and rows to insert before the upgrade (-- @rows).
+struct Pair {
+  std::string name, a, b, rows;
+};
+Pair read_pair(const std::string& path);
+// The corpus of a backend, sorted: tests/fixtures/schema_pairs (SQLite) or
+// tests/fixtures/schema_pairs_postgresql.
+std::vector<std::string> pair_files(const std::string& backend);
+
+// count(*) of each table of `s`, by its key, read from the project's database.
+std::map<std::string, std::string> row_counts(const Project& p, const Schema& s);
+// The project's revision files, sorted.
+std::vector<std::string> revision_files(const Project& p);
+// The upgrade part of a revision file's text.
+std::string upgrade_of(const std::string& revision_text);
+
+}  // namespace retort::test
