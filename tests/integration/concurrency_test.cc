@@ -1,5 +1,5 @@
-// Concurrent deployers against one SQLite file: every revision is applied
-// exactly once and every process succeeds.
+// Concurrent deployers against one SQLite file or one PostgreSQL database:
+// every revision is applied exactly once and every process succeeds.
 #include <catch2/catch.hpp>
 
 #include "project.h"
