@@ -94,13 +94,15 @@ std::string dump(const Schema& s, const std::string& backend) {
     out << "view " << k << " " << normalize_sql(v.definition) << "\n";
   for (const auto& [k, tr] : s.triggers)
     out << "trigger " << k << " " << normalize_sql(tr.sql) << "\n";
+  for (const auto& [k, e] : s.enums)
+    out << "enum " << e.name << " (" << join(e.labels, ", ") << ")\n";
   return out.str();
 }
 
 Schema db_schema(const Project& p) {
   auto d = connect(p);
   IntrospectOptions options{{"retort_version", "retort_log"}, {}};
-  return p.is_postgres() ? introspect_postgres(*d, options) : introspect_sqlite(*d, options);
+  return introspect(*d, options);
 }
 
 Schema model_schema(const Project& p, const std::string& sql) {

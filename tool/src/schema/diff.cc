@@ -1,5 +1,6 @@
 #include "schema/diff.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -57,6 +58,87 @@ std::string index_method(const std::string& sql) {
   return {};
 }
 
+int array_dims(const std::string& type) {
+  int n = 0;
+  for (size_t i = type.size(); i >= 2 && type.compare(i - 2, 2, "[]") == 0; i -= 2)
+    ++n;
+  return n;
+}
+
+// The columns of enum `e` in `from` (an AlterEnum runs before the tables
+// change), each with its default in `to` when it is still of `e` there.
+std::vector<EnumUse> uses_of(const Schema& from, const Schema& to, const EnumType& e) {
+  std::vector<EnumUse> out;
+  for (const auto& [k, t] : from.tables)
+    for (const auto& c : t.columns) {
+      const EnumType* x = from.enum_of_type(c.type);
+      if (!x || !same_name(x->name, e.name)) continue;
+      EnumUse u{t.name, c.name, array_dims(c.type), c.default_sql, c.default_sql};
+      const Table* nt = to.table(t.name);
+      const Column* nc = nt ? nt->column(c.name) : nullptr;
+      if (nc && same_name(nc->type, c.type)) u.default_after = nc->default_sql;
+      out.push_back(std::move(u));
+    }
+  return out;
+}
+
+bool uses_enum(const Schema& s, const EnumType& e) {
+  for (const auto& [k, t] : s.tables)
+    for (const auto& c : t.columns)
+      if (const EnumType* x = s.enum_of_type(c.type); x && same_name(x->name, e.name)) return true;
+  return false;
+}
+
+// Whether a use's default names one of `labels`: a label ADD VALUE adds
+// cannot be used before the revision commits.
+bool default_names(const std::vector<EnumUse>& uses, const std::set<std::string>& labels) {
+  for (const auto& u : uses)
+    for (const auto* d : {&u.default_before, &u.default_after})
+      for (const auto& l : labels)
+        if (*d && (*d)->find(quote_sql_string(l)) != std::string::npos) return true;
+  return false;
+}
+
+std::set<std::string> labels_only_one_side_has(const EnumType& a, const EnumType& b) {
+  std::set<std::string> sa(a.labels.begin(), a.labels.end()), sb(b.labels.begin(), b.labels.end()),
+      out;
+  for (const auto& l : sa)
+    if (!sb.count(l)) out.insert(l);
+  for (const auto& l : sb)
+    if (!sa.count(l)) out.insert(l);
+  return out;
+}
+
+// New types are created before the columns that use them and dropped ones
+// after; a relabeling runs before the tables change. An enum that columns
+// in `to` still use is kept: it was read from outside the models' schema.
+void diff_enums(const Schema& from, const Schema& to, std::vector<Op>& create,
+                std::vector<Op>& alter, std::vector<Op>& drop) {
+  for (const auto& [k, e] : to.enums) {
+    auto it = from.enums.find(k);
+    if (it == from.enums.end()) {
+      create.push_back({CreateEnum{e}, {}});
+    } else if (it->second.labels != e.labels) {
+      AlterEnum a{it->second, e, uses_of(from, to, it->second), false};
+      a.recreate = default_names(a.uses, labels_only_one_side_has(it->second, e));
+      alter.push_back({std::move(a), {}});
+    }
+  }
+  for (const auto& [k, e] : from.enums)
+    if (!to.enums.count(k) && !uses_enum(to, e)) drop.push_back({DropEnum{e}, {}});
+}
+
+// An AlterEnum sets the defaults of its columns: the column's own change
+// leaves them alone.
+bool default_set_by(const std::vector<Op>& alter_enums, const std::string& table, const Column& c) {
+  for (const auto& op : alter_enums)
+    for (const auto& u : std::get<AlterEnum>(op.change).uses)
+      if (same_name(u.table, table) && same_name(u.column, c.name) &&
+          u.default_after != u.default_before)
+        return true;
+  return false;
+}
+
 }  // namespace
 
 bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDialect&) {
@@ -97,9 +179,9 @@ bool same_index(const Index& a, const Index& b) {
 
 std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaDialect& d) {
   // Phases, in the order they run.
-  std::vector<Op> drop_triggers, drop_views, drop_indexes, drop_constraints, table_changes,
-      drop_tables, create_tables, add_columns, add_constraints, create_indexes, create_views,
-      create_triggers;
+  std::vector<Op> drop_triggers, drop_views, drop_indexes, drop_constraints, create_enums,
+      alter_enums, table_changes, drop_tables, drop_enums, create_tables, add_columns,
+      add_constraints, create_indexes, create_views, create_triggers;
 
   for (const auto& [k, tr] : from.triggers) {
     auto it = to.triggers.find(k);
@@ -133,6 +215,8 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
       create_indexes.push_back({CreateIndex{ix}, {}});
   }
 
+  diff_enums(from, to, create_enums, alter_enums, drop_enums);
+
   // A virtual table that changes at all is dropped and created again.
   auto replaced = [&](const std::string& k) {
     auto a = from.tables.find(k), b = to.tables.find(k);
@@ -160,8 +244,15 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
       const Column* nc = b.column(c.name);
       if (!nc)
         table_changes.push_back({DropColumn{b.name, c}, {}});
-      else if (!same_column(c, *nc, d))
-        table_changes.push_back({AlterColumn{b.name, c, *nc}, {}});
+      else if (!same_column(c, *nc, d)) {
+        Column wanted = *nc;
+        if (default_set_by(alter_enums, b.name, c)) wanted.default_sql = c.default_sql;
+        if (!same_column(c, wanted, d))
+          table_changes.push_back(
+              {AlterColumn{b.name, c, wanted,
+                           from.enum_of_type(c.type) || to.enum_of_type(nc->type)},
+               {}});
+      }
     }
     for (const auto& c : b.columns)
       if (!a.column(c.name)) add_columns.push_back({AddColumn{b.name, c}, {}});
@@ -192,9 +283,10 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
   }
 
   std::vector<Op> out;
-  for (auto* phase : {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &table_changes,
-                      &drop_tables, &create_tables, &add_columns, &add_constraints, &create_indexes,
-                      &create_views, &create_triggers})
+  for (auto* phase :
+       {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &create_enums, &alter_enums,
+        &table_changes, &drop_tables, &drop_enums, &create_tables, &add_columns, &add_constraints,
+        &create_indexes, &create_views, &create_triggers})
     for (auto& op : *phase)
       out.push_back(std::move(op));
   annotate_renames(out);

@@ -23,6 +23,13 @@ std::string column_summary(const Column& c) {
   return s;
 }
 
+std::string label_list(const std::vector<std::string>& labels) {
+  std::vector<std::string> q;
+  for (const auto& l : labels)
+    q.push_back(quote_sql_string(l));
+  return join(q, ", ");
+}
+
 const char* const kRenameTag = "NOTE: a rename? ";
 
 }  // namespace
@@ -38,7 +45,7 @@ Op reverse(const Op& op) {
                               return AddColumn{x.table, x.column};
                             },
                             [](const AlterColumn& x) -> Change {
-                              return AlterColumn{x.table, x.to, x.from};
+                              return AlterColumn{x.table, x.to, x.from, x.enum_cast};
                             },
                             [](const AddConstraint& x) -> Change {
                               return DropConstraint{x.table, x.constraint};
@@ -55,6 +62,14 @@ Op reverse(const Op& op) {
                             [](const RebuildTable& x) -> Change {
                               return RebuildTable{x.to, x.from, x.indexes, x.triggers, x.reasons};
                             },
+                            [](const CreateEnum& x) -> Change { return DropEnum{x.type}; },
+                            [](const DropEnum& x) -> Change { return CreateEnum{x.type}; },
+                            [](const AlterEnum& x) -> Change {
+                              AlterEnum r{x.to, x.from, x.uses, x.recreate};
+                              for (auto& u : r.uses)
+                                std::swap(u.default_before, u.default_after);
+                              return r;
+                            },
                         },
                         op.change);
   return Op{std::move(c), {}};
@@ -67,6 +82,13 @@ std::vector<Op> reverse(const std::vector<Op>& ops) {
     out.push_back(reverse(*it));
   annotate_renames(out);
   return out;
+}
+
+bool only_adds_labels(const EnumType& from, const EnumType& to) {
+  size_t i = 0;
+  for (const auto& l : to.labels)
+    if (i < from.labels.size() && l == from.labels[i]) ++i;
+  return i == from.labels.size();
 }
 
 std::string describe(const Op& op) {
@@ -109,6 +131,14 @@ std::string describe(const Op& op) {
           [](const DropTrigger& x) { return "drop trigger " + x.trigger.name; },
           [](const RebuildTable& x) {
             return "rebuild table " + x.to.name + " (" + join(x.reasons, "; ") + ")";
+          },
+          [](const CreateEnum& x) {
+            return "add enum " + x.type.name + " (" + label_list(x.type.labels) + ")";
+          },
+          [](const DropEnum& x) { return "drop enum " + x.type.name; },
+          [](const AlterEnum& x) {
+            return "change enum " + x.from.name + ": (" + label_list(x.from.labels) + ") -> (" +
+                   label_list(x.to.labels) + ")";
           },
       },
       op.change);

@@ -3,6 +3,7 @@
 // rendering to SQL is a separate step. The downgrade is reverse(upgrade).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,6 +29,9 @@ struct DropColumn {
 struct AlterColumn {
   std::string table;
   Column from, to;
+  // One side is an enum: the values convert through text (an enum has no
+  // cast to another type but text's).
+  bool enum_cast = false;
 };
 struct AddConstraint {
   std::string table;
@@ -55,6 +59,30 @@ struct CreateTrigger {
 struct DropTrigger {
   Trigger trigger;
 };
+struct CreateEnum {
+  EnumType type;
+};
+struct DropEnum {
+  EnumType type;
+};
+// A column of the enum a relabeling converts, as it is when the op runs.
+// The op also changes its default: a default naming a label can only be set
+// while the type has that label, in either direction.
+struct EnumUse {
+  std::string table, column;
+  int array_dims = 0;  // mood[]: 1
+  std::optional<std::string> default_before, default_after;
+};
+// New labels only, each in its place: ALTER TYPE ... ADD VALUE. Anything
+// else (a label removed, labels reordered), or `recreate`: the type is
+// created again and `uses` are converted to it, as PostgreSQL cannot drop a
+// label. It runs before the tables change, so in both directions the uses
+// are the columns of the schema diffed from.
+struct AlterEnum {
+  EnumType from, to;
+  std::vector<EnumUse> uses;
+  bool recreate = false;  // a default names a label only one side has
+};
 // SQLite's copy-and-move: create `to` under a scratch name, copy the rows,
 // drop `from`, rename, then recreate the indexes and triggers that both
 // sides share (the rest have their own ops).
@@ -65,9 +93,10 @@ struct RebuildTable {
   std::vector<std::string> reasons;  // what ALTER TABLE could not do
 };
 
-using Change = std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn,
-                            AddConstraint, DropConstraint, CreateIndex, DropIndex, CreateView,
-                            DropView, CreateTrigger, DropTrigger, RebuildTable>;
+using Change =
+    std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn, AddConstraint,
+                 DropConstraint, CreateIndex, DropIndex, CreateView, DropView, CreateTrigger,
+                 DropTrigger, RebuildTable, CreateEnum, DropEnum, AlterEnum>;
 
 struct Op {
   Change change;
@@ -77,6 +106,9 @@ struct Op {
 Op reverse(const Op& op);
 // The downgrade of an upgrade: each op reversed, in reverse order.
 std::vector<Op> reverse(const std::vector<Op>& ops);
+
+// Whether `to` only adds labels to `from`, keeping their order.
+bool only_adds_labels(const EnumType& from, const EnumType& to);
 
 // One line for `retort check` and messages, e.g. "add column users.nickname".
 std::string describe(const Op& op);

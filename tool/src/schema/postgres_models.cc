@@ -56,8 +56,9 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
     o.exclude_tables = exclude_tables;
     o.schema = scratch;
     s = introspect_postgres(d, o);
-    // Types, free-standing sequences and functions are not diffed: tables
-    // that use one the database lacks would fail at upgrade, so say so now.
+    introspect_postgres_enums(d, o, s);
+    // Other types, free-standing sequences and functions are not diffed:
+    // tables that use one the database lacks would fail at upgrade, so say so now.
     const std::string ns =
         "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + quote_sql_string(scratch) +
         ")";
@@ -65,7 +66,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         "SELECT 'type', t.typname FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON "
         "c.oid = t.typrelid WHERE t.typnamespace = " +
         ns +
-        " AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') "
+        " AND t.typtype IN ('d', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') "
         "UNION ALL SELECT 'sequence', c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace "
         "= " +
         ns +
@@ -116,7 +117,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         .hint("create " + std::string(missing.size() > 1 ? "them" : "it") +
               " in a hand-written revision first (retort revision --empty -m MESSAGE, then "
               "retort upgrade), and autogenerate again; it compares tables, columns, "
-              "constraints, indexes and views");
+              "constraints, indexes, views and enum types");
   return s;
 }
 

@@ -105,6 +105,13 @@ std::string options(const std::string& text) {
   return text.empty() ? std::string() : " " + text;
 }
 
+std::string label_list(const std::vector<std::string>& labels) {
+  std::vector<std::string> q;
+  for (const auto& l : labels)
+    q.push_back(quote_sql_string(l));
+  return join(q, ", ");
+}
+
 std::string constraint_body(const Constraint& k) {
   switch (k.kind) {
     case Constraint::Kind::kPrimaryKey:
@@ -221,7 +228,11 @@ class PostgresSchemaDialect final : public SchemaDialect {
     // drop it first and create it again last.
     std::set<std::string> touched;
     for (const auto& op : ops) {
-      if (auto* a = std::get_if<AlterColumn>(&op.change)) {
+      if (auto* e = std::get_if<AlterEnum>(&op.change)) {
+        // Recreated in one direction or the other: its columns change type.
+        for (const auto& u : e->uses)
+          touched.insert(key_of(u.table));
+      } else if (auto* a = std::get_if<AlterColumn>(&op.change)) {
         if (!same_type(a->from.type, a->to.type) || a->from.generated != a->to.generated ||
             a->from.definition != a->to.definition)
           touched.insert(key_of(a->table));
@@ -421,6 +432,12 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<DropTrigger>(&c))
       return "DROP TRIGGER " + quote_ident(x->trigger.name) + " ON " +
              quote_ident(x->trigger.table) + ";\n";
+    if (auto* x = std::get_if<CreateEnum>(&c)) return create_enum_sql(x->type);
+    if (auto* x = std::get_if<DropEnum>(&c))
+      return "DROP TYPE " + quote_ident(x->type.name) + ";\n";
+    if (auto* x = std::get_if<AlterEnum>(&c))
+      return !x->recreate && only_adds_labels(x->from, x->to) ? add_enum_labels(*x)
+                                                              : recreate_enum(*x);
     throw Error("internal error: '" + describe(op) + "' has no PostgreSQL rendering");
   }
 
@@ -436,6 +453,77 @@ class PostgresSchemaDialect final : public SchemaDialect {
   static std::string drop_column(const std::string& table, const Column& col) {
     return drop_column_warning(table, col) + "ALTER TABLE " + quote_ident(table) + " DROP COLUMN " +
            quote_ident(col.name) + ";\n";
+  }
+
+  static std::string create_enum_sql(const EnumType& e) {
+    return "CREATE TYPE " + quote_ident(e.name) + " AS ENUM (" + label_list(e.labels) + ");\n";
+  }
+
+  // ALTER TYPE ... ADD VALUE for each new label, in its place: appended at
+  // the end, else after the label before it (old, or added just above), or
+  // before the first old label. PostgreSQL 12+ runs it in the revision's
+  // transaction; the label is usable once that commits.
+  static std::string add_enum_labels(const AlterEnum& x) {
+    const auto &old = x.from.labels, &now = x.to.labels;
+    auto is_old = [&](const std::string& l) {
+      return std::find(old.begin(), old.end(), l) != old.end();
+    };
+    std::string sql;
+    for (size_t i = 0; i < now.size(); ++i) {
+      if (is_old(now[i])) continue;
+      bool appended = std::none_of(now.begin() + static_cast<long>(i), now.end(), is_old);
+      sql += "ALTER TYPE " + quote_ident(x.to.name) + " ADD VALUE " + quote_sql_string(now[i]);
+      if (!appended && i > 0)
+        sql += " AFTER " + quote_sql_string(now[i - 1]);
+      else if (!appended)
+        sql += " BEFORE " + quote_sql_string(*std::find_if(now.begin(), now.end(), is_old));
+      sql += ";\n";
+    }
+    for (const auto& u : x.uses)
+      if (u.default_before != u.default_after) sql += set_default(u);
+    return sql;
+  }
+
+  static std::string set_default(const EnumUse& u) {
+    const std::string alter =
+        "ALTER TABLE " + quote_ident(u.table) + " ALTER COLUMN " + quote_ident(u.column) + " ";
+    return u.default_after ? alter + "SET DEFAULT " + *u.default_after + ";\n"
+                           : alter + "DROP DEFAULT;\n";
+  }
+
+  // PostgreSQL cannot drop or move a label: the type is renamed away, made
+  // again with the new labels, its columns converted through text (their
+  // defaults dropped first: they cast to the old type), and the old dropped.
+  static std::string recreate_enum(const AlterEnum& x) {
+    const std::string name = quote_ident(x.to.name), old = quote_ident(x.to.name + "_old");
+    std::string sql;
+    std::vector<std::string> gone;
+    for (const auto& l : x.from.labels)
+      if (std::find(x.to.labels.begin(), x.to.labels.end(), l) == x.to.labels.end())
+        gone.push_back(quote_sql_string(l));
+    if (!gone.empty())
+      sql += "-- WARNING: data loss: rows holding removed label" +
+             std::string(gone.size() > 1 ? "s " : " ") + join(gone, ", ") + " fail the upgrade\n";
+    else if (only_adds_labels(x.from, x.to))
+      sql += "-- NOTE: " + x.to.name +
+             " is created again, not given labels with ADD VALUE: a default here names a new "
+             "label, which ADD VALUE would not let this revision use\n";
+    else
+      sql += "-- NOTE: the labels of " + x.to.name +
+             " change order: the type is created again and its columns converted\n";
+    sql += "ALTER TYPE " + name + " RENAME TO " + old + ";\n" + create_enum_sql(x.to);
+    for (const auto& u : x.uses) {
+      const std::string alter =
+          "ALTER TABLE " + quote_ident(u.table) + " ALTER COLUMN " + quote_ident(u.column) + " ";
+      std::string dims;
+      for (int i = 0; i < u.array_dims; ++i)
+        dims += "[]";
+      if (u.default_before) sql += alter + "DROP DEFAULT;\n";
+      sql += alter + "TYPE " + name + dims + " USING " + quote_ident(u.column) + "::text" + dims +
+             "::" + name + dims + ";\n";
+      if (u.default_after) sql += alter + "SET DEFAULT " + *u.default_after + ";\n";
+    }
+    return sql + "DROP TYPE " + old + ";\n";
   }
 
   std::string alter_column(const AlterColumn& x) const {
@@ -467,7 +555,10 @@ class PostgresSchemaDialect final : public SchemaDialect {
       if (is_narrowing(base_a, base_b))
         sql += "-- WARNING: data loss: " + x.table + "." + b.name + " changes from " + a.type +
                " to " + b.type + "; values that do not fit fail the upgrade or lose precision\n";
-      sql += alter + "TYPE " + base_b + " USING " + col + "::" + base_b + ";\n";
+      // An enum casts to and from text only.
+      bool via_text = x.enum_cast && base_a != "text" && base_b != "text";
+      sql += alter + "TYPE " + base_b + " USING " + col + (via_text ? "::text" : "") +
+             "::" + base_b + ";\n";
     }
     if (serial_b && !serial_a) {
       std::string seq = x.table + "_" + b.name + "_seq";

@@ -36,6 +36,16 @@ const Table* Schema::table(const std::string& name) const {
   return it == tables.end() ? nullptr : &it->second;
 }
 
+// "mood", "\"Mood\"" or "mood[]": the type names, as format_type() spells them.
+const EnumType* Schema::enum_of_type(const std::string& column_type) const {
+  std::string t = column_type;
+  while (t.size() >= 2 && t.compare(t.size() - 2, 2, "[]") == 0)
+    t.erase(t.size() - 2);
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+  auto it = enums.find(key_of(t));
+  return it == enums.end() ? nullptr : &it->second;
+}
+
 std::vector<const Index*> Schema::indexes_on(const std::string& t) const {
   std::vector<const Index*> out;
   for (const auto& [k, ix] : indexes)

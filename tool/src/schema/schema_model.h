@@ -74,6 +74,12 @@ struct Trigger {
   std::string sql;  // full CREATE TRIGGER
 };
 
+// A PostgreSQL ENUM type; named like the tables, in the schema they are read from.
+struct EnumType {
+  std::string name;
+  std::vector<std::string> labels;  // in their sort order
+};
+
 // Keyed by lower-cased name, so output order is stable and lookups ignore case
 // the way SQL does for unquoted names.
 struct Schema {
@@ -81,8 +87,11 @@ struct Schema {
   std::map<std::string, Index> indexes;
   std::map<std::string, View> views;
   std::map<std::string, Trigger> triggers;
+  std::map<std::string, EnumType> enums;  // PostgreSQL only
 
   const Table* table(const std::string& name) const;
+  // The enum a column's type names (itself or as an array's element), if any.
+  const EnumType* enum_of_type(const std::string& column_type) const;
   std::vector<const Index*> indexes_on(const std::string& table) const;
   std::vector<const Trigger*> triggers_on(const std::string& table) const;
 };
