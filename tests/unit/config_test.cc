@@ -366,4 +366,21 @@ TEST_CASE("syntax errors in any section are reported by line, never handed to Bo
   Error f = expect_error([] { parse_config("[other]\njust words\n[retort]\n", "r.ini", "/p"); });
   CHECK(f.line() == 2);
   CHECK_THAT(f.what(), Contains("expected 'key = value'"));
+  // Found by the fuzzer: text after a header's ']' went on to Boost.
+  Error g = expect_error(
+      [] { parse_config("[reto[retort]x%invalid_line%y\nscript_location = m\n", "r.ini", "/p"); });
+  CHECK(g.line() == 1);
+  CHECK_THAT(g.what(), Contains("unexpected text after the section header's ']'"));
+  // An inline comment that swallows the '=' leaves no 'key = value'.
+  Error h = expect_error(
+      [] { parse_config("[retort]\nscript_location = m\n%invalid_line% ;= x\n", "r.ini", "/p"); });
+  CHECK(h.line() == 3);
+  CHECK_THAT(h.what(), Contains("expected 'key = value'"));
+}
+
+TEST_CASE("a comment may follow a section header", "[config]") {
+  Config c = parse_config("[retort]  ; settings\nscript_location = m\n[other] # more\nx = y\n",
+                          "/p/r.ini", "/p");
+  CHECK(c.script_location == "/p/m");
+  CHECK(c.key_lines.at("script_location") == 2);
 }

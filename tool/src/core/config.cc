@@ -70,17 +70,23 @@ Config parse_config(const std::string& text, const std::string& path, const std:
     } else if (t[0] == '[') {
       // Every syntax error is caught here: Boost's own messages for them can
       // loop forever on a line holding "%word%".
-      if (t.find(']') == std::string::npos) {
+      size_t close = t.find(']');
+      if (close == std::string::npos) {
         errors.add(Error("malformed section header: no closing ']'").at(path, lineno));
         line = "#";
         section.clear();
         continue;
       }
-      section = std::string(trim(std::string_view(t).substr(1, t.find(']') - 1)));
-    } else if (t.find('=') == std::string::npos) {
-      errors.add(Error("expected 'key = value'").at(path, lineno));
-      line = "#";
-      continue;
+      // Only a comment may follow the header ("[retort]  ; notes").
+      std::string_view rest = trim(std::string_view(t).substr(close + 1));
+      if (!rest.empty() && rest[0] != ';' && rest[0] != '#') {
+        errors.add(Error("unexpected text after the section header's ']'").at(path, lineno));
+        line = "#";
+        section.clear();
+        continue;
+      }
+      section = std::string(trim(std::string_view(t).substr(1, close - 1)));
+      line = "[" + section + "]";  // exactly what Boost accepts as a header
     } else {
       // An inline comment starts at whitespace followed by ';' or '#'.
       for (size_t i = 1; i < line.size(); ++i)
@@ -88,6 +94,11 @@ Config parse_config(const std::string& text, const std::string& path, const std:
           line.erase(i);
           break;
         }
+      if (line.find('=') == std::string::npos) {  // "a ; b = c" has none left
+        errors.add(Error("expected 'key = value'").at(path, lineno));
+        line = "#";
+        continue;
+      }
       // Boost cuts a value at any '#'; a password may hold one, so hide it
       // from Boost and restore it after parsing.
       for (auto& ch : line)
@@ -127,8 +138,12 @@ Config parse_config(const std::string& text, const std::string& path, const std:
   try {
     std::istringstream in(normalized);
     po::store(po::parse_config_file(in, desc, /*allow_unregistered=*/true), vm);
-  } catch (const po::error& e) {
-    throw Error(std::string("cannot read config: ") + e.what()).at(path);
+  } catch (const po::error&) {
+    // Not e.what(): for some lines Boost's message formatting never ends.
+    // The pass above should have reported every line Boost rejects.
+    throw Error("cannot read config: a line is neither '[section]' nor 'key = value'")
+        .at(path)
+        .hint("check the file's syntax; this is also a retort bug worth reporting");
   }
   auto get = [&](const char* key) -> std::optional<std::string> {
     auto it = vm.find(std::string("retort.") + key);
