@@ -59,6 +59,13 @@ const std::vector<std::string> kSqlTargets = {
     "head --",
     "sent0001/*",
     "head\x01",
+    // Boost.Program_options placeholders: its own messages loop for ever
+    // on an argument holding one, so retort must never format them.
+    "--%canonical_option%",
+    "--%original_token%",
+    "-%option%",
+    "--lock-timeout=%value%",
+    "%invalid_line%",
 };
 
 }  // namespace
@@ -76,7 +83,9 @@ TEST_CASE("targets carrying SQL are refused before anything runs") {
                                           {"upgrade", "--sql", target},
                                           {"history", "-r", target}}) {
       INFO("retort " << args[0] << " '" << target << "'");
-      auto r = p.run(args);
+      auto bounded = run_retort_bounded(args, p.root(), std::chrono::seconds(20));
+      CHECK_FALSE(bounded.timed_out);
+      const RunResult& r = bounded.result;
       INFO(r.all());
       CHECK((r.exit_code == 1 || r.exit_code == 2));
       CHECK_THAT(r.err, StartsWith("retort: error: "));

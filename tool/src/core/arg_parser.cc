@@ -90,6 +90,55 @@ std::string ArgParser::help() const {
   return out.str();
 }
 
+namespace {
+
+// The word the user gave after `option` ("--x V" or "--x=V"), for messages.
+std::string value_of(const std::string& option, const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == option && i + 1 < args.size()) return args[i + 1];
+    if (args[i].rfind(option + "=", 0) == 0) return args[i].substr(option.size() + 1);
+  }
+  return {};
+}
+
+// Boost's own what() cannot be used: it fills "%canonical_option%"-style
+// placeholders with the user's words until none is left, so an argument
+// holding one ("--%value%") makes it loop for ever. The message is built
+// here from the error's type and the option's name instead.
+std::string describe(const po::error& e, const std::vector<std::string>& args) {
+  auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
+  if (!named) return "cannot read the command line";
+  std::string name = named->get_option_name();
+  // Boost names positionals by their hidden key; show the user's word.
+  if (name.rfind("--positional-", 0) == 0) name = name.substr(13);
+  const std::string quoted = "'" + name + "'";
+  if (dynamic_cast<const po::unknown_option*>(&e)) return "unrecognised option " + quoted;
+  if (dynamic_cast<const po::ambiguous_option*>(&e)) return "option " + quoted + " is ambiguous";
+  if (dynamic_cast<const po::multiple_occurrences*>(&e))
+    return "option " + quoted + " cannot be specified more than once";
+  if (dynamic_cast<const po::required_option*>(&e)) return "option " + quoted + " is required";
+  if (dynamic_cast<const po::validation_error*>(&e)) {
+    std::string value = value_of(name, args);
+    return "the argument " + (value.empty() ? "" : "('" + value + "') ") + "for option " + quoted +
+           " is invalid";
+  }
+  if (auto* syntax = dynamic_cast<const po::invalid_syntax*>(&e)) {
+    switch (syntax->kind()) {
+      case po::invalid_syntax::missing_parameter:
+        return "the required argument for option " + quoted + " is missing";
+      case po::invalid_syntax::extra_parameter:
+        return "option " + quoted + " does not take any arguments";
+      case po::invalid_syntax::empty_adjacent_parameter:
+        return "the argument for option " + quoted + " should follow the '=' directly";
+      default:
+        return "option " + quoted + " is not written the way retort reads options";
+    }
+  }
+  return "cannot use option " + quoted + " this way";
+}
+
+}  // namespace
+
 bool ArgParser::parse(const std::vector<std::string>& args) {
   po::options_description all;
   all.add(impl_->options);
@@ -113,10 +162,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
   } catch (const po::too_many_positional_options_error&) {
     throw Error("too many arguments").hint("usage: retort " + impl_->usage).usage();
   } catch (const po::error& e) {
-    std::string what = e.what();
-    // Boost names positionals by their hidden key; show the user's word.
-    if (auto p = what.find("--positional-"); p != std::string::npos) what.replace(p, 13, "");
-    throw Error(what).hint("usage: retort " + impl_->usage + " (see --help)").usage();
+    throw Error(describe(e, args)).hint("usage: retort " + impl_->usage + " (see --help)").usage();
   }
   for (auto& [key, out] : impl_->positional_out)
     for (auto& v : *out)
