@@ -55,6 +55,7 @@ std::string dump(const Schema& s, const std::string& backend) {
                 [](const auto& x, const auto& y) { return x.name < y.name; });
     for (const auto& c : columns)
       out << "  column " << (pg ? c.name : to_lower(c.name)) << " " << c.type
+          << (c.collation.empty() ? "" : " collate " + c.collation)
           << (c.not_null ? " not null" : "")
           << (c.default_sql ? " default " + normalize_sql(*c.default_sql) : "")
           // PostgreSQL: the generation expression too.

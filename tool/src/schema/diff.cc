@@ -161,7 +161,8 @@ bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDiale
 }
 
 bool same_column(const Column& a, const Column& b, const SchemaDialect& d) {
-  if (!d.same_type(a.type, b.type) || a.not_null != b.not_null || a.generated != b.generated)
+  if (!d.same_type(a.type, b.type) || a.not_null != b.not_null || a.generated != b.generated ||
+      a.collation != b.collation)
     return false;
   if (a.default_sql.has_value() != b.default_sql.has_value()) return false;
   if (a.default_sql && d.normalize_default(*a.default_sql) != d.normalize_default(*b.default_sql))

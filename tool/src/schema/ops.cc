@@ -18,6 +18,7 @@ overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string column_summary(const Column& c) {
   std::string s = c.type.empty() ? std::string("(no type)") : c.type;
+  if (!c.collation.empty()) s += " COLLATE " + c.collation;
   if (c.not_null) s += " NOT NULL";
   if (c.default_sql) s += " DEFAULT " + *c.default_sql;
   return s;
@@ -109,6 +110,10 @@ std::string describe(const Op& op) {
             if (x.from.default_sql != x.to.default_sql)
               what.push_back("default " + x.from.default_sql.value_or("none") + " -> " +
                              x.to.default_sql.value_or("none"));
+            if (x.from.collation != x.to.collation)
+              what.push_back("collation " +
+                             (x.from.collation.empty() ? "default" : x.from.collation) + " -> " +
+                             (x.to.collation.empty() ? "default" : x.to.collation));
             if (x.from.generated != x.to.generated) what.push_back("generated");
             if (what.empty()) what.push_back("definition");
             return "change column " + x.table + "." + x.from.name + ": " + join(what, ", ");

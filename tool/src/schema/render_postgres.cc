@@ -85,6 +85,7 @@ bool is_serial(const std::string& type) {
 
 std::string column_definition(const Column& c) {
   std::string s = quote_ident(c.name) + " " + c.type;
+  if (!c.collation.empty()) s += " COLLATE " + c.collation;
   if (c.generated) s += " " + c.definition;
   if (is_identity(c.default_sql))
     s += " " + *c.default_sql;
@@ -233,8 +234,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
         for (const auto& u : e->uses)
           touched.insert(key_of(u.table));
       } else if (auto* a = std::get_if<AlterColumn>(&op.change)) {
-        if (!same_type(a->from.type, a->to.type) || a->from.generated != a->to.generated ||
-            a->from.definition != a->to.definition)
+        if (!same_type(a->from.type, a->to.type) || a->from.collation != a->to.collation ||
+            a->from.generated != a->to.generated || a->from.definition != a->to.definition)
           touched.insert(key_of(a->table));
       } else if (!table_of(op).empty()) {
         touched.insert(key_of(table_of(op)));
@@ -535,6 +536,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
     std::string base_a = serial_base(canonical_postgres_type(a.type));
     std::string base_b = serial_base(canonical_postgres_type(b.type));
     bool type_changed = base_a != base_b;
+    // A new collation is set with the type, which must be named again.
+    bool collation_changed = a.collation != b.collation;
     bool serial_a = is_serial(a.type), serial_b = is_serial(b.type);
     auto def_a = plain_default(a), def_b = plain_default(b);
     bool same_default =
@@ -551,14 +554,17 @@ class PostgresSchemaDialect final : public SchemaDialect {
       sql += "DO $$ BEGIN EXECUTE 'DROP SEQUENCE ' || pg_catalog.pg_get_serial_sequence(" +
              quote_sql_string(t) + ", " + quote_sql_string(b.name) + "); END $$;\n";
     }
-    if (type_changed) {
-      if (is_narrowing(base_a, base_b))
+    if (type_changed || collation_changed) {
+      if (type_changed && is_narrowing(base_a, base_b))
         sql += "-- WARNING: data loss: " + x.table + "." + b.name + " changes from " + a.type +
                " to " + b.type + "; values that do not fit fail the upgrade or lose precision\n";
+      sql += alter + "TYPE " + base_b;
+      if (collation_changed)
+        sql += " COLLATE " + (b.collation.empty() ? std::string("\"default\"") : b.collation);
       // An enum casts to and from text only.
       bool via_text = x.enum_cast && base_a != "text" && base_b != "text";
-      sql += alter + "TYPE " + base_b + " USING " + col + (via_text ? "::text" : "") +
-             "::" + base_b + ";\n";
+      if (type_changed) sql += " USING " + col + (via_text ? "::text" : "") + "::" + base_b;
+      sql += ";\n";
     }
     if (serial_b && !serial_a) {
       std::string seq = x.table + "_" + b.name + "_seq";

@@ -16,6 +16,9 @@ struct Column {
   bool not_null = false;
   std::optional<std::string> default_sql;  // the expression, as the database reports it
   bool generated = false;
+  // COLLATE, when not the type's default: SQLite's lower-cased ("nocase"),
+  // PostgreSQL's as an identifier ("C", "en_US"). Empty for the default.
+  std::string collation;
   // The column's own text in its CREATE TABLE, when the database keeps it
   // (SQLite); used for ALTER TABLE ADD COLUMN so nothing is lost in a re-render.
   std::string definition;

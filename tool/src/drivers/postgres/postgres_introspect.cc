@@ -120,8 +120,13 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
            "JOIN pg_catalog.pg_class sq ON sq.oid = dep.objid AND sq.relkind = 'S' "
            "WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = "
            "'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = "
-           "a.attnum AND dep.deptype = 'a') "
+           "a.attnum AND dep.deptype = 'a'), "
+           // A collation other than the type's own, named as pg_dump would.
+           "CASE WHEN a.attcollation <> ty.typcollation THEN "
+           "pg_catalog.quote_ident(co.collname) END "
            "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+           "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
+           "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
            "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
            "WHERE c.relnamespace = " +
            ns +
@@ -133,6 +138,7 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     c.name = r[1];
     c.type = r[2];
     c.not_null = r[3] == "t";
+    c.collation = r[9];
     const std::string &expr = r[4], &identity = r[6], &generated = r[7];
     bool has_default = r[5] == "t";
     if (!generated.empty()) {

@@ -79,6 +79,21 @@ std::string strip_as(const std::string& sql) {
   return sql;
 }
 
+// The COLLATE of a column definition ("email TEXT COLLATE NOCASE UNIQUE"),
+// outside parentheses so a CHECK's or a default's own COLLATE is not it.
+// SQLite compares collation names without case; BINARY is the default.
+std::string column_collation(const std::string& definition) {
+  auto t = tokenize_sql(definition);
+  int depth = 0;
+  std::string out;
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    if (t[i].is('(')) ++depth;
+    if (t[i].is(')')) --depth;
+    if (depth == 0 && t[i].is_word("COLLATE")) out = to_lower(unquote_name(t[i + 1]));
+  }
+  return out == "binary" ? std::string() : out;
+}
+
 }  // namespace
 
 ParsedCreateTable parse_create_table(const std::string& sql) {
@@ -191,7 +206,10 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
     if (hidden == 1) continue;  // a virtual table's hidden column
     c.generated = hidden >= 2;
     auto& defs = definitions[it->first];
-    if (auto d2 = defs.find(key_of(c.name)); d2 != defs.end()) c.definition = d2->second;
+    if (auto d2 = defs.find(key_of(c.name)); d2 != defs.end()) {
+      c.definition = d2->second;
+      c.collation = column_collation(c.definition);
+    }
     if (pk > 0) pk_columns[it->first].emplace_back(pk, c.name);
     it->second.columns.push_back(std::move(c));
   }
