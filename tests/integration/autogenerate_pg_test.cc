@@ -25,6 +25,28 @@ TEST_CASE("PostgreSQL: a column becoming NOT NULL takes its default where it was
         std::vector<std::string>{"1:anon", "2:g"});
 }
 
+TEST_CASE("PostgreSQL: a shorter varchar fails on a value too long instead of cutting it") {
+  ModelProject p("postgresql");
+  p.models("CREATE TABLE users (id integer PRIMARY KEY, nick varchar(20), code text);\n");
+  REQUIRE(p.run({"revision", "-m", "a"}).exit_code == 0);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.exec("INSERT INTO users VALUES (1, 'abcdefghij', 'abcdefghij');");
+  p.models("CREATE TABLE users (id integer PRIMARY KEY, nick varchar(5), code char(5));\n");
+  REQUIRE(p.run({"revision", "-m", "b"}).exit_code == 0);
+  auto up = p.run({"upgrade"});
+  INFO(up.all());
+  CHECK(up.exit_code == 1);
+  CHECK_THAT(up.err, Contains("value too long for type character varying(5)"));
+  CHECK(p.run({"current"}).out.find("(head)") == std::string::npos);
+  CHECK(p.column("SELECT nick || ':' || code FROM users") ==
+        std::vector<std::string>{"abcdefghij:abcdefghij"});
+  // Values that fit are converted (char pads, and || trims the padding).
+  p.exec("UPDATE users SET nick = 'ada', code = 'x';");
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  CHECK(p.column("SELECT nick || ':' || code || ':' || octet_length(code) FROM users") ==
+        std::vector<std::string>{"ada:x:5"});
+}
+
 TEST_CASE("PostgreSQL: the models' scratch schema leaves the database as it was") {
   ModelProject p("postgresql");
   p.models(

@@ -83,6 +83,16 @@ bool is_serial(const std::string& type) {
   return serial_base(c) != c;
 }
 
+// An explicit cast to varchar(n), char(n) or bit(n) cuts a value that is too
+// long; the assignment cast ALTER COLUMN ... TYPE makes without USING fails
+// instead, and every type has one to the string types.
+bool fails_when_too_long(const std::string& canonical_type) {
+  TypeParts p = split_type(canonical_type);
+  return !p.args.empty() && p.array.empty() &&
+         (p.name == "character varying" || p.name == "character" || p.name == "bit" ||
+          p.name == "bit varying");
+}
+
 std::string column_definition(const Column& c) {
   std::string s = quote_ident(c.name) + " " + c.type;
   if (!c.collation.empty()) s += " COLLATE " + c.collation;
@@ -563,7 +573,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
         sql += " COLLATE " + (b.collation.empty() ? std::string("\"default\"") : b.collation);
       // An enum casts to and from text only.
       bool via_text = x.enum_cast && base_a != "text" && base_b != "text";
-      if (type_changed) sql += " USING " + col + (via_text ? "::text" : "") + "::" + base_b;
+      if (type_changed && !fails_when_too_long(base_b))
+        sql += " USING " + col + (via_text ? "::text" : "") + "::" + base_b;
       sql += ";\n";
     }
     if (serial_b && !serial_a) {
