@@ -235,8 +235,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
   }
 
   std::vector<Op> lower(std::vector<Op> ops, const Schema& from, const Schema& to) const override {
-    // A view over a column that changes type or goes away blocks the ALTER:
-    // drop it first and create it again last.
+    // A view over a column that changes type or goes away, or over a view
+    // that is dropped, blocks the change: drop it first and create it again last.
     std::set<std::string> touched;
     for (const auto& op : ops) {
       if (auto* e = std::get_if<AlterEnum>(&op.change)) {
@@ -251,37 +251,6 @@ class PostgresSchemaDialect final : public SchemaDialect {
         touched.insert(key_of(table_of(op)));
       }
     }
-    std::set<std::string> handled;
-    for (const auto& op : ops) {
-      if (auto* v = std::get_if<DropView>(&op.change)) handled.insert(key_of(v->view.name));
-      if (auto* v = std::get_if<CreateView>(&op.change)) handled.insert(key_of(v->view.name));
-    }
-    // Views over such views too, found in rounds: each round's views read
-    // only what earlier rounds found, so drops run in reverse and creates in order.
-    std::set<std::string> names;
-    for (const auto& t : touched)
-      names.insert(from.tables.count(t) ? from.tables.at(t).name : t);
-    std::vector<std::string> found;
-    for (bool more = true; more;) {
-      more = false;
-      for (const auto& [k, v] : from.views) {
-        if (handled.count(k) || !to.views.count(k)) continue;
-        for (const auto& n : names)
-          if (sql_mentions(v.definition, n)) {
-            handled.insert(k);
-            found.push_back(k);
-            names.insert(v.name);
-            more = true;
-            break;
-          }
-      }
-    }
-    std::vector<Op> pre, post;
-    for (auto it = found.rbegin(); it != found.rend(); ++it)
-      pre.push_back(
-          {DropView{from.views.at(*it)}, {"recreated below: it reads a column that changes"}});
-    for (const auto& k : found)
-      post.push_back({CreateView{to.views.at(k)}, {}});
     // Within the constraint phases: foreign keys are dropped before the keys
     // they reference, and added after them.
     auto drop_rank = [](const Op& op) {
@@ -310,13 +279,13 @@ class PostgresSchemaDialect final : public SchemaDialect {
              drop_rank);
     sort_run([](const Op& op) { return std::holds_alternative<AddConstraint>(op.change); },
              add_rank);
-    std::vector<Op> out;
-    for (auto& op : pre)
-      out.push_back(std::move(op));
-    for (auto& op : ops)
-      out.push_back(std::move(op));
-    for (auto& op : post)
-      out.push_back(std::move(op));
+    std::set<std::string> names;
+    for (const auto& t : touched)
+      names.insert(from.tables.count(t) ? from.tables.at(t).name : t);
+    for (const auto& op : ops)
+      if (auto* v = std::get_if<DropView>(&op.change)) names.insert(v->view.name);
+    std::vector<Op> out = recreate_dependent_views(
+        std::move(ops), names, from, to, "recreated below: it reads a table or view that changes");
     order_views(out);
     split_cyclic_foreign_keys(out);
     annotate_renames(out);

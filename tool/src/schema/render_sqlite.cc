@@ -175,6 +175,12 @@ class SqliteSchemaDialect final : public SchemaDialect {
       }
       out.push_back({std::move(r), {}});
     }
+    // ALTER TABLE checks every view, and fails on one over a dropped view.
+    std::set<std::string> dropped_views;
+    for (const auto& op : out)
+      if (auto* v = std::get_if<DropView>(&op.change)) dropped_views.insert(v->view.name);
+    out = recreate_dependent_views(std::move(out), dropped_views, from, to,
+                                   "recreated below: it reads a view that changes");
     annotate_renames(out);
     return out;
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,16 @@ class SchemaDialect {
  protected:
   // One op's statements, each ending in ";\n".
   virtual std::string render_one(const Op& op) const = 0;
+
+  // Views in both schemas that read one of `names` (tables or views), also
+  // through other views, and that no op in `ops` drops or creates: the
+  // change blocks or breaks them, so they are dropped before `ops` with
+  // `why` as a note, and created again after them. Triggers on a view that
+  // `ops` then recreates go with it (dropping a view drops its triggers).
+  static std::vector<Op> recreate_dependent_views(std::vector<Op> ops,
+                                                  const std::set<std::string>& names,
+                                                  const Schema& from, const Schema& to,
+                                                  const std::string& why);
 
   // The same words for the same loss on every database.
   static std::string drop_table_sql(const std::string& table);
