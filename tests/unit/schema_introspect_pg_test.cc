@@ -7,11 +7,13 @@
 #include "core/database_url.h"
 #include "core/error.h"
 #include "drivers/driver.h"
+#include "expect_error.h"
 #include "pg_server.h"
 #include "schema/postgres_schema.h"
 #include "temp_dir.h"
 
 using namespace retort;
+using retort::test::expect_error;
 using retort::test::PgServer;
 using retort::test::TempDir;
 using retort::test::write_text;
@@ -119,4 +121,110 @@ TEST_CASE("PostgreSQL models load into a scratch schema that is rolled back") {
   CHECK(PgServer::get().psql(db.name,
                              "SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
                              "'retort_models%'") == "0\n");
+}
+
+// Models that name a schema reach past the scratch schema into the real one,
+// where autogenerate never looks: refused, naming each object, never ignored.
+namespace {
+
+const char* const kUnqualifiedHint =
+    "write the names in the models unqualified (CREATE TABLE t, not CREATE TABLE public.t; "
+    "pg_dump output qualifies every name with public.), and have the models create every table "
+    "they alter or reference";
+
+std::string outside_message(const std::string& objects) {
+  return "the models create or change " + objects +
+         ", which autogenerate does not see: it compares only the database's current schema, "
+         "public, with what the models create under unqualified names";
+}
+
+Error load_error(Db& db, const std::string& models) {
+  TempDir tmp;
+  write_text(tmp / "models.sql", models);
+  return expect_error([&] { load_models_postgres(*db.driver, {tmp / "models.sql"}, {}); });
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL models: a public.-qualified table is refused, not ignored") {
+  Db db;
+  Error e = load_error(db, "CREATE TABLE public.t (id integer PRIMARY KEY, body text);\n");
+  CHECK(std::string(e.what()) == outside_message("table public.t"));
+  CHECK(e.hints() == std::vector<std::string>{kUnqualifiedHint});
+  // Rolled back: the models never reach the database.
+  CHECK(db.read().tables.empty());
+
+  // Changing a table the database has counts too, also when only a column changes.
+  PgServer::get().psql(db.name, "CREATE TABLE existing (id integer, name text);");
+  Error alter = load_error(db, "ALTER TABLE public.existing ALTER COLUMN name SET NOT NULL;\n");
+  CHECK(std::string(alter.what()) == outside_message("table public.existing"));
+  // In a subtransaction (a DO block that catches errors) as well.
+  Error sub = load_error(db,
+                         "DO $$ BEGIN CREATE TABLE public.later (id integer); EXCEPTION WHEN "
+                         "others THEN NULL; END $$;\n");
+  CHECK(std::string(sub.what()) == outside_message("table public.later"));
+}
+
+TEST_CASE("PostgreSQL models: CREATE SCHEMA and tables in it are refused") {
+  Db db;
+  Error e = load_error(db,
+                       "CREATE SCHEMA app;\nCREATE TABLE app.t (id serial PRIMARY KEY);\n"
+                       "CREATE TABLE users (id integer PRIMARY KEY);\n");
+  CHECK(std::string(e.what()) == outside_message("schema app, table app.t"));
+  CHECK(e.hints() ==
+        std::vector<std::string>{kUnqualifiedHint,
+                                 "other schemas (app) need their own hand-written revision "
+                                 "(retort revision --empty -m MESSAGE, then retort upgrade); "
+                                 "leave them out of the models"});
+  CHECK(PgServer::get().psql(db.name, "SELECT count(*) FROM pg_namespace WHERE nspname = 'app'") ==
+        "0\n");
+}
+
+TEST_CASE("PostgreSQL models: an index on a public.-qualified table is refused") {
+  Db db;
+  PgServer::get().psql(db.name, "CREATE TABLE users (id integer PRIMARY KEY, name text);");
+  Error e = load_error(db,
+                       "CREATE TABLE users (id integer PRIMARY KEY, name text);\n"
+                       "CREATE INDEX ix_users_name ON public.users (name);\n");
+  CHECK(std::string(e.what()) == outside_message("index public.ix_users_name"));
+  CHECK(e.hints() == std::vector<std::string>{kUnqualifiedHint});
+}
+
+TEST_CASE("PostgreSQL models: a public.-qualified enum type is refused") {
+  Db db;
+  Error e = load_error(db,
+                       "CREATE TYPE public.mood AS ENUM ('happy', 'sad');\n"
+                       "CREATE TABLE people (id integer PRIMARY KEY, m public.mood);\n");
+  CHECK(std::string(e.what()) == outside_message("type public.mood"));
+  CHECK(e.hints() == std::vector<std::string>{kUnqualifiedHint});
+}
+
+TEST_CASE("PostgreSQL models: unqualified models that use the database's types load") {
+  Db db;
+  // The database's own enum, table and sequences already exist in public.
+  PgServer::get().psql(db.name,
+                       "CREATE TYPE mood AS ENUM ('happy', 'sad');"
+                       "CREATE TABLE users (id serial PRIMARY KEY, m mood);");
+  TempDir tmp;
+  write_text(tmp / "models.sql",
+             "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, m mood);\n"
+             "ALTER TABLE users ALTER COLUMN m SET DEFAULT 'happy';\n"
+             "CREATE INDEX ix_users_name ON users (name);\n"
+             "CREATE TABLE posts (id bigserial PRIMARY KEY, user_id integer REFERENCES users,\n"
+             "  body text, tags text[] DEFAULT '{}');\n"
+             "CREATE UNIQUE INDEX ux_posts_body ON posts (lower(body));\n"
+             "CREATE VIEW recent AS SELECT id, body FROM posts;\n"
+             "CREATE TYPE color AS ENUM ('red');\n");
+  Schema s = load_models_postgres(*db.driver, {tmp / "models.sql"}, {});
+  REQUIRE(s.tables.count("users"));
+  CHECK(s.tables.at("users").columns.size() == 3);
+  CHECK(s.tables.at("users").columns[0].type == "serial");
+  CHECK(s.tables.at("posts").columns[0].type == "bigserial");
+  CHECK(s.indexes.count("ix_users_name"));
+  CHECK(s.indexes.count("ux_posts_body"));
+  CHECK(s.views.count("recent"));
+  CHECK(s.tables.at("users").columns[2].type == "mood");
+  CHECK(s.enums.count("color"));
+  // The database is as it was.
+  CHECK(db.read().tables.at("users").columns.size() == 2);
 }
