@@ -45,7 +45,7 @@ std::string dump(const Schema& s, const std::string& backend) {
   const bool pg = backend == "postgresql";
   std::ostringstream out;
   for (const auto& [k, t] : s.tables) {
-    out << "table " << k << (t.without_rowid ? " without rowid" : "")
+    out << "table " << k << (t.without_rowid ? " without rowid" : "") << (t.strict ? " strict" : "")
         << (t.autoincrement ? " autoincrement" : "") << "\n";
     auto columns = t.columns;
     // PostgreSQL: by name, as a column added back by a downgrade comes last.
@@ -64,10 +64,9 @@ std::string dump(const Schema& s, const std::string& backend) {
     for (auto c : t.constraints) {
       if (c.kind == Constraint::Kind::kCheck) c.expression = normalize_sql(c.expression);
       if (pg) {
-        // PostgreSQL keeps constraint names, and a key's options (DEFERRABLE,
-        // MATCH FULL) are in its expression.
-        std::string options = c.kind == Constraint::Kind::kCheck ? "" : c.expression;
-        cons.push_back(c.name + ": " + describe(c) + (options.empty() ? "" : " " + options));
+        // PostgreSQL keeps constraint names; describe() shows a key's options
+        // (DEFERRABLE, MATCH FULL).
+        cons.push_back(c.name + ": " + describe(c));
       } else {
         // SQLite does not always keep constraint names.
         c.name.clear();

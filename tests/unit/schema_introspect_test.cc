@@ -100,6 +100,94 @@ TEST_CASE("parse_create_table finds checks inside quotes and nested parentheses"
   CHECK(p.without_rowid);
 }
 
+TEST_CASE("foreign keys: deferral read from the text, in declaration order") {
+  auto s = load(
+      "CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE);\n"
+      "CREATE TABLE c (a INT REFERENCES p DEFERRABLE INITIALLY DEFERRED, b TEXT, "
+      "  c INT REFERENCES p (id) NOT DEFERRABLE INITIALLY DEFERRED, "
+      // A DEFERRABLE after other column constraints still belongs to the key.
+      "  d INT REFERENCES p NOT NULL DEFAULT 0 deferrable initially deferred, "
+      "  e INT REFERENCES p DEFERRABLE INITIALLY IMMEDIATE, "
+      "  FOREIGN KEY (b) REFERENCES p (code) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+      "  FOREIGN KEY (c) REFERENCES p (id) DEFERRABLE);");
+  const Table* c = s.table("c");
+  REQUIRE(c);
+  std::vector<std::string> described;
+  for (const auto& k : c->constraints)
+    described.push_back(describe(k));
+  CHECK(described ==
+        std::vector<std::string>{"FOREIGN KEY (a) REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED",
+                                 "FOREIGN KEY (c) REFERENCES p (id)",
+                                 "FOREIGN KEY (d) REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED",
+                                 "FOREIGN KEY (e) REFERENCES p (id)",
+                                 "FOREIGN KEY (b) REFERENCES p (code) ON DELETE CASCADE DEFERRABLE "
+                                 "INITIALLY DEFERRED",
+                                 "FOREIGN KEY (c) REFERENCES p (id)"});
+}
+
+TEST_CASE("describe shows a key's options where SQL puts them") {
+  Constraint fk;
+  fk.kind = Constraint::Kind::kForeignKey;
+  fk.columns = {"a", "b"};
+  fk.ref_table = "p";
+  fk.ref_columns = {"x", "y"};
+  fk.on_delete = "CASCADE";
+  fk.expression = "MATCH FULL DEFERRABLE INITIALLY DEFERRED";
+  CHECK(describe(fk) ==
+        "FOREIGN KEY (a, b) REFERENCES p (x, y) MATCH FULL ON DELETE CASCADE DEFERRABLE "
+        "INITIALLY DEFERRED");
+  Constraint u;
+  u.columns = {"a"};
+  u.expression = "DEFERRABLE";
+  CHECK(describe(u) == "UNIQUE (a) DEFERRABLE");
+}
+
+TEST_CASE("STRICT, alone or with WITHOUT ROWID in either order") {
+  auto s = load(
+      "CREATE TABLE a (id INTEGER PRIMARY KEY) STRICT;\n"
+      "CREATE TABLE b (k TEXT PRIMARY KEY) WITHOUT ROWID, strict;\n"
+      "CREATE TABLE c (k TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;\n"
+      "CREATE TABLE d (\"strict\" INT, k TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+      "CREATE TABLE e (id INT);");
+  CHECK(s.table("a")->strict);
+  CHECK_FALSE(s.table("a")->without_rowid);
+  CHECK(s.table("b")->strict);
+  CHECK(s.table("b")->without_rowid);
+  CHECK(s.table("c")->strict);
+  CHECK(s.table("c")->without_rowid);
+  CHECK_FALSE(s.table("d")->strict);
+  CHECK(s.table("d")->without_rowid);
+  CHECK_FALSE(s.table("e")->strict);
+}
+
+TEST_CASE("ON CONFLICT clauses of keys and NOT NULL; ABORT is the default") {
+  auto s = load(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT REPLACE, "
+      "  u TEXT UNIQUE ON CONFLICT IGNORE, "
+      "  v TEXT NOT NULL ON CONFLICT fail CHECK (v <> ''), "
+      "  w TEXT NOT NULL ON CONFLICT ABORT UNIQUE, "
+      "  \"conflict\" INT REFERENCES t ON DELETE CASCADE, x INT, y INT, "
+      "  UNIQUE (x, y) ON CONFLICT ROLLBACK, UNIQUE (\"conflict\"), "
+      "  CHECK (x > 0) ON CONFLICT REPLACE);\n"
+      "CREATE TABLE k (a TEXT, b TEXT NOT NULL, PRIMARY KEY (a DESC, b) ON CONFLICT IGNORE);");
+  const Table* t = s.table("t");
+  REQUIRE(t);
+  std::vector<std::string> described;
+  for (const auto& k : t->constraints)
+    described.push_back(describe(k));
+  CHECK(described ==
+        std::vector<std::string>{"PRIMARY KEY (id) ON CONFLICT REPLACE", "CHECK (v <> '')",
+                                 "CHECK (x > 0)", "UNIQUE (u) ON CONFLICT IGNORE", "UNIQUE (w)",
+                                 "UNIQUE (x, y) ON CONFLICT ROLLBACK", "UNIQUE (conflict)",
+                                 "FOREIGN KEY (conflict) REFERENCES t (id) ON "
+                                 "DELETE CASCADE"});
+  CHECK(t->column("v")->on_conflict == "FAIL");
+  CHECK(t->column("w")->on_conflict.empty());
+  CHECK(t->column("u")->on_conflict.empty());
+  CHECK(describe(*s.table("k")->primary_key()) == "PRIMARY KEY (a, b) ON CONFLICT IGNORE");
+  CHECK(s.table("k")->column("b")->on_conflict.empty());
+}
+
 TEST_CASE("a model that fails names its file and line") {
   TempDir d;
   write_text(d / "a.sql", "CREATE TABLE a (id INT);\n");

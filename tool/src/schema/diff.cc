@@ -162,7 +162,7 @@ bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDiale
 
 bool same_column(const Column& a, const Column& b, const SchemaDialect& d) {
   if (!d.same_type(a.type, b.type) || a.not_null != b.not_null || a.generated != b.generated ||
-      a.collation != b.collation)
+      a.collation != b.collation || a.on_conflict != b.on_conflict)
     return false;
   if (a.default_sql.has_value() != b.default_sql.has_value()) return false;
   if (a.default_sql && d.normalize_default(*a.default_sql) != d.normalize_default(*b.default_sql))
@@ -266,13 +266,16 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
       if (!contains(b, c)) drop_constraints.push_back({DropConstraint{b.name, c}, {}});
     for (const auto& c : b.constraints)
       if (!contains(a, c)) add_constraints.push_back({AddConstraint{b.name, c}, {}});
-    if (a.without_rowid != b.without_rowid || a.autoincrement != b.autoincrement ||
+    if (a.without_rowid != b.without_rowid || a.strict != b.strict ||
+        a.autoincrement != b.autoincrement ||
         (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)) {
       // A table option: only a rebuild changes it, in any database that has it.
       RebuildTable r{a, b, {}, {}, {}};
       if (a.without_rowid != b.without_rowid)
         r.reasons.push_back(b.without_rowid ? "becomes WITHOUT ROWID"
                                             : "stops being WITHOUT ROWID");
+      if (a.strict != b.strict)
+        r.reasons.push_back(b.strict ? "becomes STRICT" : "stops being STRICT");
       if (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)
         r.reasons.push_back(b.rowid_alias
                                 ? "gets its primary key as the rowid (INTEGER PRIMARY KEY)"

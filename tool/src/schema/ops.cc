@@ -114,6 +114,10 @@ std::string describe(const Op& op) {
               what.push_back("collation " +
                              (x.from.collation.empty() ? "default" : x.from.collation) + " -> " +
                              (x.to.collation.empty() ? "default" : x.to.collation));
+            if (x.from.on_conflict != x.to.on_conflict)
+              what.push_back("NOT NULL ON CONFLICT " +
+                             (x.from.on_conflict.empty() ? "ABORT" : x.from.on_conflict) + " -> " +
+                             (x.to.on_conflict.empty() ? "ABORT" : x.to.on_conflict));
             if (x.from.generated != x.to.generated) what.push_back("generated");
             if (what.empty()) what.push_back("definition");
             return "change column " + x.table + "." + x.from.name + ": " + join(what, ", ");

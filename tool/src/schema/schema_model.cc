@@ -62,19 +62,27 @@ std::vector<const Trigger*> Schema::triggers_on(const std::string& t) const {
 
 std::string describe(const Constraint& c) {
   std::string cols = "(" + join(c.columns, ", ") + ")";
+  // A key's options, so that a change to one alone shows in what is reported.
+  auto options = [](const std::string& s) { return s.empty() ? s : " " + s; };
   switch (c.kind) {
     case Constraint::Kind::kPrimaryKey:
-      return "PRIMARY KEY " + cols;
+      return "PRIMARY KEY " + cols + options(c.expression);
     case Constraint::Kind::kUnique:
-      return "UNIQUE " + cols;
+      return "UNIQUE " + cols + options(c.expression);
     case Constraint::Kind::kCheck:
       return "CHECK (" + c.expression + ")";
     case Constraint::Kind::kForeignKey: {
       std::string s = "FOREIGN KEY " + cols + " REFERENCES " + c.ref_table;
       if (!c.ref_columns.empty()) s += " (" + join(c.ref_columns, ", ") + ")";
+      // In SQL's order: MATCH comes before the actions, DEFERRABLE after.
+      std::string rest = c.expression;
+      if (starts_with_ci(rest, "MATCH FULL")) {
+        s += " MATCH FULL";
+        rest = std::string(trim(rest.substr(10)));
+      }
       if (c.on_delete != "NO ACTION") s += " ON DELETE " + c.on_delete;
       if (c.on_update != "NO ACTION") s += " ON UPDATE " + c.on_update;
-      return s;
+      return s + options(rest);
     }
   }
   return {};

@@ -19,6 +19,9 @@ struct Column {
   // COLLATE, when not the type's default: SQLite's lower-cased ("nocase"),
   // PostgreSQL's as an identifier ("C", "en_US"). Empty for the default.
   std::string collation;
+  // SQLite: NOT NULL's ON CONFLICT resolution ("REPLACE"...); empty for the
+  // default, ABORT. REPLACE fills in the default instead of failing.
+  std::string on_conflict;
   // The column's own text in its CREATE TABLE, when the database keeps it
   // (SQLite); used for ALTER TABLE ADD COLUMN so nothing is lost in a re-render.
   std::string definition;
@@ -35,6 +38,8 @@ struct Constraint {
   std::string on_delete = "NO ACTION";
   std::string on_update = "NO ACTION";
   // Checks: the expression as written, without the outer parentheses.
+  // Keys: their options, as SQL after the key ("DEFERRABLE INITIALLY DEFERRED",
+  // "MATCH FULL ...", SQLite's "ON CONFLICT REPLACE"); empty for the defaults.
   std::string expression;
 };
 
@@ -43,6 +48,7 @@ struct Table {
   std::vector<Column> columns;  // in table order
   std::vector<Constraint> constraints;
   bool without_rowid = false;
+  bool strict = false;  // SQLite STRICT: declared types are enforced
   bool autoincrement = false;
   // SQLite: the primary key is the rowid (declared exactly INTEGER PRIMARY
   // KEY), which INT PRIMARY KEY, of the same affinity, is not.
@@ -103,6 +109,7 @@ std::string key_of(const std::string& name);  // lower-cased
 bool same_name(const std::string& a, const std::string& b);
 bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b);
 
-std::string describe(const Constraint& c);  // "FOREIGN KEY (a) REFERENCES t (id) ON DELETE CASCADE"
+// "FOREIGN KEY (a) REFERENCES t (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"
+std::string describe(const Constraint& c);
 
 }  // namespace retort

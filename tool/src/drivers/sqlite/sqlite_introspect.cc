@@ -2,10 +2,12 @@
 // file does not include <sqlite3.h>): sqlite_schema and the table-valued
 // pragmas table_xinfo, index_list, index_xinfo and foreign_key_list, joined
 // so a whole schema is read in five queries whatever its size. CHECK
-// constraints and column texts come from parsing the CREATE TABLE, since no
-// pragma reports them.
+// constraints, column texts, STRICT, foreign keys' deferral and ON CONFLICT
+// clauses come from parsing the CREATE TABLE, since no pragma reports them.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "core/text.h"
@@ -94,6 +96,86 @@ std::string column_collation(const std::string& definition) {
   return out == "binary" ? std::string() : out;
 }
 
+// What the pragmas leave out of a table's keys, from its CREATE TABLE.
+struct KeyClauses {
+  bool strict = false;
+  // Per foreign key, in declaration order (column-level and table-level
+  // alike): whether it is deferred.
+  std::vector<bool> fk_deferred;
+  // ON CONFLICT resolutions other than the default ABORT.
+  std::string pk_conflict;
+  std::vector<std::pair<std::vector<std::string>, std::string>> unique_conflicts;  // columns
+  std::map<std::string, std::string> not_null_conflicts;                           // by column key
+};
+
+// ABORT is the default: spelled out or not, it is the same table.
+std::string conflict_resolution(const SqlToken& t) {
+  std::string r = t.text;
+  for (auto& ch : r)
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return r == "ABORT" ? std::string() : r;
+}
+
+// DEFERRABLE, REFERENCES and ON, unquoted, are always keywords in SQLite's
+// grammar, so at an element's top level they mean what they say.
+KeyClauses parse_key_clauses(const std::string& sql) {
+  KeyClauses k;
+  auto t = tokenize_sql(sql);
+  size_t open = body_open(t);
+  if (open == t.size()) return k;
+  size_t close = matching_paren(t, open);
+  for (size_t i = close + 1; i < t.size(); ++i)
+    if (t[i].is_word("STRICT")) k.strict = true;
+  enum class Owner { kNone, kPrimaryKey, kUnique, kNotNull };
+  for (auto [b, e] : split_top_level(t, open + 1, std::min(close, t.size()))) {
+    if (b >= e) continue;
+    std::string column = is_constraint_start(t[b]) ? std::string() : unquote_name(t[b]);
+    // The constraint an ON CONFLICT here would belong to, and its columns.
+    Owner owner = Owner::kNone;
+    std::vector<std::string> columns;
+    for (size_t i = column.empty() ? b : b + 1; i < e; ++i) {
+      const SqlToken& w = t[i];
+      if (w.is('(')) {
+        size_t end = matching_paren(t, i);
+        if (end >= e) break;
+        owner = Owner::kNone;
+        // A table-level PRIMARY KEY (...) or UNIQUE (...): its columns.
+        if (t[i - 1].is_word("KEY") || t[i - 1].is_word("UNIQUE")) {
+          owner = t[i - 1].is_word("KEY") ? Owner::kPrimaryKey : Owner::kUnique;
+          columns.clear();
+          for (auto [cb, ce] : split_top_level(t, i + 1, end))
+            if (cb < ce) columns.push_back(unquote_name(t[cb]));
+        }
+        i = end;
+      } else if (w.is_word("REFERENCES")) {
+        k.fk_deferred.push_back(false);
+        owner = Owner::kNone;
+      } else if (w.is_word("DEFERRABLE")) {
+        // SQLite applies it to the last key declared, and defers only
+        // DEFERRABLE INITIALLY DEFERRED; all the other forms are immediate.
+        bool deferred = !t[i - 1].is_word("NOT") && i + 2 < e && t[i + 1].is_word("INITIALLY") &&
+                        t[i + 2].is_word("DEFERRED");
+        if (!k.fk_deferred.empty()) k.fk_deferred.back() = deferred;
+        owner = Owner::kNone;
+      } else if (w.is_word("ON") && i + 2 < e && t[i + 1].is_word("CONFLICT")) {
+        std::string r = conflict_resolution(t[i + 2]);
+        if (owner == Owner::kPrimaryKey) k.pk_conflict = r;
+        if (owner == Owner::kUnique && !r.empty()) k.unique_conflicts.emplace_back(columns, r);
+        if (owner == Owner::kNotNull) k.not_null_conflicts[key_of(column)] = r;
+        i += 2;
+      } else if (w.is_word("PRIMARY") || w.is_word("UNIQUE")) {
+        owner = w.is_word("PRIMARY") ? Owner::kPrimaryKey : Owner::kUnique;
+        columns = {column};
+      } else if (w.is_word("NULL")) {
+        owner = t[i - 1].is_word("NOT") ? Owner::kNotNull : Owner::kNone;
+      } else if (!w.is_word("KEY") && !w.is_word("ASC") && !w.is_word("DESC")) {
+        owner = Owner::kNone;
+      }
+    }
+  }
+  return k;
+}
+
 }  // namespace
 
 ParsedCreateTable parse_create_table(const std::string& sql) {
@@ -138,6 +220,7 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
   };
 
   Schema s;
+  std::map<std::string, KeyClauses> clauses;
   // A virtual table's shadow tables belong to it: never diffed on their own.
   std::set<std::string> shadow;
   for (auto& r : d.query("SELECT name FROM pragma_table_list WHERE type = 'shadow'"))
@@ -157,6 +240,8 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
       }
       auto parsed = parse_create_table(sql);
       tb.without_rowid = parsed.without_rowid;
+      auto& kc = clauses[key_of(name)] = parse_key_clauses(sql);
+      tb.strict = kc.strict;
       tb.autoincrement = parsed.autoincrement;
       tb.constraints = std::move(parsed.checks);
       for (auto& [col, text] : parsed.column_definitions) {
@@ -210,6 +295,8 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
       c.definition = d2->second;
       c.collation = column_collation(c.definition);
     }
+    auto& nn = clauses[it->first].not_null_conflicts;
+    if (auto x = nn.find(key_of(c.name)); x != nn.end() && c.not_null) c.on_conflict = x->second;
     if (pk > 0) pk_columns[it->first].emplace_back(pk, c.name);
     it->second.columns.push_back(std::move(c));
   }
@@ -222,6 +309,7 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
     pk.kind = Constraint::Kind::kPrimaryKey;
     for (auto& [n, name] : cols)
       pk.columns.push_back(name);
+    if (!clauses[k].pk_conflict.empty()) pk.expression = "ON CONFLICT " + clauses[k].pk_conflict;
     auto& cs = s.tables[k].constraints;
     cs.insert(cs.begin(), std::move(pk));
   }
@@ -237,8 +325,12 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
     c.kind = Constraint::Kind::kUnique;
     c.columns.push_back(r[2]);
   }
-  for (auto& [k, c] : uniques)
+  for (auto& [k, c] : uniques) {
+    // Two UNIQUEs on the same columns make one index, so columns identify it.
+    for (auto& [cols, resolution] : clauses[k.first].unique_conflicts)
+      if (same_names(cols, c.columns)) c.expression = "ON CONFLICT " + resolution;
     s.tables[k.first].constraints.push_back(std::move(c));
+  }
 
   std::map<std::pair<std::string, int>, Constraint> fks;
   for (auto& r :
@@ -254,9 +346,18 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
     c.on_update = r[5];
     c.on_delete = r[6];
   }
+  std::map<std::string, size_t> fk_count, declared;  // per table: all, and seen so far
+  for (const auto& [key, fk] : fks)
+    ++fk_count[key.first];
   // SQLite lists foreign keys last-declared first; keep declaration order.
   for (auto it = fks.rbegin(); it != fks.rend(); ++it) {
     Constraint c = it->second;
+    // The pragma does not report deferral: the CREATE TABLE text, whose keys
+    // are in declaration order too, does.
+    const auto& deferred = clauses[it->first.first].fk_deferred;
+    size_t n = declared[it->first.first]++;
+    if (deferred.size() == fk_count[it->first.first] && deferred[n])
+      c.expression = "DEFERRABLE INITIALLY DEFERRED";
     // "REFERENCES users" means users' primary key.
     if (c.ref_columns.empty())
       if (const Table* parent = s.table(c.ref_table))
