@@ -136,8 +136,9 @@ TEST_CASE("the generated revision marks data loss and possible renames for the r
   if (p.is_postgres()) {
     CHECK_THAT(up, Contains("-- WARNING: data loss: users.bio changes from text to character "
                             "varying(200)"));
+    // No USING: the assignment cast fails on a value too long, where an explicit one cuts it.
     CHECK_THAT(up, Contains("ALTER TABLE \"users\" ALTER COLUMN \"bio\" TYPE character "
-                            "varying(200) USING \"bio\"::character varying(200);"));
+                            "varying(200);"));
   }
   // Tables are dropped before the ones they reference and created after.
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
