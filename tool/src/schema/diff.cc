@@ -175,6 +175,7 @@ bool same_index(const Index& a, const Index& b) {
   return same_name(a.table, b.table) && a.unique == b.unique &&
          norm_list(a.elements) == norm_list(b.elements) &&
          normalize_sql(a.where) == normalize_sql(b.where) &&
+         normalize_sql(a.options) == normalize_sql(b.options) &&
          index_method(a.sql) == index_method(b.sql);
 }
 

@@ -131,6 +131,7 @@ std::string describe(const Op& op) {
           [](const CreateIndex& x) {
             return "add " + std::string(x.index.unique ? "unique " : "") + "index " + x.index.name +
                    " on " + x.index.table + " (" + join(x.index.elements, ", ") + ")" +
+                   (x.index.options.empty() ? "" : " " + x.index.options) +
                    (x.index.where.empty() ? "" : " WHERE " + x.index.where);
           },
           [](const DropIndex& x) { return "drop index " + x.index.name + " on " + x.index.table; },

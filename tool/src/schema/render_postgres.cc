@@ -128,6 +128,10 @@ std::string constraint_body(const Constraint& k) {
     case Constraint::Kind::kPrimaryKey:
       return "PRIMARY KEY (" + quoted_list(k.columns) + ")" + options(k.expression);
     case Constraint::Kind::kUnique:
+      // NULLS NOT DISTINCT comes before the columns, the other options after.
+      if (starts_with_ci(k.expression, "NULLS NOT DISTINCT"))
+        return "UNIQUE NULLS NOT DISTINCT (" + quoted_list(k.columns) + ")" +
+               options(std::string(trim(k.expression.substr(18))));
       return "UNIQUE (" + quoted_list(k.columns) + ")" + options(k.expression);
     case Constraint::Kind::kCheck:
       return "CHECK (" + k.expression + ")";
@@ -394,7 +398,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<AlterColumn>(&c)) return alter_column(*x);
     if (auto* x = std::get_if<AddConstraint>(&c))
       return "ALTER TABLE " + quote_ident(x->table) + " ADD " + constraint_sql(x->constraint) +
-             ";\n";
+             (x->constraint.not_valid ? " NOT VALID" : "") + ";\n";
     if (auto* x = std::get_if<DropConstraint>(&c)) {
       if (x->constraint.name.empty())
         throw Error("internal error: cannot drop an unnamed constraint on " + x->table);

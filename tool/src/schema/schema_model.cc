@@ -60,7 +60,9 @@ std::vector<const Trigger*> Schema::triggers_on(const std::string& t) const {
   return out;
 }
 
-std::string describe(const Constraint& c) {
+namespace {
+
+std::string describe_key(const Constraint& c) {
   std::string cols = "(" + join(c.columns, ", ") + ")";
   // A key's options, so that a change to one alone shows in what is reported.
   auto options = [](const std::string& s) { return s.empty() ? s : " " + s; };
@@ -86,6 +88,13 @@ std::string describe(const Constraint& c) {
     }
   }
   return {};
+}
+
+}  // namespace
+
+std::string describe(const Constraint& c) {
+  std::string s = describe_key(c);
+  return c.not_valid ? s + " NOT VALID" : s;
 }
 
 }  // namespace retort

@@ -41,6 +41,9 @@ struct Constraint {
   // Keys: their options, as SQL after the key ("DEFERRABLE INITIALLY DEFERRED",
   // "MATCH FULL ...", SQLite's "ON CONFLICT REPLACE"); empty for the defaults.
   std::string expression;
+  // PostgreSQL: a check or foreign key added NOT VALID, so rows already there
+  // are not checked. Kept when it is added again; not a difference in itself.
+  bool not_valid = false;
 };
 
 struct Table {
@@ -68,6 +71,7 @@ struct Index {
   bool unique = false;
   std::vector<std::string> elements;  // column names or expressions, with COLLATE/DESC
   std::string where;                  // partial index predicate, empty if none
+  std::string options;                // after the columns: INCLUDE (...), WITH (...)
   std::string sql;                    // CREATE INDEX as kept by the database, if it keeps it
 };
 

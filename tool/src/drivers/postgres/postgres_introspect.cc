@@ -53,6 +53,22 @@ std::string check_expression(const std::string& def) {
   return def;
 }
 
+// A key's options as the server deparses them: "UNIQUE NULLS NOT DISTINCT
+// (a) INCLUDE (b) DEFERRABLE" -> "NULLS NOT DISTINCT INCLUDE (b) DEFERRABLE".
+std::string key_options(const std::string& def) {
+  auto t = tokenize_sql(def);
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t[i].is('(')) {
+      size_t close = matching_paren(t, i);
+      if (close >= t.size()) break;
+      std::string nulls = i >= 2 && t[i - 2].is_word("NOT") && t[i - 1].is_word("DISTINCT")
+                              ? "NULLS NOT DISTINCT "
+                              : "";
+      return std::string(trim(nulls + std::string(trim(def.substr(t[close].end)))));
+    }
+  return {};
+}
+
 // pg_get_indexdef always qualifies the table (ON public.t); the schema is
 // the scratch one on one side of a diff, so the name is written bare.
 std::string unqualified_index_sql(const std::string& def, const std::string& table) {
@@ -166,7 +182,8 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
            "SELECT c.relname, k.conname, k.contype, "
            "pg_catalog.pg_get_constraintdef(k.oid, true), " +
            names("k.conrelid", "k.conkey") + ", f.relname, " + names("k.confrelid", "k.confkey") +
-           ", k.confdeltype, k.confupdtype, k.confmatchtype, k.condeferrable, k.condeferred "
+           ", k.confdeltype, k.confupdtype, k.confmatchtype, k.condeferrable, k.condeferred, "
+           "k.convalidated "
            "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = "
            "k.conrelid LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
            "WHERE c.relnamespace = " +
@@ -178,12 +195,10 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     Constraint k;
     k.name = r[1];
     const std::string& type = r[2];
-    if (type == "p") {
-      k.kind = Constraint::Kind::kPrimaryKey;
+    if (type == "p" || type == "u") {
+      k.kind = type == "p" ? Constraint::Kind::kPrimaryKey : Constraint::Kind::kUnique;
       k.columns = split_names(r[4]);
-    } else if (type == "u") {
-      k.kind = Constraint::Kind::kUnique;
-      k.columns = split_names(r[4]);
+      k.expression = key_options(r[3]);
     } else if (type == "c") {
       k.kind = Constraint::Kind::kCheck;
       k.expression = check_expression(r[3]);
@@ -198,10 +213,11 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     }
     // Keys and foreign keys keep their options in `expression`, so a change
     // in them is a difference too.
-    if (type != "c" && r[10] == "t") {
+    if (type == "f" && r[10] == "t") {
       if (!k.expression.empty()) k.expression += " ";
       k.expression += r[11] == "t" ? "DEFERRABLE INITIALLY DEFERRED" : "DEFERRABLE";
     }
+    k.not_valid = r[12] == "f";
     it->second.constraints.push_back(std::move(k));
   }
 

@@ -207,8 +207,16 @@ void parse_create_index(const std::string& sql, Index& ix) {
   ix.elements.clear();
   for (auto [b, e] : split_top_level(t, open + 1, std::min(close, t.size())))
     if (b < e) ix.elements.push_back(text_between(sql, t, b, e - 1));
-  if (close + 1 < t.size() && t[close + 1].is_word("WHERE"))
-    ix.where = std::string(trim(sql.substr(t[close + 1].end)));
+  // PostgreSQL's INCLUDE (...), NULLS NOT DISTINCT, WITH (...) come between
+  // the columns and the WHERE.
+  size_t where = close + 1;
+  for (int depth = 0; where < t.size(); ++where) {
+    if (t[where].is('(')) ++depth;
+    if (t[where].is(')')) --depth;
+    if (depth == 0 && t[where].is_word("WHERE")) break;
+  }
+  ix.options = where > close + 1 ? text_between(sql, t, close + 1, where - 1) : std::string();
+  if (where < t.size()) ix.where = std::string(trim(sql.substr(t[where].end)));
 }
 
 Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
