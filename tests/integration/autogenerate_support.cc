@@ -45,7 +45,8 @@ std::string dump(const Schema& s, const std::string& backend) {
   const bool pg = backend == "postgresql";
   std::ostringstream out;
   for (const auto& [k, t] : s.tables) {
-    out << "table " << k << (t.without_rowid ? " without rowid" : "") << (t.strict ? " strict" : "")
+    out << "table " << k << (t.comment.empty() ? "" : " comment " + t.comment)
+        << (t.without_rowid ? " without rowid" : "") << (t.strict ? " strict" : "")
         << (t.autoincrement ? " autoincrement" : "") << "\n";
     auto columns = t.columns;
     // PostgreSQL: by name, as a column added back by a downgrade comes last.
@@ -56,7 +57,7 @@ std::string dump(const Schema& s, const std::string& backend) {
     for (const auto& c : columns)
       out << "  column " << (pg ? c.name : to_lower(c.name)) << " " << c.type
           << (c.collation.empty() ? "" : " collate " + c.collation)
-          << (c.not_null ? " not null" : "")
+          << (c.comment.empty() ? "" : " comment " + c.comment) << (c.not_null ? " not null" : "")
           << (c.default_sql ? " default " + normalize_sql(*c.default_sql) : "")
           // PostgreSQL: the generation expression too.
           << (c.generated ? (pg ? " " + c.definition : std::string(" generated")) : "") << "\n";

@@ -162,7 +162,7 @@ bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDiale
 
 bool same_column(const Column& a, const Column& b, const SchemaDialect& d) {
   if (!d.same_type(a.type, b.type) || a.not_null != b.not_null || a.generated != b.generated ||
-      a.collation != b.collation || a.on_conflict != b.on_conflict)
+      a.collation != b.collation || a.on_conflict != b.on_conflict || a.comment != b.comment)
     return false;
   if (a.default_sql.has_value() != b.default_sql.has_value()) return false;
   if (a.default_sql && d.normalize_default(*a.default_sql) != d.normalize_default(*b.default_sql))
@@ -258,6 +258,8 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
     }
     for (const auto& c : b.columns)
       if (!a.column(c.name)) add_columns.push_back({AddColumn{b.name, c}, {}});
+    if (a.comment != b.comment)
+      table_changes.push_back({SetTableComment{b.name, a.comment, b.comment}, {}});
     auto contains = [&](const Table& t, const Constraint& c) {
       for (const auto& x : t.constraints)
         if (same_constraint(x, c, d)) return true;

@@ -71,6 +71,9 @@ Op reverse(const Op& op) {
                                 std::swap(u.default_before, u.default_after);
                               return r;
                             },
+                            [](const SetTableComment& x) -> Change {
+                              return SetTableComment{x.table, x.to, x.from};
+                            },
                         },
                         op.change);
   return Op{std::move(c), {}};
@@ -119,6 +122,7 @@ std::string describe(const Op& op) {
                              (x.from.on_conflict.empty() ? "ABORT" : x.from.on_conflict) + " -> " +
                              (x.to.on_conflict.empty() ? "ABORT" : x.to.on_conflict));
             if (x.from.generated != x.to.generated) what.push_back("generated");
+            if (x.from.comment != x.to.comment) what.push_back("comment");
             if (what.empty()) what.push_back("definition");
             return "change column " + x.table + "." + x.from.name + ": " + join(what, ", ");
           },
@@ -149,6 +153,12 @@ std::string describe(const Op& op) {
           [](const AlterEnum& x) {
             return "change enum " + x.from.name + ": (" + label_list(x.from.labels) + ") -> (" +
                    label_list(x.to.labels) + ")";
+          },
+          [](const SetTableComment& x) {
+            return std::string(x.to.empty()     ? "drop"
+                               : x.from.empty() ? "add"
+                                                : "change") +
+                   " comment on table " + x.table;
           },
       },
       op.change);

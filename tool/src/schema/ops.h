@@ -83,6 +83,11 @@ struct AlterEnum {
   std::vector<EnumUse> uses;
   bool recreate = false;  // a default names a label only one side has
 };
+// PostgreSQL's COMMENT ON TABLE (a column's is part of AlterColumn).
+struct SetTableComment {
+  std::string table;
+  std::string from, to;  // empty: no comment
+};
 // SQLite's copy-and-move: create `to` under a scratch name, copy the rows,
 // drop `from`, rename, then recreate the indexes and triggers that both
 // sides share (the rest have their own ops).
@@ -96,7 +101,7 @@ struct RebuildTable {
 using Change =
     std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn, AddConstraint,
                  DropConstraint, CreateIndex, DropIndex, CreateView, DropView, CreateTrigger,
-                 DropTrigger, RebuildTable, CreateEnum, DropEnum, AlterEnum>;
+                 DropTrigger, RebuildTable, CreateEnum, DropEnum, AlterEnum, SetTableComment>;
 
 struct Op {
   Change change;

@@ -164,13 +164,26 @@ std::string terminated(std::string sql) {
   return sql + ";\n";
 }
 
+// COMMENT ON TABLE "t" IS '...' / COMMENT ON COLUMN "t"."c" IS NULL.
+std::string comment_sql(const std::string& on, const std::string& text) {
+  return "COMMENT ON " + on + " IS " + (text.empty() ? "NULL" : quote_sql_string(text)) + ";\n";
+}
+
+std::string column_comment_sql(const std::string& table, const Column& c) {
+  return comment_sql("COLUMN " + quote_ident(table) + "." + quote_ident(c.name), c.comment);
+}
+
 std::string create_table_sql(const Table& t) {
   std::vector<std::string> parts;
   for (const auto& c : t.columns)
     parts.push_back("  " + column_definition(c));
   for (const auto& k : t.constraints)
     parts.push_back("  " + constraint_sql(k));
-  return "CREATE TABLE " + quote_ident(t.name) + " (\n" + join(parts, ",\n") + "\n);\n";
+  std::string sql = "CREATE TABLE " + quote_ident(t.name) + " (\n" + join(parts, ",\n") + "\n);\n";
+  if (!t.comment.empty()) sql += comment_sql("TABLE " + quote_ident(t.name), t.comment);
+  for (const auto& c : t.columns)
+    if (!c.comment.empty()) sql += column_comment_sql(t.name, c);
+  return sql;
 }
 
 std::string create_index_sql(const Index& ix) {
@@ -392,6 +405,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
   std::string render_one(const Op& op) const override {
     const Change& c = op.change;
     if (auto* x = std::get_if<CreateTable>(&c)) return create_table_sql(x->table);
+    if (auto* x = std::get_if<SetTableComment>(&c))
+      return comment_sql("TABLE " + quote_ident(x->table), x->to);
     if (auto* x = std::get_if<DropTable>(&c)) return drop_table_sql(x->table.name);
     if (auto* x = std::get_if<AddColumn>(&c)) return add_column(x->table, x->column);
     if (auto* x = std::get_if<DropColumn>(&c)) return drop_column(x->table, x->column);
@@ -430,8 +445,8 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (col.not_null && !col.default_sql && !col.generated && !is_serial(col.type))
       sql += "-- NOTE: " + table + "." + col.name +
              " is NOT NULL without a default: this fails if the table has rows\n";
-    return sql + "ALTER TABLE " + quote_ident(table) + " ADD COLUMN " + column_definition(col) +
-           ";\n";
+    sql += "ALTER TABLE " + quote_ident(table) + " ADD COLUMN " + column_definition(col) + ";\n";
+    return col.comment.empty() ? sql : sql + column_comment_sql(table, col);
   }
 
   static std::string drop_column(const std::string& table, const Column& col) {
@@ -574,6 +589,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
              "), 0) + 1, false) FROM " + t + ";\n";
     }
     if (def_b && !same_default) sql += alter + "SET DEFAULT " + *def_b + ";\n";
+    if (a.comment != b.comment) sql += column_comment_sql(x.table, b);
     return sql;
   }
 };

@@ -22,6 +22,7 @@ struct Column {
   // SQLite: NOT NULL's ON CONFLICT resolution ("REPLACE"...); empty for the
   // default, ABORT. REPLACE fills in the default instead of failing.
   std::string on_conflict;
+  std::string comment;  // PostgreSQL's COMMENT ON COLUMN; empty for none
   // The column's own text in its CREATE TABLE, when the database keeps it
   // (SQLite); used for ALTER TABLE ADD COLUMN so nothing is lost in a re-render.
   std::string definition;
@@ -59,7 +60,8 @@ struct Table {
   // A virtual table (SQLite FTS5, R*Tree...): compared and recreated as a
   // whole by its CREATE statement; its columns and shadow tables are its own.
   bool is_virtual = false;
-  std::string sql;  // the CREATE TABLE the database keeps (SQLite), else empty
+  std::string sql;      // the CREATE TABLE the database keeps (SQLite), else empty
+  std::string comment;  // PostgreSQL's COMMENT ON TABLE; empty for none
 
   const Column* column(const std::string& name) const;
   const Constraint* primary_key() const;

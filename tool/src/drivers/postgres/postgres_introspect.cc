@@ -114,7 +114,8 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
 
   Schema s;
   for (auto& r : d.query("SELECT c.relname, c.relkind, CASE WHEN c.relkind = 'v' THEN "
-                         "pg_catalog.pg_get_viewdef(c.oid, true) END "
+                         "pg_catalog.pg_get_viewdef(c.oid, true) END, "
+                         "pg_catalog.obj_description(c.oid, 'pg_class') "
                          "FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
                          ns +
                          " AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition "
@@ -125,6 +126,7 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     } else {
       Table t;
       t.name = r[0];
+      t.comment = r[3];
       s.tables[key_of(r[0])] = std::move(t);
     }
   }
@@ -139,7 +141,8 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
            "a.attnum AND dep.deptype = 'a'), "
            // A collation other than the type's own, named as pg_dump would.
            "CASE WHEN a.attcollation <> ty.typcollation THEN "
-           "pg_catalog.quote_ident(co.collname) END "
+           "pg_catalog.quote_ident(co.collname) END, "
+           "pg_catalog.col_description(a.attrelid, a.attnum) "
            "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
            "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
            "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
@@ -155,6 +158,7 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     c.type = r[2];
     c.not_null = r[3] == "t";
     c.collation = r[9];
+    c.comment = r[10];
     const std::string &expr = r[4], &identity = r[6], &generated = r[7];
     bool has_default = r[5] == "t";
     if (!generated.empty()) {
