@@ -177,6 +177,9 @@ TEST_CASE("migrator: a transaction:false section records itself only once it suc
     Run run(g, db, o);
     auto e = expect_error([&] { run.upgrade(); });
     CHECK(e.line() == 8);
+    CHECK_THAT(e.format(), Contains("revision r0002 runs outside a transaction; statements "
+                                    "before the failing one stayed applied; the database is at "
+                                    "r0001"));
     CHECK(run.heads() == Heads{"r0001"});  // r0001 committed before the section ran
     CHECK(db.table_exists("t2"));          // statements outside a transaction stay
   }

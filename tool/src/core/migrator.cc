@@ -204,18 +204,18 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
     }
   } catch (Error& e) {
     if (o_.verbosity > 0) out_ << std::endl;
-    if (run_tx) {
-      e.hint("the run's transaction was rolled back; the database is at " +
-             (committed_.empty() ? std::string("base") : join(ids(committed_), ", ")) +
-             next_step(e));
-      throw;
-    }
-    e.hint(std::string(sec.transactional ? "revision " + r.id + " was rolled back"
-                                         : "revision " + r.id +
-                                               " runs outside a transaction; statements before "
-                                               "the failing one stayed applied") +
-           "; the database is at " +
-           (before.empty() ? std::string("base") : join(ids(before), ", ")) + next_step(e));
+    // With transaction_per_migration = false a failure takes the run's
+    // transaction back to its last commit, except in a section that runs
+    // outside it (that commit was just before the section).
+    const std::vector<size_t>& at = run_tx ? committed_ : before;
+    std::string what = !sec.transactional
+                           ? "revision " + r.id +
+                                 " runs outside a transaction; statements before the failing "
+                                 "one stayed applied"
+                       : run_tx ? std::string("the run's transaction was rolled back")
+                                : "revision " + r.id + " was rolled back";
+    e.hint(what + "; the database is at " +
+           (at.empty() ? std::string("base") : join(ids(at), ", ")) + next_step(e));
     throw;
   }
   if (o_.verbosity > 0) {
