@@ -51,4 +51,15 @@ TEST_CASE("downgrade FROM:TO --sql and partial ranges") {
   auto no_from = p.run({"downgrade", "base", "--sql"});
   CHECK(no_from.exit_code == 2);
   CHECK_THAT(no_from.err, Contains("offline downgrade needs a starting point"));
+  auto backwards = p.run({"downgrade", "base:r0003", "--sql"});
+  CHECK(backwards.exit_code == 2);
+  CHECK_THAT(backwards.err, Contains("a downgrade cannot start at base"));
+  CHECK_THAT(backwards.err, Contains("retort downgrade r0003:base --sql"));
+
+  // Online, the database is where a run starts: a range is a usage error.
+  auto online = p.run({"downgrade", "r0001:base"});
+  CHECK(online.exit_code == 2);
+  CHECK_THAT(online.err, Contains("'r0001:base' is a FROM:TO range, which only offline mode "
+                                  "takes"));
+  CHECK(p.heads() == std::vector<std::string>{"r0001"});
 }

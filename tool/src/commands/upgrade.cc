@@ -43,6 +43,12 @@ int migrate(Context& ctx, Direction dir) {
                          ctx.out());
     return kExitOk;
   }
+  if (text.find(':') != std::string::npos)
+    throw Error("'" + text + "' is a FROM:TO range, which only offline mode takes")
+        .hint(
+            "add --sql to print that script; online, the database is the starting point: `retort " +
+            std::string(up ? "upgrade " : "downgrade ") + text.substr(text.find(':') + 1) + "`")
+        .usage();
   Target target = parse_target(text);
   // Only an upgrade may create the database; a downgrade of nothing is an error.
   auto driver = ctx.connect(/*create_if_missing=*/up, lock_timeout);

@@ -342,6 +342,12 @@ void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const 
           .usage();
     heads = resolve_stamp(g, range.from, {});
   } else if (dir == Direction::kDowngrade) {
+    if (range.has_from)
+      throw Error(
+          "a downgrade cannot start at base: FROM:TO goes from the later revision to the "
+          "earlier one")
+          .hint("write `retort downgrade " + range.to.text + ":base --sql`")
+          .usage();
     throw Error("offline downgrade needs a starting point: write FROM:TO, e.g. head:base").usage();
   }
   Goal goal = dir == Direction::kUpgrade ? resolve_upgrade(g, range.to, heads)
