@@ -197,6 +197,15 @@ TEST_CASE("read_dotenv_value: export, quotes, comments, last wins", "[config]") 
   // A quoted value followed by a comment loses the comment and the quotes.
   CHECK(read_dotenv_value("DATABASE_URL=\"sqlite:///h.db\" # local\n", "DATABASE_URL") ==
         "sqlite:///h.db");
+  // An unclosed quote on the key's line is an error at that line; other lines are not ours.
+  auto e = retort::test::expect_error([] {
+    read_dotenv_value("OTHER='x\n\nDATABASE_URL=\"postgresql://u:pw@h/db\n", "DATABASE_URL",
+                      "migrations/.env");
+  });
+  CHECK(e.file() == "migrations/.env");
+  CHECK(e.line() == 3);
+  CHECK_THAT(e.format(), Contains("DATABASE_URL has an opening \" but no closing one"));
+  CHECK(e.format().find("pw") == std::string::npos);
 }
 
 TEST_CASE("choose_database_url: --url > env > .env > ini > fallback", "[config]") {

@@ -164,6 +164,9 @@ TEST_CASE("redacted() never contains the password", "[url]") {
   DatabaseUrl empty_pw = parse_database_url("postgresql://u:@h/db", "--url");
   CHECK(empty_pw.has_password);
   CHECK(empty_pw.redacted() == "postgresql://u:***@h/db");
+  // A password in the query is masked where it was written.
+  CHECK(parse_database_url("postgresql://h/db?user=u&password=pw", "--url").redacted() ==
+        "postgresql://h/db?user=u&password=***");
 }
 
 TEST_CASE("redact_url_text masks passwords of URLs inside any text", "[url]") {

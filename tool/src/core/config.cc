@@ -247,10 +247,13 @@ Config load_config(const ConfigSearch& search) {
   return c;
 }
 
-std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key) {
+std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key,
+                                             const std::string& path) {
   std::optional<std::string> found;
   std::istringstream lines(text);
+  int number = 0;
   for (std::string line; std::getline(lines, line);) {
+    ++number;
     auto t = trim(line);
     if (t.empty() || t[0] == '#') continue;
     if (t.substr(0, 7) == "export ") t = trim(t.substr(7));
@@ -260,7 +263,13 @@ std::optional<std::string> read_dotenv_value(const std::string& text, const std:
     if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
       // A quoted value ends at its closing quote; a comment may follow.
       auto close = v.find(v.front(), 1);
-      v = close == std::string_view::npos ? v.substr(1) : v.substr(1, close - 1);
+      // Quoted values span one line here: taking the rest of the line would
+      // connect to a database nobody named.
+      if (close == std::string_view::npos)
+        throw Error(key + " has an opening " + std::string(1, v.front()) + " but no closing one")
+            .at(path, number)
+            .hint("close the quote on the same line, or drop the quotes");
+      v = v.substr(1, close - 1);
     } else if (auto hash = v.find(" #"); hash != std::string_view::npos) {
       v = trim(v.substr(0, hash));
     }
@@ -276,7 +285,8 @@ DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
     fs::path dotenv = fs::path(c.dir) / ".env";
     std::error_code ec;
     if (fs::is_regular_file(dotenv, ec))
-      if (auto v = read_dotenv_value(read_file(dotenv.string()), "DATABASE_URL"); v && !v->empty())
+      if (auto v = read_dotenv_value(read_file(dotenv.string()), "DATABASE_URL", dotenv.string());
+          v && !v->empty())
         return parse_database_url(*v, "DATABASE_URL in " + dotenv.string(), c.dir);
   }
   if (c.database_url) return parse_database_url(*c.database_url, c.where("database_url"), c.dir);

@@ -52,7 +52,9 @@ struct UrlSources {
 // Picks the URL by precedence and parses it. Throws when none is set.
 DatabaseUrl choose_database_url(const Config& config, const UrlSources& sources);
 
-// DATABASE_URL from a dotenv file, if it sets one. Exposed for tests.
-std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key);
+// The last `KEY=value` in a .env file's text, if it sets one; `path` names
+// the file in errors. Exposed for tests.
+std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key,
+                                             const std::string& path = ".env");
 
 }  // namespace retort

@@ -63,9 +63,14 @@ std::string DatabaseUrl::redacted() const {
   if (backend == "sqlite")
     return "sqlite:///" + (database.empty() ? std::string(":memory:") : database);
   std::string out = backend + "://";
-  if (!user.empty() || has_password) {
+  // A password given as ?password=... is masked there, not shown as userinfo.
+  bool in_query = false;
+  for (const auto& [k, v] : query)
+    in_query |= k == "password";
+  const bool userinfo_password = has_password && (!password.empty() || !in_query);
+  if (!user.empty() || userinfo_password) {
     out += user;
-    if (has_password) out += ":***";
+    if (userinfo_password) out += ":***";
     out += "@";
   }
   out += host.find(':') == std::string::npos ? host : "[" + host + "]";
