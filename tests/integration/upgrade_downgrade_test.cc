@@ -247,3 +247,15 @@ TEST_CASE("depends_on pulls a revision of another branch in first") {
   CHECK(p.heads() == std::vector<std::string>{"app00001"});
   CHECK(p.tables() == std::vector<std::string>{"app", "retort_log", "retort_version"});
 }
+
+TEST_CASE("a revision without a message is announced without a dangling comma") {
+  Project p;
+  write_text(p.versions() + "/r1.sql",
+             "-- revision: quiet001\n-- down_revision:\n\n-- migrate:upgrade\n"
+             "CREATE TABLE q (a INTEGER);\n\n-- migrate:downgrade\nDROP TABLE q;\n");
+  auto up = p.run({"upgrade"});
+  REQUIRE(up.exit_code == 0);
+  CHECK_THAT(up.out, Contains("Running upgrade  -> quiet001 ("));
+  auto sql = p.run({"downgrade", "quiet001:base", "--sql"});
+  CHECK_THAT(sql.out, Contains("-- Running downgrade quiet001 -> \n"));
+}

@@ -129,9 +129,10 @@ std::vector<Error> Migrator::edited_revisions(const std::vector<size_t>& heads) 
 std::string Migrator::step_title(const Step& s) const {
   const Revision& r = g_.at(s.rev);
   std::string from = join(r.down_revisions, ", ");
-  if (s.dir == Direction::kUpgrade)
-    return "Running upgrade " + from + " -> " + r.id + ", " + r.message;
-  return "Running downgrade " + r.id + " -> " + from + ", " + r.message;
+  // A revision may have no message: then no dangling ", ".
+  const std::string message = r.message.empty() ? "" : ", " + r.message;
+  if (s.dir == Direction::kUpgrade) return "Running upgrade " + from + " -> " + r.id + message;
+  return "Running downgrade " + r.id + " -> " + from + message;
 }
 
 bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
@@ -377,7 +378,7 @@ void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const 
     out << "\n-- "
         << (step.dir == Direction::kUpgrade ? "Running upgrade " + from + " -> " + r.id
                                             : "Running downgrade " + r.id + " -> " + from)
-        << ", " << r.message << "\n-- " << r.path << "\n";
+        << (r.message.empty() ? "" : ", " + r.message) << "\n-- " << r.path << "\n";
     std::string body(trim(sec.sql));
     // A section may end without ';' (or with a comment); the bookkeeping after
     // it must still start a statement of its own.

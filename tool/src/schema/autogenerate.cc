@@ -107,8 +107,8 @@ void require_at_head(const RevisionGraph& g, Driver* driver, const MigrateOption
   throw Error("Target database is not up to date: it is at " + at + ", the head" +
               (heads.size() > 1 ? "s are " : " is ") + join(heads, ", "))
       .hint(std::string("run `retort upgrade ") + (heads.size() > 1 ? "heads" : "head") +
-            "` (make db-up) first, then autogenerate again, so the new revision starts from "
-            "the head");
+            "` (make db-up) first, then run this again: autogenerate and check compare the "
+            "models with the database at head");
 }
 
 SchemaChanges compare_schemas(const Schema& current, const Schema& desired,
