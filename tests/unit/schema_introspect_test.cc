@@ -22,6 +22,14 @@ Schema load(const std::string& sql) {
   return load_models({d / "m.sql"}, "sqlite", {"retort_version"});
 }
 
+// Each constraint of `t` as describe() shows it, in table order.
+std::vector<std::string> described(const Table& t) {
+  std::vector<std::string> out;
+  for (const auto& k : t.constraints)
+    out.push_back(describe(k));
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("columns: types as declared, NOT NULL, defaults, primary key, generated") {
@@ -54,10 +62,7 @@ TEST_CASE("constraints: composite keys, uniques, foreign keys with actions, chec
       "CREATE TABLE d (id INTEGER PRIMARY KEY, c_id INTEGER REFERENCES c);");
   const Table* c = s.table("c");
   REQUIRE(c);
-  std::vector<std::string> described;
-  for (const auto& k : c->constraints)
-    described.push_back(describe(k));
-  CHECK(described ==
+  CHECK(described(*c) ==
         std::vector<std::string>{
             "PRIMARY KEY (id)", "CHECK (x > 0)", "CHECK (pa <> pb)", "UNIQUE (u)", "UNIQUE (pa, u)",
             "FOREIGN KEY (pa, pb) REFERENCES p (a, b) ON DELETE CASCADE ON UPDATE SET NULL"});
@@ -112,10 +117,7 @@ TEST_CASE("foreign keys: deferral read from the text, in declaration order") {
       "  FOREIGN KEY (c) REFERENCES p (id) DEFERRABLE);");
   const Table* c = s.table("c");
   REQUIRE(c);
-  std::vector<std::string> described;
-  for (const auto& k : c->constraints)
-    described.push_back(describe(k));
-  CHECK(described ==
+  CHECK(described(*c) ==
         std::vector<std::string>{"FOREIGN KEY (a) REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED",
                                  "FOREIGN KEY (c) REFERENCES p (id)",
                                  "FOREIGN KEY (d) REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED",
@@ -172,10 +174,7 @@ TEST_CASE("ON CONFLICT clauses of keys and NOT NULL; ABORT is the default") {
       "CREATE TABLE k (a TEXT, b TEXT NOT NULL, PRIMARY KEY (a DESC, b) ON CONFLICT IGNORE);");
   const Table* t = s.table("t");
   REQUIRE(t);
-  std::vector<std::string> described;
-  for (const auto& k : t->constraints)
-    described.push_back(describe(k));
-  CHECK(described ==
+  CHECK(described(*t) ==
         std::vector<std::string>{"PRIMARY KEY (id) ON CONFLICT REPLACE", "CHECK (v <> '')",
                                  "CHECK (x > 0)", "UNIQUE (u) ON CONFLICT IGNORE", "UNIQUE (w)",
                                  "UNIQUE (x, y) ON CONFLICT ROLLBACK", "UNIQUE (conflict)",
