@@ -37,6 +37,7 @@ TEST_CASE("PostgreSQL: a shorter varchar fails on a value too long instead of cu
   INFO(up.all());
   CHECK(up.exit_code == 1);
   CHECK_THAT(up.err, Contains("value too long for type character varying(5)"));
+  CHECK_THAT(up.err, Contains("Rows already in the database break it: fix them (or the file)"));
   CHECK(p.run({"current"}).out.find("(head)") == std::string::npos);
   CHECK(p.column("SELECT nick || ':' || code FROM users") ==
         std::vector<std::string>{"abcdefghij:abcdefghij"});

@@ -233,6 +233,7 @@ TEST_CASE("a rebuild whose rows break a new foreign key fails before commit") {
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("CHECK constraint failed: foreign_key_violations = 0"));
   CHECK_THAT(r.err, Contains("FROM pragma_foreign_key_"));
+  CHECK_THAT(r.err, Contains("Rows already in the database break it: fix them (or the file)"));
   // Rolled back: the old table and its rows are as they were.
   CHECK(sqlite_value(p.db(), "SELECT count(*) FROM pragma_foreign_key_list('posts')") == "0");
   CHECK(sqlite_value(p.db(), "SELECT count(*) FROM posts") == "2");

@@ -37,6 +37,13 @@ class Error : public std::runtime_error {
     transient_ = true;
     return *this;
   }
+  // The SQL is sound but rows already in the database break it (a value too
+  // long, a duplicate key, a NULL where NOT NULL is wanted): the data or the
+  // file may need the fix.
+  Error& rows() {
+    rows_ = true;
+    return *this;
+  }
   // Further problems found in the same pass (every bad file, not just the first).
   Error& also(Error other) {
     more_.push_back(std::move(other));
@@ -49,6 +56,7 @@ class Error : public std::runtime_error {
   const std::vector<Error>& more() const { return more_; }
   int exit_code() const { return exit_code_; }
   bool is_transient() const { return transient_; }
+  bool is_rows() const { return rows_; }
 
   // "retort: error: path:line: message" lines, then "  hint: ..." lines.
   std::string format() const;
@@ -60,6 +68,7 @@ class Error : public std::runtime_error {
   std::vector<Error> more_;
   int exit_code_ = kExitFailure;
   bool transient_ = false;
+  bool rows_ = false;
 };
 
 // Collects problems so a pass can report all of them at once; throws if any.

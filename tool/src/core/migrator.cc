@@ -65,8 +65,11 @@ void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
 // What to do after a failed revision: an error in the SQL names its file; a
 // lock or a full disk (even when met inside the file) is about the database.
 std::string next_step(const Error& e) {
-  return e.file().empty() || e.is_transient() ? ". Run the command again once that is resolved"
-                                              : ". Fix the file and run the command again";
+  if (e.file().empty() || e.is_transient()) return ". Run the command again once that is resolved";
+  if (e.is_rows())
+    return ". Rows already in the database break it: fix them (or the file) and run the command "
+           "again";
+  return ". Fix the file and run the command again";
 }
 
 std::string sorted_key(std::vector<std::string> v) {

@@ -365,6 +365,8 @@ class PostgresDriver final : public Driver {
       e.hint("another session's transaction conflicted with this one; run again");
     }
     if (is_database_fault(code)) e.transient();
+    // Classes 22 (data exception) and 23 (integrity constraint violation).
+    if (code.rfind("22", 0) == 0 || code.rfind("23", 0) == 0) e.rows();
   }
 
   // SQLSTATEs that say the server was in the way, not the SQL: locks and

@@ -250,6 +250,8 @@ class SqliteDriver final : public Driver {
     Error e = is_database_fault(rc) ? sqlite_error("cannot run the statement", rc)
                                     : Error(sqlite3_errmsg(db_));
     e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
+    // A constraint, or a STRICT column's type, that rows already there break.
+    if ((rc & 0xff) == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_MISMATCH) e.rows();
     e.hint("in statement: " + statement_excerpt(statement));
     return e;
   }
