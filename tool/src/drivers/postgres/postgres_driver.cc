@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/sql_statements.h"
 #include "core/text.h"
 #include "drivers/driver.h"
-#include "drivers/postgres/postgres_statements.h"
 
 namespace retort {
 
@@ -39,25 +39,6 @@ std::string first_line(const char* text) {
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
-}
-
-std::string lower_word(std::string_view sql, size_t at) {
-  size_t e = at;
-  while (e < sql.size() && std::isalpha(static_cast<unsigned char>(sql[e])))
-    ++e;
-  return to_lower(sql.substr(at, e - at));
-}
-
-// True for a statement that would commit or roll back retort's transaction.
-bool ends_transaction(std::string_view sql, const StatementSpan& span) {
-  std::string w = lower_word(sql, span.begin);
-  if (w == "begin" || w == "start" || w == "commit" || w == "end" || w == "abort") return true;
-  if (w != "rollback") return false;
-  // ROLLBACK TO [SAVEPOINT] keeps the transaction open.
-  size_t at = span.begin + w.size();
-  while (at < span.end && std::isspace(static_cast<unsigned char>(sql[at])))
-    ++at;
-  return lower_word(sql, at) != "to";
 }
 
 // A stable 64-bit key for pg_advisory_lock, from the version table's name:
@@ -181,7 +162,7 @@ class PostgresDriver final : public Driver {
   }
 
   void execute(std::string_view sql, const SqlOrigin& origin) override {
-    auto spans = split_postgres_statements(sql);
+    auto spans = split_sql_statements(sql);
     if (spans.empty()) return;
     if (!in_transaction_) {
       // One statement at a time, as psql does: the server runs a

@@ -1,4 +1,4 @@
-#include "drivers/postgres/postgres_statements.h"
+#include "core/sql_statements.h"
 
 #include <cctype>
 #include <string>
@@ -38,18 +38,18 @@ size_t dollar_tag_at(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::vector<StatementSpan> split_postgres_statements(std::string_view s) {
+std::vector<StatementSpan> split_sql_statements(std::string_view s) {
   std::vector<StatementSpan> out;
   const size_t n = s.size();
   size_t i = 0;
   size_t start = std::string_view::npos;  // first token of the current statement
   int paren_depth = 0, begin_depth = 0, word_count = 0;
-  char words[4] = {};  // first letters of a leading CREATE [OR REPLACE] FUNCTION|PROCEDURE
+  bool creates = false, routine = false;  // CREATE ... FUNCTION|PROCEDURE|TRIGGER
   auto finish = [&](size_t end) {
     if (start != std::string_view::npos) out.push_back({start, end});
     start = std::string_view::npos;
     paren_depth = begin_depth = word_count = 0;
-    std::fill(std::begin(words), std::end(words), '\0');
+    creates = routine = false;
   };
   auto token = [&](size_t at) {
     if (start == std::string_view::npos) start = at;
@@ -125,14 +125,13 @@ std::vector<StatementSpan> split_postgres_statements(std::string_view s) {
         ++i;
       std::string_view w = s.substr(b, i - b);
       // psql's heuristic: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, a
-      // BEGIN ATOMIC body's ';' do not end the statement until its END.
-      if (word_count < 4 && (word_is(w, "create") || word_is(w, "function") ||
-                             word_is(w, "procedure") || word_is(w, "or") || word_is(w, "replace")))
-        words[word_count] = static_cast<char>(std::tolower(static_cast<unsigned char>(w[0])));
+      // BEGIN ATOMIC body's ';' do not end the statement until its END; the
+      // same holds for SQLite's CREATE [TEMP] TRIGGER [IF NOT EXISTS] ... BEGIN.
+      if (word_count == 0) creates = word_is(w, "create");
+      if (creates && word_count > 0 && word_count < 6 &&
+          (word_is(w, "function") || word_is(w, "procedure") || word_is(w, "trigger")))
+        routine = true;
       ++word_count;
-      bool routine = words[0] == 'c' &&
-                     (words[1] == 'f' || words[1] == 'p' ||
-                      (words[1] == 'o' && words[2] == 'r' && (words[3] == 'f' || words[3] == 'p')));
       if (routine && paren_depth == 0) {
         if (word_is(w, "begin"))
           ++begin_depth;
@@ -164,6 +163,31 @@ std::vector<StatementSpan> split_postgres_statements(std::string_view s) {
   }
   finish(n);
   return out;
+}
+
+namespace {
+
+std::string lower_word(std::string_view sql, size_t at) {
+  size_t e = at;
+  while (e < sql.size() && std::isalpha(static_cast<unsigned char>(sql[e])))
+    ++e;
+  std::string w(sql.substr(at, e - at));
+  for (auto& c : w)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return w;
+}
+
+}  // namespace
+
+bool ends_transaction(std::string_view sql, const StatementSpan& span) {
+  std::string w = lower_word(sql, span.begin);
+  if (w == "begin" || w == "start" || w == "commit" || w == "end" || w == "abort") return true;
+  if (w != "rollback") return false;
+  // ROLLBACK TO [SAVEPOINT] keeps the transaction open.
+  size_t at = span.begin + w.size();
+  while (at < span.end && std::isspace(static_cast<unsigned char>(sql[at])))
+    ++at;
+  return lower_word(sql, at) != "to";
 }
 
 size_t utf8_char_offset(std::string_view text, long position) {

@@ -1,10 +1,10 @@
-// Statement boundaries in PostgreSQL scripts, as psql's lexer finds them.
+// Statement boundaries in revision SQL, as psql's lexer and SQLite's parser find them.
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-#include "drivers/postgres/postgres_statements.h"
+#include "core/sql_statements.h"
 
 using namespace retort;
 
@@ -12,40 +12,40 @@ namespace {
 
 std::vector<std::string> split(std::string_view sql) {
   std::vector<std::string> out;
-  for (const auto& s : split_postgres_statements(sql))
+  for (const auto& s : split_sql_statements(sql))
     out.emplace_back(sql.substr(s.begin, s.end - s.begin));
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("postgres statements: plain statements, comments and empty ones") {
+TEST_CASE("sql statements: plain statements, comments and empty ones") {
   CHECK(split("SELECT 1; SELECT 2;\n-- c;\n;;/* x; */ SELECT 3") ==
         std::vector<std::string>{"SELECT 1;", "SELECT 2;", "SELECT 3"});
   CHECK(split("  -- only a comment\n /* and; another */ ").empty());
   CHECK(split("").empty());
 }
 
-TEST_CASE("postgres statements: quotes hide semicolons") {
+TEST_CASE("sql statements: quotes hide semicolons") {
   CHECK(
       split("SELECT 'a;''b'; SELECT \"x;\"\"y\" FROM t; SELECT E'\\';'; SELECT 'c\\'; SELECT 2") ==
       std::vector<std::string>{"SELECT 'a;''b';", "SELECT \"x;\"\"y\" FROM t;", "SELECT E'\\';';",
                                "SELECT 'c\\';", "SELECT 2"});
 }
 
-TEST_CASE("postgres statements: dollar quotes, tagged and not, and $1 parameters") {
+TEST_CASE("sql statements: dollar quotes, tagged and not, and $1 parameters") {
   CHECK(split("DO $$ BEGIN PERFORM 1; END $$; SELECT $a$ $$; $a$; PREPARE p AS SELECT $1; "
               "SELECT 1 AS x$y; SELECT 2") ==
         std::vector<std::string>{"DO $$ BEGIN PERFORM 1; END $$;", "SELECT $a$ $$; $a$;",
                                  "PREPARE p AS SELECT $1;", "SELECT 1 AS x$y;", "SELECT 2"});
 }
 
-TEST_CASE("postgres statements: nested block comments") {
+TEST_CASE("sql statements: nested block comments") {
   CHECK(split("/* a /* b; */ c; */ SELECT 1; SELECT 2") ==
         std::vector<std::string>{"SELECT 1;", "SELECT 2"});
 }
 
-TEST_CASE("postgres statements: BEGIN ATOMIC bodies end at their END") {
+TEST_CASE("sql statements: BEGIN ATOMIC bodies end at their END") {
   CHECK(split("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC "
               "SELECT CASE WHEN true THEN 1 END; SELECT 2; END; BEGIN; SELECT 3; COMMIT;") ==
         std::vector<std::string>{"CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN "
@@ -56,15 +56,43 @@ TEST_CASE("postgres statements: BEGIN ATOMIC bodies end at their END") {
       2);
 }
 
-TEST_CASE("postgres statements: a statement starts at its first token") {
+TEST_CASE("sql statements: SQLite trigger bodies end at their END") {
+  CHECK(split("CREATE TEMP TRIGGER IF NOT EXISTS t AFTER INSERT ON a BEGIN "
+              "UPDATE b SET n = CASE WHEN n > 0 THEN n + 1 ELSE 1 END; DELETE FROM c; END; "
+              "END; COMMIT;") ==
+        std::vector<std::string>{"CREATE TEMP TRIGGER IF NOT EXISTS t AFTER INSERT ON a BEGIN "
+                                 "UPDATE b SET n = CASE WHEN n > 0 THEN n + 1 ELSE 1 END; DELETE "
+                                 "FROM c; END;",
+                                 "END;", "COMMIT;"});
+  // PostgreSQL's CREATE TRIGGER has no body: it ends at its ';'.
+  CHECK(split("CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW EXECUTE FUNCTION f(); COMMIT;")
+            .size() == 2);
+}
+
+TEST_CASE("sql statements: ends_transaction") {
+  for (const char* sql : {"BEGIN;", "begin transaction;", "START TRANSACTION;", "COMMIT;", "END;",
+                          "ABORT;", "ROLLBACK;", "rollback work;"}) {
+    CAPTURE(sql);
+    auto spans = split_sql_statements(sql);
+    REQUIRE(spans.size() == 1);
+    CHECK(ends_transaction(sql, spans[0]));
+  }
+  for (const char* sql : {"ROLLBACK TO SAVEPOINT a;", "rollback to a;", "SAVEPOINT a;",
+                          "RELEASE a;", "SELECT 1;", "BEGINNING;"}) {
+    CAPTURE(sql);
+    CHECK_FALSE(ends_transaction(sql, split_sql_statements(sql).at(0)));
+  }
+}
+
+TEST_CASE("sql statements: a statement starts at its first token") {
   std::string sql = "-- header\n\n  /* c */ SELECT 1;\r\n\r\nSELECT 2;";
-  auto spans = split_postgres_statements(sql);
+  auto spans = split_sql_statements(sql);
   REQUIRE(spans.size() == 2);
   CHECK(sql.substr(spans[0].begin, 6) == "SELECT");
   CHECK(sql.substr(spans[1].begin) == "SELECT 2;");
 }
 
-TEST_CASE("postgres statements: character positions to byte offsets") {
+TEST_CASE("sql statements: character positions to byte offsets") {
   std::string s = "é☃x";  // 2 + 3 + 1 bytes
   CHECK(utf8_char_offset(s, 1) == 0);
   CHECK(utf8_char_offset(s, 2) == 2);

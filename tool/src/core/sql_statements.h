@@ -1,0 +1,34 @@
+// Where each statement of a revision's SQL begins and ends, without a
+// database: quotes, E'' strings, "identifiers", $tag$ bodies, nested /* */
+// comments, PostgreSQL's BEGIN ATOMIC ... END and SQLite's CREATE TRIGGER
+// ... BEGIN ... END bodies all hide their ';', as psql's lexer and SQLite's
+// parser see them. The PostgreSQL driver uses the boundaries to name a
+// failing statement's line and to send statements one at a time outside a
+// transaction (VACUUM, CREATE INDEX CONCURRENTLY); lint uses them to find
+// transaction control a revision must not hold. SQLite's driver splits with
+// SQLite itself.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace retort {
+
+struct StatementSpan {
+  size_t begin = 0;  // first byte of the statement's first token (comments skipped)
+  size_t end = 0;    // one past its ';', or the end of the text
+};
+
+// Statements holding only comments and whitespace are left out.
+std::vector<StatementSpan> split_sql_statements(std::string_view sql);
+
+// BEGIN, START TRANSACTION, COMMIT, END, ABORT or ROLLBACK (but not ROLLBACK
+// TO a savepoint): a statement that would end retort's own transaction.
+bool ends_transaction(std::string_view sql, const StatementSpan& span);
+
+// Byte offset of a 1-based character position (as the server reports it in
+// PG_DIAG_STATEMENT_POSITION) in UTF-8 text.
+size_t utf8_char_offset(std::string_view text, long position);
+
+}  // namespace retort
