@@ -256,3 +256,69 @@ TEST_CASE("a graph can be moved and still finds its revisions", "[graph]") {
   REQUIRE(moved.find("move0002") != nullptr);
   CHECK(moved.resolve("move0001").id == "move0001");
 }
+
+TEST_CASE("a branch label carried by two revisions is an error naming both files", "[graph]") {
+  Revision a = rev("lab00001", {}, {"feat"});
+  a.path = "versions/20250101000000_first.sql";
+  Revision b = rev("lab00002", {"lab00001"}, {"other", "feat"});
+  b.path = "versions/20250102000000_second.sql";
+  b.branch_labels_line = 4;
+  Error e = expect_error([&] { RevisionGraph g({a, b}); });
+  CHECK(e.format() ==
+        "retort: error: versions/20250102000000_second.sql:4: branch label 'feat' of revision "
+        "lab00002 is already used by revision lab00001 in versions/20250101000000_first.sql\n"
+        "  hint: a branch label names one branch: rename or remove one of them\n");
+  CHECK(e.exit_code() == retort::kExitFailure);
+
+  SECTION("twice in one revision") {
+    Revision c = rev("lab00003", {}, {"feat", "feat"});
+    c.branch_labels_line = 3;
+    Error twice = expect_error([&] { RevisionGraph g({c}); });
+    CHECK_THAT(twice.what(), Contains("branch label 'feat' is listed twice"));
+    CHECK(twice.line() == 3);
+  }
+  SECTION("distinct labels are fine") {
+    RevisionGraph g({rev("lab00001", {}, {"feat"}), rev("lab00002", {"lab00001"}, {"other"})});
+    CHECK(g.has_label("feat"));
+  }
+}
+
+TEST_CASE("resolve_one: ids, prefixes, head and LABEL@head name one revision", "[graph]") {
+  // base0 -> a1 (label 'accounts') -> a2 ; base0 -> b1 (label 'billing') -> b2 -> b3
+  RevisionGraph g({rev("base0"), rev("a1", {"base0"}, {"accounts"}), rev("a2", {"a1"}),
+                   rev("b1bb", {"base0"}, {"billing"}), rev("b2bb", {"b1bb"}),
+                   rev("b3bb", {"b2bb"})});
+  CHECK(g.resolve_one("a2").id == "a2");
+  CHECK(g.resolve_one("b3bb").id == "b3bb");
+  CHECK(g.resolve_one("accounts@head").id == "a2");
+  CHECK(g.resolve_one("billing@head").id == "b3bb");
+  CHECK(g.resolve_one("b1bb@head").id == "b3bb");  // an id's branch, as in Alembic
+  CHECK(g.labelled("billing")->id == "b1bb");
+  CHECK(g.labelled("shipping") == nullptr);
+
+  SECTION("head with several heads names them") {
+    Error e = expect_error([&] { g.resolve_one("head"); });
+    CHECK_THAT(e.what(), Contains("Multiple head revisions are present: a2, b3bb"));
+  }
+  SECTION("head of a single-headed graph") {
+    RevisionGraph line({rev("r1"), rev("r2", {"r1"})});
+    CHECK(line.resolve_one("head").id == "r2");
+  }
+  SECTION("an unknown label") {
+    Error e = expect_error([&] { g.resolve_one("shipping@head"); });
+    CHECK_THAT(e.what(), Contains("no revision carries the branch label 'shipping'"));
+  }
+  SECTION("heads, base and other targets are not one revision") {
+    for (const char* t : {"heads", "base", "billing@base", "a2+1", "@head"}) {
+      CAPTURE(t);
+      Error e = expect_error([&] { g.resolve_one(t); });
+      REQUIRE_FALSE(e.hints().empty());
+      CHECK_THAT(e.hints()[0], Contains("LABEL@head"));
+    }
+  }
+  SECTION("a branch with two heads") {
+    RevisionGraph forked({rev("f1", {}, {"feat"}), rev("f2", {"f1"}), rev("f3", {"f1"})});
+    CHECK_THROWS_WITH(forked.resolve_one("feat@head"),
+                      Contains("branch 'feat' has several heads: f2, f3"));
+  }
+}

@@ -395,3 +395,99 @@ TEST_CASE("a sectioned error's format() lists every problem with file and line",
       f, Contains(std::string("retort: error: ") + kPath + ":2: unknown header 'down_revison'"));
   CHECK_THAT(f, Contains("missing '-- down_revision:' header"));
 }
+
+namespace {
+
+// A transactional upgrade section holding `sql`, which starts on line 4.
+std::string with_upgrade(const std::string& sql, const std::string& options = "") {
+  return "-- revision: a1\n-- down_revision:\n-- migrate:upgrade" + options + "\n" + sql +
+         "\n-- migrate:downgrade\n";
+}
+
+// What `retort lint FILE` runs.
+void lint(const std::string& text, const std::string& path) {
+  retort::check_transaction_control(parse_revision(text, path));
+}
+
+}  // namespace
+
+TEST_CASE("transaction control in a transactional section is an error at its line", "[revision]") {
+  const std::string hint =
+      "retort wraps each revision and its bookkeeping in one transaction itself; remove the "
+      "statement, or mark the section 'transaction:false'";
+  SECTION("COMMIT") {
+    Error e = expect_error([] {
+      lint(with_upgrade("CREATE TABLE x (a INTEGER);\n"
+                        "commit;\n"  // line 5
+                        "CREATE TABLE y (a INTEGER);"),
+           kPath);
+    });
+    CHECK(e.format() == std::string("retort: error: ") + kPath +
+                            ":5: BEGIN, COMMIT and ROLLBACK cannot run inside a revision's "
+                            "transaction: commit;\n  hint: " +
+                            hint + "\n");
+  }
+  SECTION("every one of them, each with its line, in either section") {
+    Error e = expect_error([] {
+      lint(
+          "-- revision: a1\n-- down_revision:\n-- migrate:upgrade\n"
+          "BEGIN TRANSACTION;\n"           // 4
+          "  /* c */ ROLLBACK;\n"          // 5
+          "END;\n"                         // 6
+          "START TRANSACTION;\n"           // 7
+          "SELECT 1; ABORT;\n"             // 8
+          "-- migrate:downgrade\n"         // 9
+          "DROP TABLE x; COMMIT WORK;\n",  // 10
+          kPath);
+    });
+    std::vector<int> lines{e.line()};
+    for (const auto& m : e.more())
+      lines.push_back(m.line());
+    CHECK(lines == std::vector<int>{4, 5, 6, 7, 8, 10});
+    CHECK_THAT(e.format(), Contains(":4: BEGIN, COMMIT and ROLLBACK cannot run inside a "
+                                    "revision's transaction: BEGIN TRANSACTION;"));
+    CHECK_THAT(e.format(), Contains(":10: BEGIN, COMMIT and ROLLBACK cannot run inside a "
+                                    "revision's transaction: COMMIT WORK;"));
+  }
+  SECTION("a CRLF file counts lines the same") {
+    Error e = expect_error([] { lint(crlf(with_upgrade("SELECT 1;\nCOMMIT;")), kPath); });
+    CHECK(e.line() == 5);
+  }
+}
+
+TEST_CASE("transaction control is recognised by its first word only", "[revision]") {
+  auto parses = [](const std::string& sql, const std::string& options = "") {
+    lint(with_upgrade(sql, options), kPath);
+    return true;
+  };
+  // A SQLite trigger body, with a CASE ... END inside it.
+  CHECK(
+      parses("CREATE TRIGGER t AFTER INSERT ON x BEGIN\n"
+             "  UPDATE x SET a = CASE WHEN new.a > 0 THEN 1 ELSE 0 END;\n"
+             "  INSERT INTO log VALUES ('commit;');\n"
+             "END;\n"
+             "create temp trigger u before delete on x when old.a = 1 begin select 1; end;"));
+  // Strings, quoted names and comments mentioning them.
+  CHECK(
+      parses("INSERT INTO notes VALUES ('COMMIT;'), ('it''s; BEGIN');\n"
+             "-- COMMIT;\n/* ROLLBACK; /* nested */ END; */\n"
+             "SELECT \"commit\" FROM t; SELECT [begin;] FROM t;\n"
+             "SELECT 1 AS x; -- end"));
+  // PostgreSQL bodies: $$ and $tag$ strings, E'' escapes, BEGIN ATOMIC.
+  CHECK(parses(
+      "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  NEW.a := 1;\n  RETURN NEW;\nEND;\n"
+      "$$ LANGUAGE plpgsql;\n"
+      "DO $body$ BEGIN PERFORM 1; END $body$;\n"
+      "SELECT E'it\\'s; COMMIT;';\n"
+      "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;"));
+  // Words that merely start like them, and savepoints, which nest inside
+  // retort's transaction.
+  CHECK(
+      parses("CREATE TABLE beginnings (commit_id INTEGER, \"end\" TEXT);\n"
+             "SAVEPOINT s; ROLLBACK TO s; ROLLBACK TO SAVEPOINT s; RELEASE s;\n"
+             "UPDATE t SET a = 1 WHERE b = 'END';"));
+  // Outside a transaction the statements are the author's business.
+  CHECK(parses("COMMIT;\nVACUUM;\nBEGIN;", " transaction:false"));
+  // Parsing alone (upgrade) leaves them to the drivers.
+  CHECK(parse_revision(with_upgrade("COMMIT;"), kPath).id == "a1");
+}

@@ -148,19 +148,27 @@ TEST_CASE("write_revision: a root gets a fresh id and an empty down_revision", "
   CHECK(fs::path(path).filename() == r.id + "_initial_schema.sql");
 }
 
-TEST_CASE("write_revision refuses to overwrite an existing file", "[writer]") {
+TEST_CASE("write_revision never overwrites: a taken name gets _2, _3", "[writer]") {
   TempDir tmp;
   std::string root = make_script_location(tmp);
   NewRevision rev;
   rev.id = "aaaaaaaaaaaa";
   rev.message = "first";
-  std::string path = write_revision(root, "%(rev)s_%(slug)s", true, rev);
+  // Same template, same second, same slug: what two quick `retort revision
+  // -m x` runs meet.
+  const std::string tmpl = "%(rev)s_%(slug)s";
+  std::string path = write_revision(root, tmpl, true, rev);
   std::string before = read_text(path);
-  rev.upgrade_sql = "SELECT 'replaced';";
-  retort::Error e = expect_error([&] { write_revision(root, "%(rev)s_%(slug)s", true, rev); });
-  CHECK_THAT(e.what(), Contains("file already exists"));
+  rev.upgrade_sql = "SELECT 'second';";
+  std::string second = write_revision(root, tmpl, true, rev);
+  CHECK(fs::path(second).filename() == "aaaaaaaaaaaa_first_2.sql");
+  rev.upgrade_sql = "SELECT 'third';";
+  std::string third = write_revision(root, tmpl, true, rev);
+  CHECK(fs::path(third).filename() == "aaaaaaaaaaaa_first_3.sql");
   CHECK(read_text(path) == before);
-  CHECK(count_files(root + "/versions") == 1);
+  CHECK_THAT(read_text(second), Contains("SELECT 'second';"));
+  CHECK_THAT(read_text(third), Contains("SELECT 'third';"));
+  CHECK(count_files(root + "/versions") == 3);
 }
 
 TEST_CASE("write_revision: a missing template names the path and retort init --template",

@@ -12,8 +12,10 @@ namespace retort {
 int run_lint(Context& ctx) {
   ArgParser p("lint [FILE...] [--allow-multiple-heads]",
               "Check revision files without a database. With FILEs, check each file on its own "
-              "(the build runs this per file). Without, load the whole migration directory and "
-              "check the graph: duplicate ids, missing parents, cycles and unmerged heads.");
+              "(the build runs this per file), including BEGIN/COMMIT/ROLLBACK in a transactional "
+              "section. Without, load the whole migration directory and check every file and the "
+              "graph: duplicate ids and branch labels, missing parents, cycles and unmerged "
+              "heads.");
   std::vector<std::string> files;
   bool allow_heads = false;
   p.positional("FILE", "revision files to check", &files, -1);
@@ -24,7 +26,7 @@ int run_lint(Context& ctx) {
     ErrorList errors;
     for (const auto& f : files) {
       try {
-        parse_revision(read_file(f), f);
+        check_transaction_control(parse_revision(read_file(f), f));
       } catch (const Error& e) {
         errors.add(e);
       }
@@ -35,6 +37,15 @@ int run_lint(Context& ctx) {
   }
 
   const auto& g = ctx.graph();
+  ErrorList errors;
+  for (const auto& r : g.revisions()) {
+    try {
+      check_transaction_control(r);
+    } catch (const Error& e) {
+      errors.add(e);
+    }
+  }
+  errors.throw_if_any();
   auto heads = g.heads();
   // Independent branches carry labels; unlabelled extra heads are almost
   // always two people's revisions that need a merge.

@@ -14,22 +14,29 @@ int run_merge(Context& ctx) {
   ArgParser p("merge -m MESSAGE REV REV... | heads",
               "Write a revision whose down_revision is all the given revisions, joining their "
               "branches. 'heads' stands for every current head.");
-  std::string message, env_var;
+  std::string message, env_var, rev_id;
   std::vector<std::string> revs;
   p.option("message,m", "MESSAGE", "what the merge is for", &message);
   p.option("message-from-env", "VAR", "read the message from environment variable VAR", &env_var);
-  p.positional("REV", "revisions to merge, or 'heads'", &revs, -1);
+  p.option("rev-id", "ID", "use this revision id instead of a random one", &rev_id);
+  p.positional("REV", "revisions to merge (ids, prefixes or LABEL@head), or 'heads'", &revs, -1);
   if (!ctx.parse(p)) return kExitOk;
+  if (!rev_id.empty() && !is_valid_revision_id(rev_id))
+    throw Error("--rev-id '" + rev_id + "' is not a revision id")
+        .hint("use letters, digits and '_'")
+        .usage();
   std::string msg = required_message(message, env_var);
 
   const auto& g = ctx.graph(ParseDepth::kHeaders);
+  if (!rev_id.empty() && g.find(rev_id))
+    throw Error("revision id '" + rev_id + "' already exists").at(g.find(rev_id)->path);
   std::vector<std::string> parents;
   for (const auto& r : revs) {
     if (r == "heads") {
       for (auto* h : g.heads())
         parents.push_back(h->id);
     } else {
-      parents.push_back(g.resolve(r).id);
+      parents.push_back(g.resolve_one(r).id);
     }
   }
   std::sort(parents.begin(), parents.end());
@@ -39,6 +46,7 @@ int run_merge(Context& ctx) {
         .hint("`retort heads` lists what there is to merge")
         .usage();
   NewRevision nr;
+  nr.id = rev_id;
   nr.message = msg;
   nr.down_revisions = parents;
   const auto& c = ctx.config();

@@ -12,7 +12,8 @@ namespace retort {
 int run_show(Context& ctx) {
   ArgParser p("show REV",
               "Show one revision: its place in the graph and its SQL. REV is an id, a "
-              "unique prefix, head or base.");
+              "unique prefix, LABEL@head, head (every head when there are several), heads or "
+              "base.");
   std::vector<std::string> revs;
   p.positional("REV", "the revision", &revs, 1);
   if (!ctx.parse(p)) return kExitOk;
@@ -24,7 +25,7 @@ int run_show(Context& ctx) {
   else if (revs[0] == "base")
     picked = g.bases();
   else
-    picked = {&g.resolve(revs[0])};
+    picked = {&g.resolve_one(revs[0])};
   for (const Revision* r : picked) {
     size_t i = g.index_of(*r);
     ctx.out() << verbose_block(g, i, nullptr) << "\n-- migrate:upgrade"

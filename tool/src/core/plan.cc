@@ -261,7 +261,8 @@ std::vector<size_t> heads_from_ids(const RevisionGraph& g, const std::vector<std
     if (!r)
       throw Error("Can't locate revision identified by '" + id + "': the database's " +
                   version_table + " table names it, but no revision file defines it")
-          .hint("restore the revision file (git log --all -- '*" + id + "*' may find it)")
+          .hint("restore the revision file: `git log --all --name-status -S 'revision: " + id +
+                "' -- ':/*.sql'` lists the commits that added or deleted it")
           .hint(
               "or, if the schema really is at another revision, record that with "
               "`retort stamp --purge <revision>` (or `retort stamp --purge base`)");

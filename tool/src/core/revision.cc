@@ -1,10 +1,12 @@
 #include "core/revision.h"
 
 #include <array>
+#include <cctype>
 #include <optional>
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "core/sql_statements.h"
 #include "core/text.h"
 
 namespace retort {
@@ -66,6 +68,14 @@ std::optional<std::string_view> closest_header(std::string_view key) {
   return std::nullopt;
 }
 
+// First line of a statement, shortened, as the drivers quote it.
+std::string statement_excerpt(std::string_view sql) {
+  auto t = trim(sql);
+  std::string line(trim(t.substr(0, t.find('\n'))));
+  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  return line;
+}
+
 struct Parser {
   Parser(std::string_view t, const std::string& p, ParseDepth d) : text(t), path(p), depth(d) {}
 
@@ -112,6 +122,7 @@ struct Parser {
     } else if (key == "depends_on") {
       rev.depends_on = id_list(value, line, "depends_on");
     } else if (key == "branch_labels") {
+      rev.branch_labels_line = line;
       rev.branch_labels = split_list(value);
       for (const auto& l : rev.branch_labels)
         if (!is_valid_revision_id(l))
@@ -229,6 +240,23 @@ struct Parser {
 };
 
 }  // namespace
+
+void check_transaction_control(const Revision& rev) {
+  ErrorList errors;
+  for (const Section* s : {&rev.upgrade, &rev.downgrade}) {
+    if (!s->marker_line || !s->transactional) continue;
+    for (const auto& st : split_sql_statements(s->sql)) {
+      if (!ends_transaction(s->sql, st)) continue;
+      errors.add(
+          Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
+                statement_excerpt(std::string_view(s->sql).substr(st.begin, st.end - st.begin)))
+              .at(rev.path, line_at(s->sql, st.begin, s->first_line))
+              .hint("retort wraps each revision and its bookkeeping in one transaction itself; "
+                    "remove the statement, or mark the section 'transaction:false'"));
+    }
+  }
+  errors.throw_if_any();
+}
 
 Revision parse_revision(std::string_view text, const std::string& path, ParseDepth depth) {
   Parser p{text, path, depth};

@@ -28,6 +28,7 @@ struct Revision {
   std::string path;  // as given to the parser, used in every message
   int id_line = 0;
   int down_revision_line = 0;
+  int branch_labels_line = 0;
   Section upgrade;
   Section downgrade;
 
@@ -46,5 +47,12 @@ enum class ParseDepth { kFull, kHeaders };
 // problem found (all of them, not just the first).
 Revision parse_revision(std::string_view text, const std::string& path,
                         ParseDepth depth = ParseDepth::kFull);
+
+// What `retort lint` (and so the build) checks beyond parsing: a statement
+// that would end retort's own transaction (BEGIN, COMMIT, END, ROLLBACK,
+// ABORT, START TRANSACTION) in a section not marked transaction:false, told
+// by its first word. Throws Error naming the file and line of each; upgrade
+// leaves these to the drivers, which refuse them before anything commits.
+void check_transaction_control(const Revision& rev);
 
 }  // namespace retort

@@ -23,6 +23,26 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revs_(std::move(
                      .hint("give one of them a new id (retort revision makes fresh ones)"));
     }
   }
+  // A label names one branch: two revisions carrying it would make
+  // label@head mean whichever the search met first.
+  std::unordered_map<std::string_view, size_t> label_owner;
+  for (size_t i = 0; i < n; ++i) {
+    const Revision& r = revs_[i];
+    for (const std::string& label : r.branch_labels) {
+      auto [it, fresh] = label_owner.emplace(label, i);
+      if (fresh || it->second == i) {
+        if (!fresh)
+          errors.add(Error("branch label '" + label + "' is listed twice")
+                         .at(r.path, r.branch_labels_line));
+        continue;
+      }
+      const Revision& first = revs_[it->second];
+      errors.add(Error("branch label '" + label + "' of revision " + r.id +
+                       " is already used by revision " + first.id + " in " + first.path)
+                     .at(r.path, r.branch_labels_line ? r.branch_labels_line : r.id_line)
+                     .hint("a branch label names one branch: rename or remove one of them"));
+    }
+  }
   parents_.assign(n, {});
   deps_.assign(n, {});
   children_.assign(n, {});
@@ -131,6 +151,55 @@ const Revision& RevisionGraph::resolve(std::string_view id) const {
   return *find(matches.front());
 }
 
+const Revision& RevisionGraph::resolve_one(std::string_view expr) const {
+  const std::string text(expr);
+  auto ids_of = [](const std::vector<const Revision*>& revs) {
+    std::vector<std::string> ids;
+    for (const auto* r : revs)
+      ids.push_back(r->id);
+    return join(ids, ", ");
+  };
+  const char* forms =
+      "name one revision: an id, a unique prefix of 4+ characters, head, or LABEL@head";
+  if (expr == "head") {
+    auto hs = heads();
+    if (hs.empty()) throw Error("there is no head: no revision exists yet");
+    if (hs.size() > 1)
+      throw Error("Multiple head revisions are present: " + ids_of(hs))
+          .hint("name one of them by id or as LABEL@head");
+    return *hs.front();
+  }
+  if (expr == "heads" || expr == "base")
+    throw Error("'" + text + "' does not name a single revision").hint(forms);
+  if (size_t at = expr.find('@'); at != std::string_view::npos) {
+    auto name = expr.substr(0, at);
+    if (expr.substr(at + 1) != "head" || name.empty())
+      throw Error("'" + text + "' is not a revision").hint(forms);
+    std::vector<const Revision*> hs;
+    if (has_label(name)) {
+      hs = heads_of_label(name);
+    } else {
+      // ID@head: the head of the branch that revision is on, as in Alembic.
+      const Revision* r = nullptr;
+      try {
+        r = &resolve(name);
+      } catch (const Error&) {
+        throw Error("no revision carries the branch label '" + std::string(name) + "'")
+            .hint("see `retort branches` and `retort history --verbose`");
+      }
+      auto below = descendants({index_of(*r)}, false);
+      for (size_t i = 0; i < revs_.size(); ++i)
+        if (below[i] && children_[i].empty()) hs.push_back(&revs_[i]);
+    }
+    if (hs.size() > 1)
+      throw Error("branch '" + std::string(name) + "' has several heads: " + ids_of(hs))
+          .hint("name one of them by id, or merge them");
+    return *hs.front();
+  }
+  if (!is_valid_revision_id(expr)) throw Error("'" + text + "' is not a revision").hint(forms);
+  return resolve(expr);
+}
+
 std::vector<const Revision*> RevisionGraph::heads() const {
   std::vector<const Revision*> out;
   for (size_t i = 0; i < revs_.size(); ++i)
@@ -150,6 +219,13 @@ bool RevisionGraph::has_label(std::string_view label) const {
     if (std::find(r.branch_labels.begin(), r.branch_labels.end(), label) != r.branch_labels.end())
       return true;
   return false;
+}
+
+const Revision* RevisionGraph::labelled(std::string_view label) const {
+  for (const auto& r : revs_)
+    if (std::find(r.branch_labels.begin(), r.branch_labels.end(), label) != r.branch_labels.end())
+      return &r;
+  return nullptr;
 }
 
 std::vector<const Revision*> RevisionGraph::heads_of_label(std::string_view label) const {

@@ -30,6 +30,10 @@ class RevisionGraph {
   const Revision* find(std::string_view id) const;
   // Exact id or a unique prefix of at least 4 characters; throws Error otherwise.
   const Revision& resolve(std::string_view id_or_prefix) const;
+  // One revision, named any way the README's targets name exactly one: an id
+  // or unique prefix, 'head' (the only head), or LABEL@head / ID@head (the
+  // single head of that branch). Throws Error saying why it is not one.
+  const Revision& resolve_one(std::string_view expr) const;
   size_t index_of(const Revision& r) const { return static_cast<size_t>(&r - revs_.data()); }
 
   const std::vector<size_t>& parents(size_t i) const { return parents_[i]; }    // down_revision
@@ -41,6 +45,8 @@ class RevisionGraph {
   // Heads of the branch carrying `label`.
   std::vector<const Revision*> heads_of_label(std::string_view label) const;
   bool has_label(std::string_view label) const;
+  // The revision carrying `label`, or nullptr (labels are unique).
+  const Revision* labelled(std::string_view label) const;
 
   // Marks every revision reachable from `start` through down_revision (and
   // depends_on when `with_dependencies`), including the starts themselves.

@@ -183,8 +183,24 @@ std::string write_revision(const std::string& script_location, const std::string
   if (parsed.id != rev.id || parsed.down_revisions != rev.down_revisions)
     throw Error("the template " + display_path(tmpl_path) +
                 " must keep '-- revision: ${revision}' and '-- down_revision: ${down_revision}'");
-  write_file_atomic(path, text, /*exclusive=*/true);
-  return path;
+  // Two revisions made within one second (or with one slug under a coarser
+  // file_template) would share a name: take the next free one, name_2.sql,
+  // name_3.sql, ... The exclusive write still refuses a file that appears in
+  // between, so nothing is ever replaced.
+  const std::string stem = path.substr(0, path.size() - 4);  // without ".sql"
+  for (int n = 2;; ++n) {
+    if (!fs::exists(path, ec)) {
+      try {
+        write_file_atomic(path, text, /*exclusive=*/true);
+        return path;
+      } catch (const Error&) {
+        if (!fs::exists(path, ec) || n > 1000) throw;  // not a name clash
+      }
+    }
+    if (n > 1000)
+      throw Error("cannot find a free file name for the revision").at(display_path(path));
+    path = stem + "_" + std::to_string(n) + ".sql";
+  }
 }
 
 }  // namespace retort
