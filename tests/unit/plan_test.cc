@@ -158,6 +158,11 @@ TEST_CASE("upgrade to a revision behind the current head is an error", "[plan]")
   CHECK_THAT(e.what(), Contains("revision aaaa0001 is behind the current head(s) aaaa0003"));
   REQUIRE_FALSE(e.hints().empty());
   CHECK_THAT(e.hints()[0], Contains("retort downgrade aaaa0001"));
+  // base too, online and for an offline range such as r3:base.
+  Error b = expect_error([&] { upgrade(g, "base", {"aaaa0003"}); });
+  CHECK_THAT(b.what(), Contains("base is behind the current head(s) aaaa0003"));
+  CHECK_THAT(b.hints().at(0), Contains("retort downgrade base"));
+  CHECK(upgrade(g, "base", {}).steps.empty());
 }
 
 TEST_CASE("upgrade to an unknown or ambiguous revision names it", "[plan]") {

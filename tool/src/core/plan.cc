@@ -128,6 +128,9 @@ Goal resolve_upgrade(const RevisionGraph& g, const Target& t, const std::vector<
   } else {
     targets = resolve_absolute(g, t);
   }
+  if (t.kind == Target::kBase && !heads.empty())
+    throw Error("base is behind the current head(s) " + ids_of(g, heads))
+        .hint("to go back to it use `retort downgrade base`");
   Goal goal;
   goal.dir = Direction::kUpgrade;
   goal.wanted = g.ancestors(targets, true);
