@@ -1,5 +1,6 @@
 // Feeds arbitrary bytes to the revision-file parser, as a file would reach
-// it, at both depths. Malformed input must end in retort::Error, nothing else.
+// it, at both depths, then to lint's statement checks (the SQL splitter).
+// Malformed input must end in retort::Error, nothing else.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -16,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)r.downgrade.checksum();
       (void)r.upgrade.empty();
       (void)r.downgrade.empty();
+      if (depth == retort::ParseDepth::kFull) retort::check_transaction_control(r);
     } catch (const retort::Error& e) {
       (void)e.format();
     }
