@@ -19,6 +19,7 @@ overloaded(Ts...) -> overloaded<Ts...>;
 std::string column_summary(const Column& c) {
   std::string s = c.type.empty() ? std::string("(no type)") : c.type;
   if (!c.collation.empty()) s += " COLLATE " + c.collation;
+  if (c.generated) s += " GENERATED";
   if (c.not_null) s += " NOT NULL";
   if (c.default_sql) s += " DEFAULT " + *c.default_sql;
   return s;
