@@ -43,7 +43,7 @@ help:
 	@echo 'test          Install missing test packages, build, run every test'
 	@echo '              but the reliability suite'
 	@echo 'test-reliability  Crash trials, faults, hostile input, fuzzing, ASan/UBSan'
-	@echo '              (ctest -L reliability; about 8 minutes)'
+	@echo '              (ctest -L reliability; 8 to 11 minutes)'
 	@echo 'bench         Run the benchmarks under bench/'
 	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
 	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
