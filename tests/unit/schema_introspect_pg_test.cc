@@ -57,6 +57,30 @@ TEST_CASE("PostgreSQL introspection: columns, serial, identity and generated") {
   CHECK(t.primary_key()->name == "t_pkey");
 }
 
+TEST_CASE("PostgreSQL introspection: names that differ only in case are refused, not merged") {
+  Db tables;
+  PgServer::get().psql(tables.name,
+                       "CREATE TABLE \"User\" (id int PRIMARY KEY); CREATE TABLE \"user\" (id "
+                       "int PRIMARY KEY);");
+  auto e = expect_error([&] { tables.read(); });
+  // In the server's name order, whatever its collation.
+  CHECK_THAT(e.what(), Catch::Contains("PostgreSQL relations \"") && Catch::Contains("\"User\"") &&
+                           Catch::Contains("\"user\"") &&
+                           Catch::Contains("differ only in the case of their names"));
+  Db columns;
+  PgServer::get().psql(columns.name, "CREATE TABLE t (id int, \"A\" int, a int);");
+  auto c = expect_error([&] { columns.read(); });
+  CHECK_THAT(c.what(), Catch::Contains("PostgreSQL columns \"A\" and \"a\" of table t differ only "
+                                       "in the case of their names"));
+  CHECK_THAT(c.hints().at(0), Catch::Contains("rename one of them"));
+  // One mixed-case name alone is fine.
+  Db one;
+  PgServer::get().psql(one.name, "CREATE TABLE \"User\" (\"Email Addr\" text, id int);");
+  Schema s = one.read();
+  REQUIRE(s.table("User"));
+  CHECK(s.table("User")->columns.size() == 2);
+}
+
 TEST_CASE("PostgreSQL introspection: constraints, indexes and views") {
   Db db;
   PgServer::get().psql(

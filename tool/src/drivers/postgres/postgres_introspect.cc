@@ -113,6 +113,16 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
   }
 
   Schema s;
+  // The schema model keys names without case, as unquoted SQL names are;
+  // PostgreSQL's quoted "User" and "user" are two objects it cannot tell apart.
+  auto refuse_case_twins = [](const std::string& what, const std::string& a, const std::string& b,
+                              const std::string& where = "") {
+    throw Error("PostgreSQL " + what + " " + quote_ident(a) + " and " + quote_ident(b) + where +
+                " differ only in the case of their names, which autogenerate cannot tell apart")
+        .hint(
+            "rename one of them (in the models, or in the database with a hand-written "
+            "revision: retort revision --empty -m MESSAGE)");
+  };
   for (auto& r : d.query("SELECT c.relname, c.relkind, CASE WHEN c.relkind = 'v' THEN "
                          "pg_catalog.pg_get_viewdef(c.oid, true) END, "
                          "pg_catalog.obj_description(c.oid, 'pg_class') "
@@ -121,6 +131,9 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
                          " AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition "
                          "ORDER BY c.relname")) {
     if (excluded.count(key_of(r[0]))) continue;
+    if (const Table* t = s.table(r[0])) refuse_case_twins("relations", t->name, r[0]);
+    if (auto v = s.views.find(key_of(r[0])); v != s.views.end())
+      refuse_case_twins("relations", v->second.name, r[0]);
     if (r[1] == "v") {
       s.views[key_of(r[0])] = View{r[0], strip_semicolon(r[2]), {}};
     } else {
@@ -153,6 +166,8 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
            "ORDER BY c.relname, a.attnum")) {
     auto it = s.tables.find(key_of(r[0]));
     if (it == s.tables.end()) continue;
+    if (const Column* twin = it->second.column(r[1]))
+      refuse_case_twins("columns", twin->name, r[1], " of table " + it->second.name);
     Column c;
     c.name = r[1];
     c.type = r[2];
