@@ -1,7 +1,6 @@
 #include "core/revision.h"
 
 #include <array>
-#include <cctype>
 #include <optional>
 
 #include "core/error.h"
@@ -66,14 +65,6 @@ std::optional<std::string_view> closest_header(std::string_view key) {
     if (d <= 1 || (d == 2 && key.find('_') != std::string_view::npos)) return h;
   }
   return std::nullopt;
-}
-
-// First line of a statement, shortened, as the drivers quote it.
-std::string statement_excerpt(std::string_view sql) {
-  auto t = trim(sql);
-  std::string line(trim(t.substr(0, t.find('\n'))));
-  if (line.size() > 80) line = line.substr(0, 77) + "...";
-  return line;
 }
 
 struct Parser {
@@ -246,13 +237,8 @@ void check_transaction_control(const Revision& rev) {
   for (const Section* s : {&rev.upgrade, &rev.downgrade}) {
     if (!s->marker_line || !s->transactional) continue;
     for (const auto& st : split_sql_statements(s->sql)) {
-      if (!ends_transaction(s->sql, st)) continue;
-      errors.add(
-          Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
-                statement_excerpt(std::string_view(s->sql).substr(st.begin, st.end - st.begin)))
-              .at(rev.path, line_at(s->sql, st.begin, s->first_line))
-              .hint("retort wraps each revision and its bookkeeping in one transaction itself; "
-                    "remove the statement, or mark the section 'transaction:false'"));
+      if (ends_transaction(s->sql, st))
+        errors.add(transaction_control_error(s->sql, st, rev.path, s->first_line));
     }
   }
   errors.throw_if_any();

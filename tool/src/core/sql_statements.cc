@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string>
 
+#include "core/text.h"
+
 namespace retort {
 
 namespace {
@@ -34,6 +36,23 @@ size_t dollar_tag_at(std::string_view s, size_t i) {
     ++j;
   }
   return j < s.size() ? j - i + 1 : 0;
+}
+
+// Just past the quote closing the one at i, where a doubled quote stands for
+// itself (and, in E'' strings, a backslash escapes the next character).
+size_t past_quoted(std::string_view s, size_t i, bool backslash) {
+  const char quote = s[i];
+  for (++i; i < s.size(); ++i) {
+    if (backslash && s[i] == '\\') {
+      ++i;
+    } else if (s[i] == quote) {
+      if (i + 1 < s.size() && s[i + 1] == quote)
+        ++i;
+      else
+        return i + 1;
+    }
+  }
+  return s.size();
 }
 
 }  // namespace
@@ -82,36 +101,10 @@ std::vector<StatementSpan> split_sql_statements(std::string_view s) {
       // (standard_conforming_strings has been on by default since 9.1).
       bool backslash = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
                        (i < 2 || !ident_char(static_cast<unsigned char>(s[i - 2])));
-      ++i;
-      while (i < n) {
-        if (backslash && s[i] == '\\') {
-          i += 2;
-        } else if (s[i] == '\'') {
-          if (i + 1 < n && s[i + 1] == '\'') {
-            i += 2;
-          } else {
-            ++i;
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
+      i = past_quoted(s, i, backslash);
     } else if (c == '"') {
       token(i);
-      ++i;
-      while (i < n) {
-        if (s[i] == '"') {
-          if (i + 1 < n && s[i + 1] == '"') {
-            i += 2;
-          } else {
-            ++i;
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
+      i = past_quoted(s, i, false);
     } else if (c == '$' && dollar_tag_at(s, i) > 0) {
       token(i);
       size_t len = dollar_tag_at(s, i);
@@ -178,6 +171,25 @@ std::string lower_word(std::string_view sql, size_t at) {
 }
 
 }  // namespace
+
+const char* const kOwnTransactionHint =
+    "retort wraps each revision and its bookkeeping in one transaction itself; remove the "
+    "statement, or mark the section 'transaction:false'";
+
+Error transaction_control_error(std::string_view sql, const StatementSpan& span,
+                                const std::string& file, int first_line) {
+  return Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
+               statement_excerpt(sql.substr(span.begin, span.end - span.begin)))
+      .at(file, file.empty() ? 0 : line_at(sql, span.begin, first_line))
+      .hint(kOwnTransactionHint);
+}
+
+std::string statement_excerpt(std::string_view sql) {
+  auto t = trim(sql);
+  std::string line(trim(t.substr(0, t.find('\n'))));
+  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  return line;
+}
 
 bool ends_transaction(std::string_view sql, const StatementSpan& span) {
   std::string w = lower_word(sql, span.begin);

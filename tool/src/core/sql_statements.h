@@ -10,8 +10,11 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/error.h"
 
 namespace retort {
 
@@ -26,6 +29,17 @@ std::vector<StatementSpan> split_sql_statements(std::string_view sql);
 // BEGIN, START TRANSACTION, COMMIT, END, ABORT or ROLLBACK (but not ROLLBACK
 // TO a savepoint): a statement that would end retort's own transaction.
 bool ends_transaction(std::string_view sql, const StatementSpan& span);
+
+// What to do about such a statement, in every message that refuses one.
+extern const char* const kOwnTransactionHint;
+
+// The error for `span` of `sql`, a statement that ends retort's transaction,
+// at `file`'s line (none when `file` is empty); `sql` starts at `first_line`.
+Error transaction_control_error(std::string_view sql, const StatementSpan& span,
+                                const std::string& file, int first_line);
+
+// First line of a statement, shortened, for "in statement: ..." hints.
+std::string statement_excerpt(std::string_view sql);
 
 // Byte offset of a 1-based character position (as the server reports it in
 // PG_DIAG_STATEMENT_POSITION) in UTF-8 text.

@@ -17,19 +17,6 @@ namespace retort {
 
 namespace {
 
-constexpr const char* kOwnTransactionHint =
-    "retort wraps each revision and its bookkeeping in one transaction itself; remove the "
-    "statement, or mark the section 'transaction:false'";
-
-// First line of a statement, shortened, for "in statement: ..." hints.
-std::string statement_excerpt(std::string_view sql) {
-  auto t = trim(sql);
-  auto nl = t.find('\n');
-  std::string line(trim(t.substr(0, nl)));
-  if (line.size() > 80) line = line.substr(0, 77) + "...";
-  return line;
-}
-
 // The first line of a libpq message, without "FATAL:  " and trailing space.
 std::string first_line(const char* text) {
   std::string_view s = text ? text : "";
@@ -178,10 +165,7 @@ class PostgresDriver final : public Driver {
     }
     for (const auto& span : spans)
       if (ends_transaction(sql, span))
-        throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
-                    statement_excerpt(sql.substr(span.begin, span.end - span.begin)))
-            .at(origin.file, origin.file.empty() ? 0 : line_at(sql, span.begin, origin.first_line))
-            .hint(kOwnTransactionHint);
+        throw transaction_control_error(sql, span, origin.file, origin.first_line);
     // The whole section in one round trip, parsed by the server itself. Each
     // statement that succeeds yields one result, so the count of results
     // before the error says which statement failed when the server gives no

@@ -9,21 +9,13 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/sql_statements.h"
 #include "core/text.h"
 #include "drivers/driver.h"
 
 namespace retort {
 
 namespace {
-
-// First line of a statement, shortened, for "in statement: ..." hints.
-std::string statement_excerpt(std::string_view sql) {
-  auto t = trim(sql);
-  auto nl = t.find('\n');
-  std::string line(trim(t.substr(0, nl)));
-  if (line.size() > 80) line = line.substr(0, 77) + "...";
-  return line;
-}
 
 // Whitespace, "-- line" and "/* block */" comments before a statement. An
 // unterminated block comment is left for SQLite to report.
@@ -151,13 +143,8 @@ class SqliteDriver final : public Driver {
       guard_transaction_ = false;
       size_t stmt_offset = static_cast<size_t>(cursor - start);
       if (rc == SQLITE_AUTH && in_transaction_) {
-        std::string_view text(cursor, static_cast<size_t>(end - cursor));
-        throw Error("BEGIN, COMMIT and ROLLBACK cannot run inside a revision's transaction: " +
-                    statement_excerpt(text))
-            .at(origin.file, line_at(sql, stmt_offset, origin.first_line))
-            .hint(
-                "retort wraps each revision and its bookkeeping in one transaction itself; "
-                "remove the statement, or mark the section 'transaction:false'");
+        throw transaction_control_error(sql, {stmt_offset, sql.size()}, origin.file,
+                                        origin.first_line);
       }
       if (rc != SQLITE_OK) {
         int err_off = sqlite3_error_offset(db_);
@@ -177,9 +164,7 @@ class SqliteDriver final : public Driver {
         in_transaction_ = false;
         throw Error("this statement ended retort's transaction: " + statement_excerpt(text))
             .at(origin.file, line_at(sql, stmt_offset, origin.first_line))
-            .hint(
-                "remove BEGIN/COMMIT/ROLLBACK from the revision; retort wraps each revision in "
-                "a transaction itself, or mark the section 'transaction:false'");
+            .hint(kOwnTransactionHint);
       }
       cursor = tail;
     }
