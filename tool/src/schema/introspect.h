@@ -3,6 +3,7 @@
 // driver's query() only); this picks the one for the driver's dialect.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,25 @@ struct IntrospectOptions {
 Schema introspect(Driver& driver, const IntrospectOptions& options);
 Schema introspect_sqlite(Driver& driver, const IntrospectOptions& options);
 
+// What the pragmas leave out of a SQLite table's keys.
+struct KeyClauses {
+  bool strict = false;
+  // Per foreign key, in declaration order (column-level and table-level
+  // alike): whether it is deferred.
+  std::vector<bool> fk_deferred;
+  // ON CONFLICT resolutions other than the default ABORT.
+  std::string pk_conflict;
+  std::vector<std::pair<std::vector<std::string>, std::string>> unique_conflicts;  // columns
+  std::map<std::string, std::string> not_null_conflicts;                           // by column key
+};
+
 // Parts of a SQLite CREATE TABLE that its pragmas do not report. Exposed for tests.
 struct ParsedCreateTable {
   std::vector<std::pair<std::string, std::string>> column_definitions;  // name, text
   std::vector<Constraint> checks;
   bool without_rowid = false;
   bool autoincrement = false;
+  KeyClauses keys;
 };
 ParsedCreateTable parse_create_table(const std::string& sql);
 

@@ -96,18 +96,6 @@ std::string column_collation(const std::string& definition) {
   return out == "binary" ? std::string() : out;
 }
 
-// What the pragmas leave out of a table's keys, from its CREATE TABLE.
-struct KeyClauses {
-  bool strict = false;
-  // Per foreign key, in declaration order (column-level and table-level
-  // alike): whether it is deferred.
-  std::vector<bool> fk_deferred;
-  // ON CONFLICT resolutions other than the default ABORT.
-  std::string pk_conflict;
-  std::vector<std::pair<std::vector<std::string>, std::string>> unique_conflicts;  // columns
-  std::map<std::string, std::string> not_null_conflicts;                           // by column key
-};
-
 // ABORT is the default: spelled out or not, it is the same table.
 std::string conflict_resolution(const SqlToken& t) {
   std::string r = t.text;
@@ -116,64 +104,55 @@ std::string conflict_resolution(const SqlToken& t) {
   return r == "ABORT" ? std::string() : r;
 }
 
-// DEFERRABLE, REFERENCES and ON, unquoted, are always keywords in SQLite's
-// grammar, so at an element's top level they mean what they say.
-KeyClauses parse_key_clauses(const std::string& sql) {
-  KeyClauses k;
-  auto t = tokenize_sql(sql);
-  size_t open = body_open(t);
-  if (open == t.size()) return k;
-  size_t close = matching_paren(t, open);
-  for (size_t i = close + 1; i < t.size(); ++i)
-    if (t[i].is_word("STRICT")) k.strict = true;
+// The key clauses of one element [b, e) of a CREATE TABLE body: a column
+// (`column` its name) or a table constraint (`column` empty). DEFERRABLE,
+// REFERENCES and ON, unquoted, are always keywords in SQLite's grammar, so at
+// an element's top level they mean what they say.
+void collect_key_clauses(const std::vector<SqlToken>& t, size_t b, size_t e,
+                         const std::string& column, KeyClauses& k) {
   enum class Owner { kNone, kPrimaryKey, kUnique, kNotNull };
-  for (auto [b, e] : split_top_level(t, open + 1, std::min(close, t.size()))) {
-    if (b >= e) continue;
-    std::string column = is_constraint_start(t[b]) ? std::string() : unquote_name(t[b]);
-    // The constraint an ON CONFLICT here would belong to, and its columns.
-    Owner owner = Owner::kNone;
-    std::vector<std::string> columns;
-    for (size_t i = column.empty() ? b : b + 1; i < e; ++i) {
-      const SqlToken& w = t[i];
-      if (w.is('(')) {
-        size_t end = matching_paren(t, i);
-        if (end >= e) break;
-        owner = Owner::kNone;
-        // A table-level PRIMARY KEY (...) or UNIQUE (...): its columns.
-        if (t[i - 1].is_word("KEY") || t[i - 1].is_word("UNIQUE")) {
-          owner = t[i - 1].is_word("KEY") ? Owner::kPrimaryKey : Owner::kUnique;
-          columns.clear();
-          for (auto [cb, ce] : split_top_level(t, i + 1, end))
-            if (cb < ce) columns.push_back(unquote_name(t[cb]));
-        }
-        i = end;
-      } else if (w.is_word("REFERENCES")) {
-        k.fk_deferred.push_back(false);
-        owner = Owner::kNone;
-      } else if (w.is_word("DEFERRABLE")) {
-        // SQLite applies it to the last key declared, and defers only
-        // DEFERRABLE INITIALLY DEFERRED; all the other forms are immediate.
-        bool deferred = !t[i - 1].is_word("NOT") && i + 2 < e && t[i + 1].is_word("INITIALLY") &&
-                        t[i + 2].is_word("DEFERRED");
-        if (!k.fk_deferred.empty()) k.fk_deferred.back() = deferred;
-        owner = Owner::kNone;
-      } else if (w.is_word("ON") && i + 2 < e && t[i + 1].is_word("CONFLICT")) {
-        std::string r = conflict_resolution(t[i + 2]);
-        if (owner == Owner::kPrimaryKey) k.pk_conflict = r;
-        if (owner == Owner::kUnique && !r.empty()) k.unique_conflicts.emplace_back(columns, r);
-        if (owner == Owner::kNotNull) k.not_null_conflicts[key_of(column)] = r;
-        i += 2;
-      } else if (w.is_word("PRIMARY") || w.is_word("UNIQUE")) {
-        owner = w.is_word("PRIMARY") ? Owner::kPrimaryKey : Owner::kUnique;
-        columns = {column};
-      } else if (w.is_word("NULL")) {
-        owner = t[i - 1].is_word("NOT") ? Owner::kNotNull : Owner::kNone;
-      } else if (!w.is_word("KEY") && !w.is_word("ASC") && !w.is_word("DESC")) {
-        owner = Owner::kNone;
+  // The constraint an ON CONFLICT here would belong to, and its columns.
+  Owner owner = Owner::kNone;
+  std::vector<std::string> columns;
+  for (size_t i = column.empty() ? b : b + 1; i < e; ++i) {
+    const SqlToken& w = t[i];
+    if (w.is('(')) {
+      size_t end = matching_paren(t, i);
+      if (end >= e) break;
+      owner = Owner::kNone;
+      // A table-level PRIMARY KEY (...) or UNIQUE (...): its columns.
+      if (t[i - 1].is_word("KEY") || t[i - 1].is_word("UNIQUE")) {
+        owner = t[i - 1].is_word("KEY") ? Owner::kPrimaryKey : Owner::kUnique;
+        columns.clear();
+        for (auto [cb, ce] : split_top_level(t, i + 1, end))
+          if (cb < ce) columns.push_back(unquote_name(t[cb]));
       }
+      i = end;
+    } else if (w.is_word("REFERENCES")) {
+      k.fk_deferred.push_back(false);
+      owner = Owner::kNone;
+    } else if (w.is_word("DEFERRABLE")) {
+      // SQLite applies it to the last key declared, and defers only
+      // DEFERRABLE INITIALLY DEFERRED; all the other forms are immediate.
+      bool deferred = !t[i - 1].is_word("NOT") && i + 2 < e && t[i + 1].is_word("INITIALLY") &&
+                      t[i + 2].is_word("DEFERRED");
+      if (!k.fk_deferred.empty()) k.fk_deferred.back() = deferred;
+      owner = Owner::kNone;
+    } else if (w.is_word("ON") && i + 2 < e && t[i + 1].is_word("CONFLICT")) {
+      std::string r = conflict_resolution(t[i + 2]);
+      if (owner == Owner::kPrimaryKey) k.pk_conflict = r;
+      if (owner == Owner::kUnique && !r.empty()) k.unique_conflicts.emplace_back(columns, r);
+      if (owner == Owner::kNotNull) k.not_null_conflicts[key_of(column)] = r;
+      i += 2;
+    } else if (w.is_word("PRIMARY") || w.is_word("UNIQUE")) {
+      owner = w.is_word("PRIMARY") ? Owner::kPrimaryKey : Owner::kUnique;
+      columns = {column};
+    } else if (w.is_word("NULL")) {
+      owner = t[i - 1].is_word("NOT") ? Owner::kNotNull : Owner::kNone;
+    } else if (!w.is_word("KEY") && !w.is_word("ASC") && !w.is_word("DESC")) {
+      owner = Owner::kNone;
     }
   }
-  return k;
 }
 
 }  // namespace
@@ -184,17 +163,22 @@ ParsedCreateTable parse_create_table(const std::string& sql) {
   size_t open = body_open(t);
   if (open == t.size()) return p;  // CREATE TABLE ... AS SELECT
   size_t close = matching_paren(t, open);
-  for (size_t i = close + 1; i + 1 < t.size(); ++i)
-    if (t[i].is_word("WITHOUT") && t[i + 1].is_word("ROWID")) p.without_rowid = true;
+  for (size_t i = close + 1; i < t.size(); ++i) {
+    if (i + 1 < t.size() && t[i].is_word("WITHOUT") && t[i + 1].is_word("ROWID"))
+      p.without_rowid = true;
+    if (t[i].is_word("STRICT")) p.keys.strict = true;
+  }
   for (auto [b, e] : split_top_level(t, open + 1, std::min(close, t.size()))) {
     if (b >= e) continue;
+    std::string column;
     if (!is_constraint_start(t[b])) {
-      p.column_definitions.emplace_back(unquote_name(t[b]),
-                                        compact_sql(text_between(sql, t, b, e - 1)));
+      column = unquote_name(t[b]);
+      p.column_definitions.emplace_back(column, compact_sql(text_between(sql, t, b, e - 1)));
       for (size_t i = b; i < e; ++i)
         if (t[i].is_word("AUTOINCREMENT")) p.autoincrement = true;
     }
     collect_checks(sql, t, b, e, p.checks);
+    collect_key_clauses(t, b, e, column, p.keys);
   }
   return p;
 }
@@ -248,8 +232,8 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
       }
       auto parsed = parse_create_table(sql);
       tb.without_rowid = parsed.without_rowid;
-      auto& kc = clauses[key_of(name)] = parse_key_clauses(sql);
-      tb.strict = kc.strict;
+      tb.strict = parsed.keys.strict;
+      clauses[key_of(name)] = std::move(parsed.keys);
       tb.autoincrement = parsed.autoincrement;
       tb.constraints = std::move(parsed.checks);
       for (auto& [col, text] : parsed.column_definitions) {
