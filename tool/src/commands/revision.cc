@@ -102,10 +102,9 @@ int run_revision(Context& ctx) {
     if (!g.children(pi).empty() && !splice) {
       // As Alembic: branching off the middle of history is allowed, but only
       // on purpose.
-      auto below = g.descendants({pi}, false);
       std::vector<std::string> later;
-      for (const Revision* h : g.heads())
-        if (below[g.index_of(*h)]) later.push_back(h->id);
+      for (const Revision* h : g.heads_from({pi}))
+        later.push_back(h->id);
       throw Error("revision " + parent.id + " is not a head; " +
                   (later.size() == 1 ? "its branch's head is " : "its branch's heads are ") +
                   join(later, ", "))

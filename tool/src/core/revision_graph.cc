@@ -187,9 +187,7 @@ const Revision& RevisionGraph::resolve_one(std::string_view expr) const {
         throw Error("no revision carries the branch label '" + std::string(name) + "'")
             .hint("see `retort branches` and `retort history --verbose`");
       }
-      auto below = descendants({index_of(*r)}, false);
-      for (size_t i = 0; i < revs_.size(); ++i)
-        if (below[i] && children_[i].empty()) hs.push_back(&revs_[i]);
+      hs = heads_from({index_of(*r)});
     }
     if (hs.size() > 1)
       throw Error("branch '" + std::string(name) + "' has several heads: " + ids_of(hs))
@@ -215,10 +213,7 @@ std::vector<const Revision*> RevisionGraph::bases() const {
 }
 
 bool RevisionGraph::has_label(std::string_view label) const {
-  for (const auto& r : revs_)
-    if (std::find(r.branch_labels.begin(), r.branch_labels.end(), label) != r.branch_labels.end())
-      return true;
-  return false;
+  return labelled(label) != nullptr;
 }
 
 const Revision* RevisionGraph::labelled(std::string_view label) const {
@@ -229,12 +224,12 @@ const Revision* RevisionGraph::labelled(std::string_view label) const {
 }
 
 std::vector<const Revision*> RevisionGraph::heads_of_label(std::string_view label) const {
-  std::vector<size_t> labelled;
-  for (size_t i = 0; i < revs_.size(); ++i) {
-    const auto& l = revs_[i].branch_labels;
-    if (std::find(l.begin(), l.end(), label) != l.end()) labelled.push_back(i);
-  }
-  auto below = descendants(labelled, false);
+  const Revision* r = labelled(label);
+  return r ? heads_from({index_of(*r)}) : std::vector<const Revision*>{};
+}
+
+std::vector<const Revision*> RevisionGraph::heads_from(const std::vector<size_t>& start) const {
+  auto below = descendants(start, false);
   std::vector<const Revision*> out;
   for (size_t i = 0; i < revs_.size(); ++i)
     if (below[i] && children_[i].empty()) out.push_back(&revs_[i]);

@@ -44,6 +44,8 @@ class RevisionGraph {
   std::vector<const Revision*> bases() const;
   // Heads of the branch carrying `label`.
   std::vector<const Revision*> heads_of_label(std::string_view label) const;
+  // The heads that descend from `start` (a start that is a head among them).
+  std::vector<const Revision*> heads_from(const std::vector<size_t>& start) const;
   bool has_label(std::string_view label) const;
   // The revision carrying `label`, or nullptr (labels are unique).
   const Revision* labelled(std::string_view label) const;
