@@ -227,14 +227,14 @@ TEST_CASE("the bookkeeping tables are created once and found") {
   std::string version = prefix + "retort_version", log = prefix + "retort_log";
   auto d = db.open();
   const Dialect& dl = d->dialect();
-  CHECK(d->query(dl.table_exists_query(version)).empty());
+  CHECK(d->query(dl.find_table_query(version)).empty());
   for (int i = 0; i < 2; ++i) {
     Transaction tx(*d);
     d->execute(dl.create_bookkeeping(version, log), {});
     tx.commit();
   }
-  CHECK_FALSE(d->query(dl.table_exists_query(version)).empty());
-  CHECK_FALSE(d->query(dl.table_exists_query(log)).empty());
+  CHECK_FALSE(d->query(dl.find_table_query(version)).empty());
+  CHECK_FALSE(d->query(dl.find_table_query(log)).empty());
   CHECK(d->query(dl.select_heads(version)).empty());
 
   Transaction tx(*d);

@@ -42,5 +42,4 @@ class TestDatabase {
   std::unique_ptr<TempDir> dir_;
 };
 
-
 }  // namespace retort::test

@@ -30,6 +30,11 @@ class Error : public std::runtime_error {
     exit_code_ = kExitUsage;
     return *this;
   }
+  // Another exit status: 128 + the signal that stopped a run.
+  Error& exits(int code) {
+    exit_code_ = code;
+    return *this;
+  }
   // The SQL is not at fault, the database is: a lock held by someone else, a
   // full disk, a read-only file, a lost connection. The same command can
   // succeed once that is resolved, so nobody should be told to edit the file.

@@ -28,7 +28,15 @@ class Dialect {
   virtual std::string create_bookkeeping(const std::string& version_table,
                                          const std::string& log_table) const = 0;
   virtual std::string now() const = 0;
-  virtual std::string table_exists_query(const std::string& table) const = 0;
+  // How the database resolves `table` now: no row when nothing has that name,
+  // else one row (kind, schema, name) where kind is "table", "view" or what
+  // else the name is. Resolved as the database does: SQLite ignores ASCII case.
+  virtual std::string find_table_query(const std::string& table) const = 0;
+  // The schema an unqualified CREATE TABLE puts a table in ("" if none).
+  virtual std::string current_schema_query() const = 0;
+  // Statements that return a session to its defaults, between revisions of
+  // an offline script ("" where a script cannot know them).
+  virtual std::string reset_session() const { return ""; }
 
   // "schema"."table" from schema.table.
   std::string quote_name(const std::string& dotted) const;

@@ -27,6 +27,13 @@ struct DriverOptions {
 
 using Rows = std::vector<std::vector<std::string>>;
 
+// Something the database said while running a revision's SQL without
+// failing it (PostgreSQL's RAISE NOTICE and WARNING).
+struct DatabaseMessage {
+  std::string severity;  // as the database names it: WARNING, NOTICE, INFO
+  std::string text;
+};
+
 class Driver {
  public:
   virtual ~Driver() = default;
@@ -49,6 +56,21 @@ class Driver {
   // other writers (SQLite's BEGIN IMMEDIATE).
   virtual void lock_run(const std::string& version_table) { (void)version_table; }
   virtual void unlock_run() noexcept {}
+
+  // Returns the session to the state it had when the driver connected
+  // (settings, role, search_path, pragmas, attached databases, temporary
+  // objects), so that each revision runs as if it were the first of the run
+  // and retort's bookkeeping never runs under a revision's settings. Inside a
+  // transaction a driver resets what can be reset there and the rest at its
+  // next call outside one.
+  virtual void reset_session() = 0;
+
+  // Asks the running statement to stop, from a signal handler: must be
+  // async-signal-safe. The statement then fails and its transaction rolls back.
+  virtual void interrupt() noexcept {}
+
+  // Messages the database sent while running a revision's SQL, since the last call.
+  virtual std::vector<DatabaseMessage> take_messages() { return {}; }
 };
 
 // Opens the database the URL names. With create_if_missing=false, returns

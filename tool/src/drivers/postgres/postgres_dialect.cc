@@ -13,7 +13,7 @@ class PostgresDialect final : public Dialect {
   // Writers are kept apart by the advisory lock held for the whole run, so
   // a plain BEGIN is enough here.
   std::string begin_transaction() const override { return "BEGIN;"; }
-  std::string now() const override { return "now()"; }
+  std::string now() const override { return "pg_catalog.now()"; }
   std::string create_bookkeeping(const std::string& version_table,
                                  const std::string& log_table) const override {
     std::string sql;
@@ -41,8 +41,19 @@ class PostgresDialect final : public Dialect {
   }
   // to_regclass resolves an unqualified name through search_path, exactly as
   // CREATE TABLE above places it, and returns NULL instead of failing.
-  std::string table_exists_query(const std::string& table) const override {
-    return "SELECT 1 WHERE to_regclass(" + quote_sql_string(quote_name(table)) + ") IS NOT NULL";
+  std::string find_table_query(const std::string& table) const override {
+    return "SELECT CASE WHEN c.relkind IN ('r', 'p') THEN 'table' WHEN c.relkind = 'v' THEN "
+           "'view' WHEN c.relkind = 'm' THEN 'materialized view' WHEN c.relkind = 'f' THEN "
+           "'foreign table' ELSE 'relation of kind ' || c.relkind::text END, n.nspname, c.relname "
+           "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+           "c.relnamespace WHERE c.oid = pg_catalog.to_regclass(" +
+           quote_sql_string(quote_name(table)) + ")";
+  }
+  std::string current_schema_query() const override { return "SELECT pg_catalog.current_schema()"; }
+  // What a revision's SET, SET ROLE or SET search_path changed; the session
+  // defaults (the connection's own options) come back.
+  std::string reset_session() const override {
+    return "SET SESSION AUTHORIZATION DEFAULT;\nRESET ALL;\n";
   }
 };
 

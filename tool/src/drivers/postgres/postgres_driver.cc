@@ -2,11 +2,13 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
+#include <utility>
 
 #include "core/error.h"
 #include "core/sql_statements.h"
@@ -76,6 +78,7 @@ class PostgresDriver final : public Driver {
       : url_(url), options_(options), dialect_(make_postgres_dialect()) {}
 
   ~PostgresDriver() override {
+    if (cancel_) PQfreeCancel(cancel_);
     if (conn_) PQfinish(conn_);
   }
 
@@ -115,9 +118,20 @@ class PostgresDriver final : public Driver {
     // table, must give an error, never a deploy that hangs forever.
     std::string bound = "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms);
     PQclear(PQexec(conn_, bound.c_str()));
-    // NOTICEs ("relation already exists, skipping") are not the user's business.
+    // What a revision's SQL raises is kept for the migrator to show; what
+    // retort's own statements raise ("relation already exists, skipping")
+    // is not the user's business.
     PQsetNoticeReceiver(
-        conn_, [](void*, const PGresult*) {}, nullptr);
+        conn_,
+        [](void* self, const PGresult* r) {
+          auto* d = static_cast<PostgresDriver*>(self);
+          if (!d->collect_messages_) return;
+          const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+          const char* msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+          if (msg) d->messages_.push_back({sev ? sev : "NOTICE", msg});
+        },
+        this);
+    cancel_ = PQgetCancel(conn_);
   }
 
   const Dialect& dialect() const override { return *dialect_; }
@@ -151,6 +165,13 @@ class PostgresDriver final : public Driver {
   void execute(std::string_view sql, const SqlOrigin& origin) override {
     auto spans = split_sql_statements(sql);
     if (spans.empty()) return;
+    // Any statement can change the session: SET, SET ROLE, set_config().
+    if (!origin.file.empty()) session_dirty_ = true;
+    collect_messages_ = !origin.file.empty();
+    struct StopCollecting {
+      bool& flag;
+      ~StopCollecting() { flag = false; }
+    } stop{collect_messages_};
     if (!in_transaction_) {
       // One statement at a time, as psql does: the server runs a
       // multi-statement string as one implicit transaction, where VACUUM and
@@ -223,6 +244,8 @@ class PostgresDriver final : public Driver {
         lock_key_ = key;
         return;
       }
+      if (stop_requested_.load())
+        throw Error("interrupted while waiting for another deployer's lock; nothing was applied");
       auto now = steady_clock::now();
       if (now >= deadline) {
         char waited[32];
@@ -238,6 +261,30 @@ class PostgresDriver final : public Driver {
       pause = std::min(pause * 2, milliseconds(100));
     }
   }
+
+  // DISCARD ALL would also drop the run's advisory lock, so its parts but
+  // that one. RESET ALL brings back the connection's own settings (the
+  // URL's options); retort's lock_timeout is set again after it.
+  void reset_session() override {
+    if (!session_dirty_) return;
+    std::string sql =
+        "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
+        "DISCARD PLANS; DISCARD SEQUENCES; DISCARD TEMP; SET lock_timeout = " +
+        std::to_string(options_.lock_timeout_ms);
+    Result r(PQexec(conn_, sql.c_str()));
+    if (!r.ok()) throw server_error("cannot restore the session after a revision", r);
+    session_dirty_ = false;
+  }
+
+  // PQcancel is documented as safe to call from a signal handler.
+  void interrupt() noexcept override {
+    stop_requested_.store(true);
+    if (!cancel_) return;
+    char buf[256];
+    PQcancel(cancel_, buf, sizeof buf);
+  }
+
+  std::vector<DatabaseMessage> take_messages() override { return std::exchange(messages_, {}); }
 
   void unlock_run() noexcept override {
     if (lock_key_.empty() || !conn_) return;
@@ -378,7 +425,12 @@ class PostgresDriver final : public Driver {
   DriverOptions options_;
   std::unique_ptr<Dialect> dialect_;
   PGconn* conn_ = nullptr;
+  PGcancel* cancel_ = nullptr;
   bool in_transaction_ = false;
+  bool session_dirty_ = false;
+  bool collect_messages_ = false;
+  std::atomic<bool> stop_requested_{false};  // set by interrupt(), from a signal handler
+  std::vector<DatabaseMessage> messages_;
   std::string lock_key_;
 };
 

@@ -30,13 +30,18 @@ class SqliteDialect final : public Dialect {
            "  applied_by TEXT,\n"
            "  host TEXT\n);\n";
   }
-  std::string table_exists_query(const std::string& table) const override {
+  // SQLite matches names without regard to ASCII case, so "Retort_Version"
+  // is the table retort_version; a view of that name is reported as one.
+  std::string find_table_query(const std::string& table) const override {
     auto dot = table.rfind('.');
     std::string schema = dot == std::string::npos ? "main" : table.substr(0, dot);
     std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
-    return "SELECT 1 FROM " + quote_name(schema) +
-           ".sqlite_schema WHERE type = 'table' AND name = " + quote_sql_string(name);
+    return "SELECT type, " + quote_sql_string(schema) + ", name FROM " + quote_name(schema) +
+           ".sqlite_schema WHERE type IN ('table', 'view') AND name = " + quote_sql_string(name) +
+           " COLLATE NOCASE";
   }
+  // Unqualified names would find a TEMP table first; bookkeeping lives in main.
+  std::string current_schema_query() const override { return "SELECT 'main'"; }
 };
 
 }  // namespace

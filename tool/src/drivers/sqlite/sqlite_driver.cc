@@ -3,10 +3,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/sql_statements.h"
@@ -39,6 +46,47 @@ const char* skip_space_and_comments(const char* p, const char* end) {
 }
 
 int authorize(void* self, int action, const char*, const char*, const char*, const char*);
+int busy_wait(void* self, int count);
+
+// The per-connection settings a revision can change with PRAGMA and that
+// would otherwise carry into the next revision and the bookkeeping
+// (journal_mode is handled apart: WAL is a property of the file).
+constexpr const char* kSessionPragmas[] = {
+    "foreign_keys",
+    "recursive_triggers",
+    "legacy_alter_table",
+    "ignore_check_constraints",
+    "reverse_unordered_selects",
+    "query_only",
+    "trusted_schema",
+    "automatic_index",
+    "cache_size",
+    "temp_store",
+    "secure_delete",
+    "cell_size_check",
+    "defer_foreign_keys",
+    "writable_schema",
+    "cache_spill",
+    "synchronous",
+    "locking_mode",
+    "journal_size_limit",
+    "analysis_limit",
+    "mmap_size",
+    "count_changes",
+    "full_column_names",
+    "short_column_names",
+    "empty_result_callbacks",
+    "threads",
+};
+
+// Only these words in a revision can change the session: anything else
+// leaves nothing to reset, and most revisions pay nothing for it.
+bool may_change_session(std::string_view sql) {
+  std::string lower = to_lower(sql);
+  for (const char* w : {"pragma", "attach", "temp"})
+    if (lower.find(w) != std::string::npos) return true;
+  return false;
+}
 
 class SqliteDriver final : public Driver {
  public:
@@ -80,7 +128,7 @@ class SqliteDriver final : public Driver {
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_set_authorizer(db_, authorize, this);
-    sqlite3_busy_timeout(db_, options_.lock_timeout_ms);
+    sqlite3_busy_handler(db_, busy_wait, this);
     // Reading the schema proves the file really is a SQLite database.
     char* err = nullptr;
     rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, &err);
@@ -127,6 +175,10 @@ class SqliteDriver final : public Driver {
   }
 
   void execute(std::string_view sql, const SqlOrigin& origin) override {
+    if (!origin.file.empty() && may_change_session(sql)) {
+      if (!snapshot_) take_snapshot();
+      session_dirty_ = true;
+    }
     const char* const start = sql.data();
     const char* const end = start + sql.size();
     const char* cursor = start;
@@ -190,7 +242,95 @@ class SqliteDriver final : public Driver {
     return rows;
   }
 
+  void reset_session() override {
+    if (!session_dirty_) return;
+    const bool in_tx = !sqlite3_get_autocommit(db_);
+    for (const auto& [name, value] : snapshot_->pragmas)
+      if (pragma(name) != value) exec_or_throw("PRAGMA " + name + " = " + value);
+    // Not readable, and off unless a revision turned it on.
+    exec_or_throw("PRAGMA case_sensitive_like = 0");
+    if (!in_tx) {
+      std::string mode = pragma("journal_mode");
+      if (mode != snapshot_->journal_mode && mode != "wal" && snapshot_->journal_mode != "wal")
+        exec_or_throw("PRAGMA journal_mode = " + snapshot_->journal_mode);
+      for (auto& row : query("SELECT name FROM pragma_database_list WHERE name NOT IN ('main', "
+                             "'temp')"))
+        if (std::find(snapshot_->databases.begin(), snapshot_->databases.end(), row[0]) ==
+            snapshot_->databases.end())
+          exec_or_throw("DETACH DATABASE " + quote_sql_string(row[0]));
+    }
+    for (auto& row : query("SELECT type, name FROM temp.sqlite_schema WHERE type IN ('table', "
+                           "'view', 'trigger') ORDER BY type = 'table'"))
+      exec_or_throw("DROP " + to_upper_word(row[0]) + " IF EXISTS temp." +
+                    dialect_->quote_name(row[1]));
+    // PRAGMA busy_timeout replaces the busy handler that --lock-timeout and
+    // Ctrl-C rely on.
+    sqlite3_busy_handler(db_, busy_wait, this);
+    // foreign_keys and DETACH cannot change inside a transaction: again
+    // once it has ended.
+    session_dirty_ = in_tx;
+  }
+
+  // sqlite3_interrupt may be called from another thread or a signal handler.
+  void interrupt() noexcept override {
+    stop_requested_.store(true);
+    sqlite3_interrupt(db_);
+  }
+
+  // sqlite3_busy_timeout's wait, but one that interrupt() ends at once.
+  int wait_while_busy(int count) {
+    using namespace std::chrono;
+    if (count == 0) busy_since_ = steady_clock::now();
+    if (stop_requested_.load()) return 0;
+    auto limit = milliseconds(options_.lock_timeout_ms);
+    auto waited = steady_clock::now() - busy_since_;
+    if (waited >= limit) return 0;
+    auto pause = std::min<steady_clock::duration>(milliseconds(count < 10 ? 1 << (count / 2) : 25),
+                                                  limit - waited);
+    std::this_thread::sleep_for(pause);
+    return 1;
+  }
+
  private:
+  struct Snapshot {
+    std::vector<std::pair<std::string, std::string>> pragmas;
+    std::string journal_mode;
+    std::vector<std::string> databases;
+  };
+
+  std::string pragma(const std::string& name) {
+    Rows r = query("PRAGMA " + name);
+    return r.empty() || r[0].empty() ? std::string() : r[0][0];
+  }
+
+  void take_snapshot() {
+    Snapshot s;
+    for (const char* name : kSessionPragmas) {
+      Rows r = query(std::string("PRAGMA ") + name);
+      if (!r.empty() && !r[0].empty()) s.pragmas.emplace_back(name, r[0][0]);
+    }
+    s.journal_mode = pragma("journal_mode");
+    for (auto& row : query("SELECT name FROM pragma_database_list"))
+      s.databases.push_back(row[0]);
+    snapshot_ = std::move(s);
+  }
+
+  static std::string to_upper_word(std::string s) {
+    for (char& c : s)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  void exec_or_throw(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return;
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw Error("cannot restore the session after a revision (" + sql + "): " + msg)
+        .hint("a revision changed a setting retort cannot put back; please report it");
+  }
+
   Error locked_error() const {
     char waited[32];
     std::snprintf(waited, sizeof waited, "%g", options_.lock_timeout_ms / 1000.0);
@@ -246,6 +386,10 @@ class SqliteDriver final : public Driver {
   std::unique_ptr<Dialect> dialect_;
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
+  std::optional<Snapshot> snapshot_;  // taken before the first revision that may change it
+  bool session_dirty_ = false;
+  std::atomic<bool> stop_requested_{false};  // set by interrupt(), from a signal handler
+  std::chrono::steady_clock::time_point busy_since_;
 
  public:
   bool guard_transaction_ = false;  // read by authorize()
@@ -254,6 +398,10 @@ class SqliteDriver final : public Driver {
 int authorize(void* self, int action, const char*, const char*, const char*, const char*) {
   bool guard = static_cast<SqliteDriver*>(self)->guard_transaction_;
   return guard && action == SQLITE_TRANSACTION ? SQLITE_DENY : SQLITE_OK;
+}
+
+int busy_wait(void* self, int count) {
+  return static_cast<SqliteDriver*>(self)->wait_while_busy(count);
 }
 
 }  // namespace
