@@ -57,10 +57,18 @@ Running start_retort(const std::vector<std::string>& args, const RunOptions& opt
     envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  int dead_pipe[2] = {-1, -1};
+  if (options.stdout_to == kClosedPipe) {
+    if (pipe(dead_pipe) != 0) throw std::runtime_error("pipe failed");
+    close(dead_pipe[0]);
+  }
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    int out = open(r.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int out = dead_pipe[1] >= 0 ? dead_pipe[1]
+              : options.stdout_to.empty()
+                  ? open(r.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                  : open(options.stdout_to.c_str(), O_WRONLY);
     int err = open(r.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int null = open("/dev/null", O_RDONLY);
     if (out < 0 || err < 0 || null < 0) _exit(126);
@@ -71,6 +79,7 @@ Running start_retort(const std::vector<std::string>& args, const RunOptions& opt
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  if (dead_pipe[1] >= 0) close(dead_pipe[1]);
   r.pid = pid;
   return r;
 }
@@ -80,7 +89,7 @@ RunResult wait_retort(const Running& r) {
   if (waitpid(r.pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
   RunResult res;
   res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  res.out = read_text(r.out_path);
+  res.out = access(r.out_path.c_str(), F_OK) == 0 ? read_text(r.out_path) : "";
   res.err = read_text(r.err_path);
   unlink(r.out_path.c_str());
   unlink(r.err_path.c_str());

@@ -19,7 +19,11 @@ struct RunOptions {
   std::string cwd;
   std::map<std::string, std::string> env;  // added to (or, with "", removed from) the environment
   std::string user;  // when running as root: run retort as this user (for permission tests)
+  // Where stdout goes instead of the captured file: a path ("/dev/full"), or
+  // kClosedPipe, a pipe whose reader has gone (as in `retort ... | head -1`).
+  std::string stdout_to;
 };
+inline const char* const kClosedPipe = "|closed";
 
 RunResult run_retort(const std::vector<std::string>& args, const RunOptions& options);
 

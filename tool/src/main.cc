@@ -1,5 +1,10 @@
 // retort's entry point: finds the command and reports errors. Everything
 // else lives in retort_core.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -8,6 +13,7 @@
 #include "commands/command_table.h"
 #include "commands/context.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 
 namespace {
 
@@ -91,10 +97,68 @@ int dispatch(const std::vector<std::string>& argv, std::ostream& out) {
   return command->run(ctx);
 }
 
+// The process may hold a database password (the URL, PGPASSWORD): no core
+// dump, and no other process of the same user reading its memory.
+void keep_memory_private() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct rlimit none {};
+  ::setrlimit(RLIMIT_CORE, &none);
+}
+
+// stdout, written with write(2) so that the first failure's errno is kept:
+// output that did not reach its file (a full disk, a closed pipe) is a
+// failure, never a quiet exit 0 with a truncated script.
+class StdoutBuffer final : public std::streambuf {
+ public:
+  StdoutBuffer() { setp(buf_, buf_ + sizeof buf_); }
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) sputc(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    const char* p = pbase();
+    while (p < pptr() && error_ == 0) {
+      ssize_t n = ::write(1, p, static_cast<size_t>(pptr() - p));
+      if (n > 0)
+        p += n;
+      else if (n < 0 && errno != EINTR)
+        error_ = errno;
+    }
+    setp(buf_, buf_ + sizeof buf_);  // after a failure the rest is dropped
+    return error_ == 0;
+  }
+
+  char buf_[16384];
+  int error_ = 0;
+};
+
+int check_output(StdoutBuffer& buf, int code) {
+  std::cout.flush();
+  if (buf.error() == 0) return code;
+  std::cerr << "retort: error: cannot write to standard output (" << std::strerror(buf.error())
+            << ")\n"
+            << "  hint: what retort printed is incomplete; "
+            << (code == retort::kExitOk ? "the command itself completed"
+                                        : "the command failed as well, see above")
+            << "\n";
+  return code != retort::kExitOk ? code : retort::kExitFailure;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_memory_private();
+  retort::install_signal_handlers();
   std::ios::sync_with_stdio(false);
+  StdoutBuffer out;
+  std::cout.rdbuf(&out);
   std::vector<std::string> args(argv + 1, argv + argc);
   // Errors may quote what a database said, so they pass through
   // redact_secrets(); normal output only ever prints redacted URLs.
@@ -111,6 +175,7 @@ int main(int argc, char** argv) {
               << "  hint: this is a bug in retort; please report it with the command you ran\n";
     code = retort::kExitFailure;
   }
-  std::cout.flush();
+  code = check_output(out, code);
+  std::cout.rdbuf(nullptr);  // `out` ends before the stream does
   return code;
 }

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/migrator.h"
 #include "core/plan.h"
+#include "core/text.h"
 
 namespace retort {
 
@@ -31,6 +32,12 @@ int run_current(Context& ctx) {
     return kExitOk;
   }
   auto heads = heads_from_ids(g, stored, table);
+  if (auto wrong = contradictory_heads(g, heads); !wrong.empty())
+    throw Error("the version table " + table + " in " + ctx.url().redacted() +
+                " contradicts itself: " + join(wrong, "; "))
+        .hint("its rows are: " + join(stored, ", "))
+        .hint("look at the schema, then record where it really is with `retort stamp --purge "
+              "<revision>`");
   for (size_t h : heads)
     ctx.out() << (ctx.verbosity() > 1 ? verbose_block(g, h, nullptr)
                                       : g.at(h).id + revision_flags(g, h, nullptr))

@@ -20,7 +20,7 @@ int run_verify(Context& ctx) {
     return kExitOk;
   }
   Migrator m(g, *driver, ctx.migrate_options(), ctx.out());
-  auto heads = heads_from_ids(g, m.stored_heads(), ctx.config().version_table);
+  auto heads = m.applied_heads();
   auto edited = m.edited_revisions(heads);
   if (!edited.empty()) {
     ErrorList list;

@@ -396,14 +396,15 @@ void Migrator::run(Direction dir, const Target& target) {
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
   // Other deployers wait here for the whole run, then find nothing to do.
-  RunLock lock(d_, o_.version_table);
+  std::optional<RunLock> lock;
   Goal goal;
   std::vector<size_t> heads;
   // With transaction_per_migration = false this transaction carries the
   // whole run; otherwise it ends once the plan is made.
   std::optional<Transaction> run_tx;
-  run_tx.emplace(d_);
-  {
+  try {
+    lock.emplace(d_, o_.version_table);
+    run_tx.emplace(d_);
     // Tables, heads, goal and the edit check, all under the write lock.
     Transaction& tx = *run_tx;
     ensure_bookkeeping();
@@ -423,6 +424,14 @@ void Migrator::run(Direction dir, const Target& target) {
       tx.commit();
       run_tx.reset();
     }
+  } catch (const Error&) {
+    // A lock wait or a read that the signal cut short.
+    if (int sig = interrupted_by())
+      throw Error("interrupted by " + signal_name(sig) +
+                  " before any revision ran; nothing was "
+                  "applied")
+          .exits(128 + sig);
+    throw;
   }
   std::vector<Step> steps = plan_steps(g_, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g_, steps);

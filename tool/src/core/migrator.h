@@ -45,8 +45,6 @@ class Migrator {
 
  private:
   void run(Direction dir, const Target& target);
-  void run_steps(Direction dir, const Goal& goal, std::vector<size_t> heads,
-                 std::vector<Step> steps);
   void ensure_bookkeeping();
   // The version and log tables as the database resolves their names now,
   // qualified, so that a revision's search_path cannot move them.

@@ -27,6 +27,12 @@ struct DriverOptions {
 
 using Rows = std::vector<std::vector<std::string>>;
 
+// For statements a database refuses inside a transaction block.
+inline constexpr const char* kOutsideTransactionHint =
+    "this statement cannot run inside a transaction: put it in a section of its own marked "
+    "`-- migrate:upgrade transaction:false` (or `-- migrate:downgrade transaction:false`), "
+    "which runs outside one";
+
 // Something the database said while running a revision's SQL without
 // failing it (PostgreSQL's RAISE NOTICE and WARNING).
 struct DatabaseMessage {

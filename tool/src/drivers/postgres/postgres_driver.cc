@@ -373,6 +373,9 @@ class PostgresDriver final : public Driver {
       std::snprintf(waited, sizeof waited, "%g", options_.lock_timeout_ms / 1000.0);
       e.hint("another session holds a lock this statement needs (waited " + std::string(waited) +
              " s); find it in pg_locks and pg_stat_activity, or raise --lock-timeout");
+    } else if (code == "25001") {
+      // CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, CREATE DATABASE ...
+      e.hint(kOutsideTransactionHint);
     } else if (code == "40P01" || code == "40001") {
       e.hint("another session's transaction conflicted with this one; run again");
     }

@@ -377,6 +377,8 @@ class SqliteDriver final : public Driver {
     e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
     // A constraint, or a STRICT column's type, that rows already there break.
     if ((rc & 0xff) == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_MISMATCH) e.rows();
+    // "cannot VACUUM from within a transaction", and the like.
+    if (std::strstr(sqlite3_errmsg(db_), "within a transaction")) e.hint(kOutsideTransactionHint);
     e.hint("in statement: " + statement_excerpt(statement));
     return e;
   }
