@@ -137,6 +137,9 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
     if (rest.empty()) return url;
     if (rest[0] != '/') throw fail("a SQLite URL has no host: write sqlite:///path/to/file.db");
     std::string path = percent_decode(rest.substr(1));
+    // SQLAlchemy's ?uri=true form names the file as a URI: sqlite:///file:app.db?mode=ro&uri=true.
+    for (const auto& [k, v] : url.query)
+      if (k == "uri" && v == "true" && path.rfind("file:", 0) == 0) path = path.substr(5);
     if (path.empty() || path == ":memory:") {
       url.database = path;
       return url;

@@ -103,6 +103,12 @@ class PostgresDriver final : public Driver {
       if (k == "password") register_secret(v);
       kv.emplace_back(k, v);
     }
+    // libpq waits forever for a server that accepts the connection and never
+    // answers; ?connect_timeout= or PGCONNECT_TIMEOUT say otherwise.
+    bool timeout_given = std::getenv("PGCONNECT_TIMEOUT") != nullptr;
+    for (const auto& [k, v] : url_.query)
+      timeout_given |= k == "connect_timeout";
+    if (!timeout_given) kv.emplace_back("connect_timeout", "10");
     std::vector<const char*> keys, values;
     for (const auto& [k, v] : kv) {
       keys.push_back(k.c_str());
@@ -334,6 +340,10 @@ class PostgresDriver final : public Driver {
       return e.hint(
           "query parameters of a postgresql:// URL are passed to libpq as connection keywords "
           "(sslmode, connect_timeout, application_name, host, ...)");
+    if (contains(full, "timeout expired"))
+      return e.hint(
+          "no answer within the connect timeout (10 s unless the URL's connect_timeout= or "
+          "PGCONNECT_TIMEOUT says otherwise): is that a PostgreSQL server, and is it up?");
     if (contains(full, "Connection refused") || contains(full, "No such file or directory") ||
         contains(full, "could not translate host name") || contains(full, "timeout expired") ||
         contains(full, "No route to host"))

@@ -8,8 +8,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -100,8 +102,12 @@ class SqliteDriver final : public Driver {
   // Returns false when the file does not exist and may not be created.
   bool open() {
     const std::string& path = url_.database;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    if (url_.is_memory()) {
+    OpenParams params = read_params();
+    // Always a file: URI, so that mode, cache and the rest mean what SQLite
+    // says they mean, with or without SQLAlchemy's ?uri=true.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    const bool memory = url_.is_memory() || params.memory;
+    if (memory) {
       flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
     } else {
       struct stat st {};
@@ -110,6 +116,11 @@ class SqliteDriver final : public Driver {
       if (exists && S_ISDIR(st.st_mode))
         throw Error("database path " + path + " (from " + url_.source + ") is a directory")
             .hint("point the sqlite:/// URL at a file");
+      if (!exists && params.no_create)
+        throw Error("SQLite database " + path + " (from " + url_.source +
+                    ") does not exist, and the URL's mode=" + params.mode +
+                    " does not let retort create it")
+            .hint("create it first, or drop mode=" + params.mode + " from the URL");
       if (!exists) {
         auto dir = std::filesystem::path(path).parent_path();
         std::error_code ec;
@@ -120,7 +131,9 @@ class SqliteDriver final : public Driver {
       }
       flags |= SQLITE_OPEN_CREATE;
     }
-    int rc = sqlite3_open_v2(url_.is_memory() ? ":memory:" : path.c_str(), &db_, flags, nullptr);
+    std::string uri = "file:" + uri_path(memory && path.empty() ? ":memory:" : path) +
+                      (params.uri_query.empty() ? "" : "?" + params.uri_query);
+    int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       throw Error("cannot open SQLite database " + path + " (from " + url_.source + "): " + msg)
@@ -148,6 +161,10 @@ class SqliteDriver final : public Driver {
   std::string describe() const override { return url_.redacted(); }
 
   void begin() override {
+    if (sqlite3_db_readonly(db_, "main") == 1 && read_only_mode())
+      throw Error("SQLite database " + url_.database + " was opened read-only (mode=ro in the " +
+                  "URL from " + url_.source + "): nothing was changed")
+          .hint("drop mode=ro from the URL to let retort write");
     if (sqlite3_db_readonly(db_, "main") == 1)
       throw Error("SQLite database " + url_.database + " is read-only")
           .hint(
@@ -292,6 +309,95 @@ class SqliteDriver final : public Driver {
   }
 
  private:
+  // What the URL's query asks of SQLite.
+  struct OpenParams {
+    std::string uri_query;   // passed on in the file: URI
+    std::string mode;        // as given
+    bool memory = false;     // mode=memory
+    bool no_create = false;  // mode=ro or mode=rw
+  };
+
+  // SQLAlchemy's pysqlite parameters (uri, timeout, check_same_thread) and
+  // SQLite's URI parameters; any other is an error, not silently ignored.
+  OpenParams read_params() {
+    OpenParams p;
+    auto fail = [&](const std::string& what) {
+      return Error("SQLite URL parameter " + what + " (in the URL from " + url_.source + ")");
+    };
+    auto one_of = [&](const std::string& k, const std::string& v,
+                      std::initializer_list<const char*> allowed) {
+      for (const char* a : allowed)
+        if (v == a) return;
+      std::string list;
+      for (const char* a : allowed)
+        list += std::string(list.empty() ? "" : ", ") + a;
+      throw fail(k + "=" + v + " is not one of " + list);
+    };
+    for (const auto& [k, v] : url_.query) {
+      if (k == "uri") {
+        one_of(k, v, {"true", "false"});  // retort always opens a file: URI
+        continue;
+      }
+      if (k == "check_same_thread") {
+        one_of(k, v, {"true", "false"});  // retort uses a connection from one thread only
+        continue;
+      }
+      if (k == "timeout") {
+        // pysqlite's busy timeout, in seconds: how long to wait for a lock.
+        char* end = nullptr;
+        double secs = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || !(secs >= 0 && secs <= 86400))
+          throw fail("timeout=" + v + " is not a number of seconds from 0 to 86400");
+        options_.lock_timeout_ms = static_cast<int>(secs * 1000);
+        continue;
+      }
+      if (k == "mode") {
+        one_of(k, v, {"ro", "rw", "rwc", "memory"});
+        p.mode = v;
+        p.memory = v == "memory";
+        p.no_create = v == "ro" || v == "rw";
+      } else if (k == "cache") {
+        one_of(k, v, {"shared", "private"});
+      } else if (k == "immutable" || k == "nolock" || k == "psow") {
+        one_of(k, v, {"0", "1", "true", "false", "yes", "no", "on", "off"});
+      } else if (k != "vfs") {
+        throw fail("'" + k + "' is not known")
+            .hint(
+                "retort takes mode, cache, vfs, immutable, nolock and psow (SQLite's URI "
+                "parameters) and uri, timeout and check_same_thread (SQLAlchemy's)");
+      }
+      p.uri_query += (p.uri_query.empty() ? "" : "&") + uri_escape(k) + "=" + uri_escape(v);
+    }
+    return p;
+  }
+
+  bool read_only_mode() const {
+    for (const auto& [k, v] : url_.query)
+      if (k == "mode" && v == "ro") return true;
+    return false;
+  }
+
+  // SQLite's file: URIs decode %HH; '?' and '#' would end the path.
+  static std::string uri_escape(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (c == '%' || c == '?' || c == '#' || c == '&' || c == '=' || c < 0x21 || c >= 0x7f) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out;
+  }
+  static std::string uri_path(const std::string& path) {
+    // "file://x" would name a host; a relative path must not start with "//".
+    std::string p = uri_escape(path);
+    size_t first = p.find_first_not_of('/');
+    return first != std::string::npos && first > 1 ? p.substr(first - 1) : p;
+  }
+
   struct Snapshot {
     std::vector<std::pair<std::string, std::string>> pragmas;
     std::string journal_mode;

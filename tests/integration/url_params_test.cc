@@ -1,0 +1,116 @@
+// A URL means what it says: SQLite's query parameters are honoured or
+// refused, and a server that never answers cannot hang a command.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "project.h"
+
+using namespace retort::test;
+using Catch::Contains;
+
+namespace {
+
+// Listens on 127.0.0.1, accepts every connection and never answers, for
+// the object's lifetime.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(listen(fd_, 16) == 0);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~SilentServer() { close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a server that accepts and never answers gives an error, not a hang") {
+  SilentServer server;
+  Project p;
+  p.add_chain(1);
+  const std::string url =
+      "postgresql://app:secret@127.0.0.1:" + std::to_string(server.port()) + "/db";
+  struct Case {
+    std::string url;
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    int max_s;
+  };
+  for (const auto& c :
+       {Case{url + "?connect_timeout=1", {"current"}, {}, 5},
+        Case{url, {"upgrade", "--lock-timeout", "1"}, {{"PGCONNECT_TIMEOUT", "1"}}, 5},
+        Case{url, {"current"}, {}, 15}}) {
+    CAPTURE(c.url, c.args);
+    std::vector<std::string> args{"--url", c.url};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = p.run(args, c.env);
+    auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
+    CHECK(r.exit_code == 1);
+    CHECK(secs.count() <= c.max_s);
+    CHECK_THAT(r.err, Contains("failed: timeout expired"));
+    CHECK_THAT(r.err, Contains("no answer within the connect timeout"));
+    CHECK_THAT(r.all(), !Contains("secret"));
+  }
+}
+
+TEST_CASE("sqlite URL parameters are honoured or refused") {
+  Project p;
+  p.add_chain(2);
+  const std::string db = "sqlite:///" + p.db();
+  REQUIRE(p.run({"--url", db, "upgrade", "r0001"}).exit_code == 0);
+
+  // mode=ro reads and never writes, also SQLAlchemy's ?uri=true form.
+  for (const std::string& url :
+       {db + "?mode=ro", "sqlite:///file:" + p.db() + "?mode=ro&uri=true"}) {
+    CAPTURE(url);
+    CHECK(p.run({"--url", url, "current"}).out == "r0001\n");
+    auto up = p.run({"--url", url, "upgrade"});
+    CHECK(up.exit_code == 1);
+    CHECK_THAT(up.err, Contains("was opened read-only (mode=ro in the URL from --url): nothing "
+                                "was changed"));
+    CHECK(p.heads() == std::vector<std::string>{"r0001"});
+  }
+  // mode=rw never creates; mode=memory and cache=shared make a database in memory.
+  auto rw = p.run({"--url", "sqlite:///" + p.root() + "/new.db?mode=rw", "upgrade"});
+  CHECK(rw.exit_code == 1);
+  CHECK_THAT(rw.err,
+             Contains("does not exist, and the URL's mode=rw does not let retort create it"));
+  CHECK(access((p.root() + "/new.db").c_str(), F_OK) != 0);
+  auto mem =
+      p.run({"--url", "sqlite:///" + p.root() + "/mem.db?mode=memory&cache=shared", "upgrade"});
+  CHECK(mem.exit_code == 0);
+  CHECK_THAT(mem.out, Contains("Running upgrade r0001 -> r0002"));
+  CHECK(access((p.root() + "/mem.db").c_str(), F_OK) != 0);
+  // timeout is pysqlite's busy timeout; check_same_thread has no effect on a
+  // one-threaded tool.
+  CHECK(p.run({"--url", db + "?timeout=2.5&check_same_thread=false", "current"}).exit_code == 0);
+
+  // Anything else is an error naming it and where the URL came from.
+  auto bad = p.run({"--url", db + "?journal=wal", "current"});
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err,
+             Contains("SQLite URL parameter 'journal' is not known (in the URL from --url)"));
+  auto mode = p.run({"current"}, {{"DATABASE_URL", db + "?mode=readonly"}});
+  CHECK(mode.exit_code == 1);
+  CHECK_THAT(mode.err, Contains("mode=readonly is not one of ro, rw, rwc, memory"));
+  CHECK_THAT(mode.err, Contains("DATABASE_URL"));
+  CHECK(p.run({"--url", db + "?timeout=-1", "current"}).exit_code == 1);
+}
