@@ -1,7 +1,10 @@
 // A URL means what it says: SQLite's query parameters are honoured or
 // refused, and a server that never answers cannot hang a command.
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -113,4 +116,28 @@ TEST_CASE("sqlite URL parameters are honoured or refused") {
   CHECK_THAT(mode.err, Contains("mode=readonly is not one of ro, rw, rwc, memory"));
   CHECK_THAT(mode.err, Contains("DATABASE_URL"));
   CHECK(p.run({"--url", db + "?timeout=-1", "current"}).exit_code == 1);
+}
+
+TEST_CASE("a retort holding a password leaves no core dump to read it from") {
+  SilentServer server;
+  Project p;
+  // Core files allowed, as a developer's shell may have them.
+  rlimit old{};
+  getrlimit(RLIMIT_CORE, &old);
+  rlimit allow = old;
+  allow.rlim_cur = old.rlim_max;
+  setrlimit(RLIMIT_CORE, &allow);
+  Running r = start_retort(
+      {"--url", "postgresql://app:secret@127.0.0.1:" + std::to_string(server.port()) + "/db",
+       "current"},
+      {p.root()});
+  setrlimit(RLIMIT_CORE, &old);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // waiting for the server
+  kill(r.pid, SIGQUIT);
+  int status = 0;
+  REQUIRE(waitpid(r.pid, &status, 0) == r.pid);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGQUIT);
+  CHECK_FALSE(WCOREDUMP(status));
+  CHECK(access((p.root() + "/core").c_str(), F_OK) != 0);
 }
