@@ -60,7 +60,8 @@ TEST_CASE("duplicate ids and cycles") {
   c.add({"cyc00002", "cyc00001", "", ""});
   auto cyc = c.run({"history"});
   CHECK(cyc.exit_code == 1);
-  CHECK_THAT(cyc.err, Contains("is part of a cycle (cyc00001 -> cyc00002)"));
+  CHECK_THAT(cyc.err, Contains("is part of a cycle through down_revision: cyc00001 -> cyc00002 -> "
+                               "cyc00001"));
 }
 
 TEST_CASE("unknown targets and usage errors exit 2") {

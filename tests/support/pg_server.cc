@@ -1,5 +1,7 @@
 #include "pg_server.h"
 
+#include "shared_temp.h"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -189,8 +191,9 @@ void PgServer::start() {
     gid = pw->pw_gid;
     as_server = {"runuser", "-u", "postgres", "--"};
   }
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/retort-pg-XXXXXX";
+  // The postgres user must reach the data and socket directories, and the
+  // socket path must fit in sun_path, whatever TMPDIR the tests were given.
+  std::string tmpl = shared_temp_base() + "/retort-pg-XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   base_dir_ = tmpl;
   ::chmod(base_dir_.c_str(), 0755);

@@ -1,5 +1,7 @@
 #include "temp_dir.h"
 
+#include "shared_temp.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,8 +13,9 @@ namespace fs = std::filesystem;
 namespace retort::test {
 
 TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/retort-test-XXXXXX";
+  // A base another user can enter: a test may chmod its directory 0755 and run
+  // retort there as nobody.
+  std::string tmpl = shared_temp_base() + "/retort-test-XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }

@@ -1,4 +1,4 @@
-// A directory under $TMPDIR that lives as long as the test.
+// A 0700 directory under shared_temp_base() that lives as long as the test.
 #pragma once
 
 #include <string>

@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
+#include "shared_temp.h"
 #include "temp_dir.h"
 
 extern char** environ;
@@ -34,18 +36,48 @@ std::vector<std::string> make_env(const std::map<std::string, std::string>& extr
   return env;
 }
 
+// Another user cannot run the binary where it was built when the checkout
+// sits in a private directory (a 0700 home): it runs a copy of the binary
+// and its lib/retort modules in a 0755 directory, made once per test process.
+struct RunnableCopy {
+  std::string dir;
+  RunnableCopy() {
+    namespace fs = std::filesystem;
+    std::string tmpl = shared_temp_base() + "/retort-bin-XXXXXX";
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir = tmpl;
+    const fs::path bin = RETORT_BIN;
+    const fs::path modules = bin.parent_path().parent_path() / "lib" / "retort";
+    fs::create_directories(dir + "/bin");
+    fs::copy_file(bin, dir + "/bin/retort");
+    if (fs::is_directory(modules))
+      fs::copy(modules, dir + "/lib/retort", fs::copy_options::recursive);
+    fs::permissions(dir, fs::perms(0755));
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      fs::permissions(e.path(), fs::perms(0755));
+  }
+  ~RunnableCopy() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+std::string retort_for_other_user() {
+  static RunnableCopy copy;
+  return copy.dir + "/bin/retort";
+}
+
 }  // namespace
 
 Running start_retort(const std::vector<std::string>& args, const RunOptions& options) {
   Running r;
-  const char* tmp = std::getenv("TMPDIR");
-  std::string base = std::string(tmp && *tmp ? tmp : "/tmp") + "/retort-run-" +
-                     std::to_string(getpid()) + "-" + std::to_string(counter++);
+  std::string base = shared_temp_base() + "/retort-run-" + std::to_string(getpid()) + "-" +
+                     std::to_string(counter++);
   r.out_path = base + ".out";
   r.err_path = base + ".err";
   std::vector<std::string> argv_s = {RETORT_BIN};
   if (!options.user.empty() && geteuid() == 0)
-    argv_s = {"/usr/sbin/runuser", "-u", options.user, "--", RETORT_BIN};
+    argv_s = {"/usr/sbin/runuser", "-u", options.user, "--", retort_for_other_user()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s)

@@ -11,6 +11,7 @@
 #include "expect_error.h"
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::Equals;
 using retort::Error;
 using retort::Revision;
 using retort::RevisionGraph;
@@ -157,7 +158,11 @@ TEST_CASE("a cycle is detected and names its members", "[graph]") {
     Error e = expect_error([] {
       RevisionGraph g({rev("root1"), rev("cyc_a", {"cyc_b"}), rev("cyc_b", {"cyc_a"})});
     });
-    CHECK_THAT(e.what(), Contains("is part of a cycle"));
+    CHECK(std::string(e.what()) ==
+          "revision 'cyc_a' is part of a cycle through down_revision: cyc_a -> cyc_b -> cyc_a");
+    CHECK(e.hints() == std::vector<std::string>{
+                           "down_revision and depends_on must name older revisions: point one of "
+                           "these at a revision outside the cycle, or remove it"});
     CHECK_THAT(e.what(), Contains("cyc_a"));
     CHECK_THAT(e.what(), Contains("cyc_b"));
     CHECK_THAT(e.what(), !Contains("root1"));
@@ -181,6 +186,60 @@ TEST_CASE("a cycle is detected and names its members", "[graph]") {
     CHECK_THAT(e.what(), !Contains("'child' is part of a cycle"));
     CHECK_THAT(e.what(), !Contains("child,"));
     CHECK(e.file() != "versions/child.sql");
+  }
+  auto dep_rev = [](std::string id, std::vector<std::string> down, std::vector<std::string> deps) {
+    Revision r = rev(std::move(id), std::move(down), {}, std::move(deps));
+    if (!r.depends_on.empty()) r.depends_on_line = 3;
+    return r;
+  };
+  SECTION("a cycle through depends_on alone is called a cycle, at the depends_on line") {
+    Error e = expect_error([&] {
+      RevisionGraph g({dep_rev("base0", {}, {}), dep_rev("dep_a", {"base0"}, {"dep_b"}),
+                       dep_rev("dep_b", {"base0"}, {"dep_a"})});
+    });
+    CHECK(std::string(e.what()) ==
+          "revision 'dep_a' is part of a cycle through depends_on: dep_a -> dep_b -> dep_a");
+    CHECK(e.file() == "versions/dep_a.sql");
+    CHECK(e.line() == 3);
+    CHECK(e.more().empty());
+  }
+  SECTION("roots that depend on each other: a cycle, not a missing base") {
+    Error e = expect_error([&] {
+      RevisionGraph g({dep_rev("r_one", {}, {"r_two"}), dep_rev("r_two", {}, {"r_one"})});
+    });
+    CHECK(std::string(e.what()) ==
+          "revision 'r_one' is part of a cycle through depends_on: r_one -> r_two -> r_one");
+  }
+  SECTION("a revision that depends on itself") {
+    Error e = expect_error([&] { RevisionGraph g({dep_rev("selfish", {}, {"selfish"})}); });
+    CHECK(std::string(e.what()) ==
+          "revision 'selfish' is part of a cycle through depends_on: selfish -> selfish");
+  }
+  SECTION("a mixed cycle names the kinds of link, in the order they run") {
+    // m_a depends on m_c, whose down_revision is m_b, whose down_revision is m_a.
+    Error e = expect_error([&] {
+      RevisionGraph g({dep_rev("m_a", {}, {"m_c"}), dep_rev("m_b", {"m_a"}, {}),
+                       dep_rev("m_c", {"m_b"}, {}), dep_rev("m_d", {"m_c"}, {})});
+    });
+    CHECK(std::string(e.what()) ==
+          "revision 'm_a' is part of a cycle through down_revision and depends_on: m_a -> m_c -> "
+          "m_b -> m_a");
+    CHECK(e.line() == 3);
+    REQUIRE(e.hints().size() == 2);
+    CHECK(e.hints()[0] ==
+          "A -> B: A's down_revision names B, except where m_a's depends_on names m_c");
+  }
+  SECTION("every separate cycle is reported, once") {
+    Error e = expect_error([&] {
+      RevisionGraph g({dep_rev("c1_a", {"c1_b"}, {}), dep_rev("c1_b", {"c1_a"}, {}),
+                       dep_rev("c2_a", {}, {"c2_b"}), dep_rev("c2_b", {}, {"c2_a"}),
+                       dep_rev("on_top", {"c1_a"}, {"c2_a"})});
+    });
+    CHECK(std::string(e.what()) ==
+          "revision 'c1_a' is part of a cycle through down_revision: c1_a -> c1_b -> c1_a");
+    REQUIRE(e.more().size() == 1);
+    CHECK(std::string(e.more()[0].what()) ==
+          "revision 'c2_a' is part of a cycle through depends_on: c2_a -> c2_b -> c2_a");
   }
 }
 
@@ -215,6 +274,47 @@ TEST_CASE("ambiguous candidates are listed sorted even when files are not", "[gr
   RevisionGraph g({rev("beef0003"), rev("beef0001"), rev("beef0002")});
   CHECK_THROWS_WITH(g.resolve("beef"),
                     Contains("'beef' is ambiguous: beef0001, beef0002, beef0003"));
+}
+
+TEST_CASE("an ambiguous prefix lists ten candidates and says how many more", "[graph]") {
+  std::vector<Revision> revs;
+  for (int i = 0; i < 47; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "beef%04d", i);
+    revs.push_back(rev(id));
+  }
+  RevisionGraph g(std::move(revs));
+  auto e = expect_error([&] { g.resolve("beef"); });
+  CHECK(std::string(e.what()) ==
+        "revision prefix 'beef' is ambiguous: beef0000, beef0001, beef0002, beef0003, beef0004, "
+        "beef0005, beef0006, beef0007, beef0008, beef0009 and 37 more");
+  CHECK(e.hints() == std::vector<std::string>{"give more characters of the revision id"});
+  // Exactly ten: nothing more to announce.
+  RevisionGraph ten({rev("cafe0"), rev("cafe1"), rev("cafe2"), rev("cafe3"), rev("cafe4"),
+                     rev("cafe5"), rev("cafe6"), rev("cafe7"), rev("cafe8"), rev("cafe9")});
+  CHECK_THROWS_WITH(ten.resolve("cafe"),
+                    Equals("revision prefix 'cafe' is ambiguous: cafe0, cafe1, cafe2, cafe3, "
+                           "cafe4, cafe5, cafe6, cafe7, cafe8, cafe9"));
+}
+
+TEST_CASE("a revision given as 10 KB or with control characters is shown once, cut and escaped",
+          "[graph]") {
+  RevisionGraph g({rev("abcd0001"), rev("abcd0002", {"abcd0001"})});
+  const std::string huge(10240, 'a');
+  CHECK_THROWS_WITH(g.resolve(huge), Equals("'" + std::string(80, 'a') +
+                                            "'... (10240 bytes in all) is not a revision id"));
+  CHECK_THROWS_WITH(
+      g.resolve_one(huge + "\n"),
+      Equals("'" + std::string(80, 'a') + "'... (10241 bytes in all) is not a revision"));
+  CHECK_THROWS_WITH(g.resolve("ab\ncd"), Equals("'ab\\ncd' is not a revision id"));
+  CHECK_THROWS_WITH(g.resolve_one("\x1b[2J\x1b[Hx"),
+                    Equals("'\\x1b[2J\\x1b[Hx' is not a revision"));
+  CHECK_THROWS_WITH(g.resolve_one("a\x1b@head"),
+                    Equals("no revision carries the branch label 'a\\x1b'"));
+  CHECK_THROWS_WITH(g.resolve_one("zzzz\x9b@head"),
+                    Equals("no revision carries the branch label 'zzzz\\x9b'"));
+  CHECK_THROWS_WITH(g.resolve_one("nosuch@head"),
+                    Equals("no revision carries the branch label 'nosuch'"));
 }
 
 TEST_CASE("branch labels find the heads of their branch", "[graph]") {

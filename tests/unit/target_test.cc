@@ -9,6 +9,7 @@
 #include "expect_error.h"
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::Equals;
 using retort::parse_target;
 using retort::parse_target_range;
 using retort::Target;
@@ -80,10 +81,34 @@ TEST_CASE("bad targets are usage errors that list the valid forms", "[target]") 
 
 TEST_CASE("bad target messages say what is wrong", "[target]") {
   CHECK_THROWS_WITH(parse_target(""), Contains("it is empty"));
-  CHECK_THROWS_WITH(parse_target("+x"), Contains("'x' is not a step count"));
-  CHECK_THROWS_WITH(parse_target("abc1+0"), Contains("'0' is not a step count"));
+  CHECK_THROWS_WITH(parse_target("+x"), Equals("invalid target '+x': what follows '+' must be a "
+                                               "step count from 1 to 1000000"));
+  CHECK_THROWS_WITH(parse_target("abc1-0"), Equals("invalid target 'abc1-0': what follows '-' "
+                                                   "must be a step count from 1 to 1000000"));
   CHECK_THROWS_WITH(parse_target("main@tail"), Contains("only 'label@head' is supported"));
   CHECK_THROWS_WITH(parse_target("a b"), Contains("letters, digits and '_'"));
+}
+
+TEST_CASE("a target of 10 KB or holding control characters is shown once, cut and escaped",
+          "[target]") {
+  const std::string hint =
+      "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N or label@head";
+  auto e = expect_error([] { parse_target(std::string(10240, 'x') + "\n"); });
+  CHECK(std::string(e.what()) == "invalid target '" + std::string(80, 'x') +
+                                     "'... (10241 bytes in all): a revision id is letters, "
+                                     "digits and '_'");
+  CHECK(e.hints() == std::vector<std::string>{hint});
+  CHECK(e.exit_code() == retort::kExitUsage);
+  CHECK_THROWS_WITH(parse_target("ab\x1b[2Jcd"),
+                    Equals("invalid target 'ab\\x1b[2Jcd': a revision id is letters, digits and "
+                           "'_'"));
+  CHECK_THROWS_WITH(parse_target("x\x1b]0;t\x07@head"),
+                    Equals("invalid target 'x\\x1b]0;t\\x07@head': bad branch label"));
+  // The step count is part of the target: not echoed a second time.
+  auto step = expect_error([] { parse_target("abc+" + std::string(5000, '9')); });
+  CHECK(std::string(step.what()) == "invalid target 'abc+" + std::string(76, '9') +
+                                        "'... (5004 bytes in all): what follows '+' must be a "
+                                        "step count from 1 to 1000000");
 }
 
 TEST_CASE("ranges A:B for offline mode", "[target]") {

@@ -63,6 +63,25 @@ TEST_CASE("quote_sql_string doubles single quotes", "[text]") {
   CHECK(retort::quote_sql_string("''") == "''''''");
 }
 
+TEST_CASE("quoted_for_display escapes what could rewrite the terminal and cuts long text",
+          "[text]") {
+  using retort::quoted_for_display;
+  CHECK(quoted_for_display("abc123") == "'abc123'");
+  CHECK(quoted_for_display("a\nb\tc\rd") == "'a\\nb\\tc\\rd'");
+  CHECK(quoted_for_display("\x1b[31mred\x1b[0m") == "'\\x1b[31mred\\x1b[0m'");
+  CHECK(quoted_for_display(std::string("a\0b\x7f", 4)) == "'a\\x00b\\x7f'");
+  CHECK(quoted_for_display("it's a\\b") == "'it\\'s a\\\\b'");
+  // Valid UTF-8 stays; C1 controls (U+009B is a one-byte CSI), bidi
+  // overrides and broken sequences do not.
+  CHECK(quoted_for_display("caf\xc3\xa9") == "'caf\xc3\xa9'");
+  CHECK(quoted_for_display("x\xc2\x9b" "2J") == "'x\\u{9b}2J'");
+  CHECK(quoted_for_display("ab\xe2\x80\xae" "cd") == "'ab\\u{202e}cd'");
+  CHECK(quoted_for_display("\xff\xc3") == "'\\xff\\xc3'");
+  CHECK(quoted_for_display(std::string(10240, 'a'), 8) == "'aaaaaaaa'... (10240 bytes in all)");
+  CHECK(quoted_for_display("12345678", 8) == "'12345678'");
+  CHECK(quoted_for_display(std::string(10240, 'a')).size() < 120);
+}
+
 TEST_CASE("read_file reads bytes as they are and names a missing path", "[text]") {
   TempDir tmp;
   write_text(tmp / "f.sql", std::string("a\r\nb\0c", 6));

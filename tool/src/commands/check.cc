@@ -29,7 +29,7 @@ int run_check(Context& ctx) {
   req.migrate = ctx.migrate_options();
   SchemaChanges changes = autogenerate(req);
   if (changes.empty()) {
-    ctx.out() << "No changes detected: the models match the database\n";
+    if (ctx.verbosity() > 0) ctx.out() << "No changes detected: the models match the database\n";
     return kExitOk;
   }
   ctx.out() << "The models differ from the database at head (" << changes.changes.size()
@@ -37,8 +37,9 @@ int run_check(Context& ctx) {
   for (const auto& op : changes.changes)
     ctx.out() << "  " << describe(op) << "\n";
   if (show_sql) ctx.out() << "\n-- upgrade\n" << changes.upgrade_sql << "\n";
-  ctx.out() << "Write the revision with: retort revision --autogenerate -m MESSAGE "
-               "(make db-new MSG=...)\n";
+  if (ctx.verbosity() > 0)
+    ctx.out() << "Write the revision with: retort revision --autogenerate -m MESSAGE "
+                 "(make db-new MSG=...)\n";
   return kExitFailure;
 }
 

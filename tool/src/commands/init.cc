@@ -27,14 +27,15 @@ int run_init(Context& ctx) {
     std::string root = dirs.empty() ? ctx.config().script_location : dirs[0];
     ScriptDirectory sd{root};
     if (fs::exists(sd.template_path())) {
-      ctx.out() << display_path(sd.template_path()) << " is present; nothing to do\n";
+      if (ctx.verbosity() > 0)
+        ctx.out() << display_path(sd.template_path()) << " is present; nothing to do\n";
       return kExitOk;
     }
     if (!fs::is_directory(root))
       throw Error("migration directory " + display_path(root) + " does not exist")
           .hint("run `retort init " + root + "` to create it");
     write_file_atomic(sd.template_path(), default_template(), true);
-    ctx.out() << "Restored " << display_path(sd.template_path()) << "\n";
+    if (ctx.verbosity() > 0) ctx.out() << "Restored " << display_path(sd.template_path()) << "\n";
     return kExitOk;
   }
 
@@ -62,8 +63,10 @@ int run_init(Context& ctx) {
           "file_template = %(year)s%(month)s%(day)s%(hour)s%(minute)s%(second)s_%(slug)s\n"
           "timezone = UTC\n",
       true);
-  ctx.out() << "Created retort.ini, " << sd.template_path() << " and " << sd.versions_dir() << "/\n"
-            << "Next: retort revision -m \"first revision\"\n";
+  if (ctx.verbosity() > 0)
+    ctx.out() << "Created retort.ini, " << sd.template_path() << " and " << sd.versions_dir()
+              << "/\n"
+              << "Next: retort revision -m \"first revision\"\n";
   return kExitOk;
 }
 

@@ -22,7 +22,7 @@ int run_merge(Context& ctx) {
   p.positional("REV", "revisions to merge (ids, prefixes or LABEL@head), or 'heads'", &revs, -1);
   if (!ctx.parse(p)) return kExitOk;
   if (!rev_id.empty() && !is_valid_revision_id(rev_id))
-    throw Error("--rev-id '" + rev_id + "' is not a revision id")
+    throw Error("--rev-id " + quoted_for_display(rev_id) + " is not a revision id")
         .hint("use letters, digits and '_'")
         .usage();
   std::string msg = required_message(message, env_var);
@@ -51,7 +51,7 @@ int run_merge(Context& ctx) {
   nr.down_revisions = parents;
   const auto& c = ctx.config();
   std::string path = write_revision(c.script_location, c.file_template, c.timezone != "local", nr);
-  ctx.out() << "Generating " << display_path(path) << " ... done\n";
+  if (ctx.verbosity() > 0) ctx.out() << "Generating " << display_path(path) << " ... done\n";
   return kExitOk;
 }
 

@@ -54,7 +54,7 @@ int run_revision(Context& ctx) {
   // Checked before anything else, so a bad value is reported as the option
   // it came from, not as the template rendering a broken revision.
   if (!rev_id.empty() && !is_valid_revision_id(rev_id))
-    throw Error("--rev-id '" + rev_id + "' is not a revision id")
+    throw Error("--rev-id " + quoted_for_display(rev_id) + " is not a revision id")
         .hint("use letters, digits and '_'")
         .usage();
   for (size_t i = 0; i < labels.size(); ++i) {
@@ -138,9 +138,9 @@ int run_revision(Context& ctx) {
     req.migrate = ctx.migrate_options();
     SchemaChanges changes = retort::autogenerate(req);
     if (changes.empty()) {
-      ctx.out() << "No changes detected\n";
       if (ctx.verbosity() > 0)
-        ctx.out() << "The models match the database; no revision written. For a hand-written "
+        ctx.out() << "No changes detected\n"
+                     "The models match the database; no revision written. For a hand-written "
                      "revision (data, say), pass --empty.\n";
       return kExitOk;
     }
@@ -151,7 +151,7 @@ int run_revision(Context& ctx) {
     nr.downgrade_sql = changes.downgrade_sql;
   }
   std::string path = write_revision(c.script_location, c.file_template, c.timezone != "local", nr);
-  ctx.out() << "Generating " << display_path(path) << " ... done\n";
+  if (ctx.verbosity() > 0) ctx.out() << "Generating " << display_path(path) << " ... done\n";
   return kExitOk;
 }
 

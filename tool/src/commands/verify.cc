@@ -16,7 +16,8 @@ int run_verify(Context& ctx) {
   const auto& g = ctx.graph();
   auto driver = ctx.connect(/*create_if_missing=*/false);
   if (!driver) {
-    ctx.out() << "OK: the database does not exist yet; nothing is applied\n";
+    if (ctx.verbosity() > 0)
+      ctx.out() << "OK: the database does not exist yet; nothing is applied\n";
     return kExitOk;
   }
   Migrator m(g, *driver, ctx.migrate_options(), ctx.out());
@@ -32,7 +33,7 @@ int run_verify(Context& ctx) {
   size_t n = 0;
   for (char a : applied)
     n += a;
-  ctx.out() << "OK: " << n << " applied revision(s) match their files\n";
+  if (ctx.verbosity() > 0) ctx.out() << "OK: " << n << " applied revision(s) match their files\n";
   return kExitOk;
 }
 

@@ -261,14 +261,20 @@ std::vector<size_t> heads_from_ids(const RevisionGraph& g, const std::vector<std
   std::vector<size_t> out;
   for (const auto& id : ids) {
     const Revision* r = g.find(id);
-    if (!r)
-      throw Error("Can't locate revision identified by '" + id + "': the database's " +
+    if (!r) {
+      // The row may hold anything someone wrote there: shown once, escaped.
+      const std::string shown = quoted_for_display(id);
+      const bool plain = is_valid_revision_id(id);
+      throw Error("Can't locate revision identified by " + shown + ": the database's " +
                   version_table + " table names it, but no revision file defines it")
-          .hint("restore the revision file: `git log --all --name-status -S 'revision: " + id +
-                "' -- ':/*.sql'` lists the commits that added or deleted it")
+          .hint(plain ? "restore the revision file: `git log --all --name-status -S 'revision: " +
+                            id + "' -- ':/*.sql'` lists the commits that added or deleted it"
+                      : "that is not a revision id retort writes: the row was written by "
+                        "something else")
           .hint(
               "or, if the schema really is at another revision, record that with "
               "`retort stamp --purge <revision>` (or `retort stamp --purge base`)");
+    }
     out.push_back(g.index_of(*r));
   }
   return out;

@@ -88,7 +88,7 @@ struct Parser {
     auto ids = split_list(value);
     for (const auto& id : ids)
       if (!is_valid_revision_id(id))
-        fail(line, "invalid revision id '" + id + "' in " + std::string(what),
+        fail(line, "invalid revision id " + quoted_for_display(id) + " in " + std::string(what),
              "ids are letters, digits and '_'; separate several with commas");
     return ids;
   }
@@ -101,7 +101,7 @@ struct Parser {
       if (!is_valid_revision_id(value))
         return fail(line,
                     value.empty() ? "empty revision id"
-                                  : "invalid revision id '" + std::string(value) + "'",
+                                  : "invalid revision id " + quoted_for_display(value),
                     "a revision id is letters, digits and '_' (no spaces, '@', '-', '+' or ':')");
       rev.id = value;
     } else if (key == "down_revision") {
@@ -111,13 +111,15 @@ struct Parser {
       if (value == "None" || value == "none") value = {};  // as Alembic files write a root
       rev.down_revisions = id_list(value, line, "down_revision");
     } else if (key == "depends_on") {
+      rev.depends_on_line = line;
       rev.depends_on = id_list(value, line, "depends_on");
     } else if (key == "branch_labels") {
       rev.branch_labels_line = line;
       rev.branch_labels = split_list(value);
       for (const auto& l : rev.branch_labels)
         if (!is_valid_revision_id(l))
-          fail(line, "invalid branch label '" + l + "'", "labels are letters, digits and '_'");
+          fail(line, "invalid branch label " + quoted_for_display(l),
+               "labels are letters, digits and '_'");
     } else if (key == "message") {
       rev.message = value;
     } else if (key == "created") {
@@ -226,7 +228,12 @@ struct Parser {
            "remove the SQL below it, or remove 'irreversible'");
     for (const auto& d : rev.down_revisions)
       if (d == rev.id)
-        fail(rev.down_revision_line, "revision '" + d + "' names itself as down_revision");
+        fail(rev.down_revision_line, "revision '" + d + "' names itself as down_revision",
+             "down_revision names the revision this one comes after");
+    for (const auto& d : rev.depends_on)
+      if (d == rev.id)
+        fail(rev.depends_on_line, "revision '" + d + "' names itself in depends_on",
+             "depends_on names older revisions this one needs: remove '" + d + "' from it");
   }
 };
 

@@ -28,6 +28,7 @@ struct Revision {
   std::string path;  // as given to the parser, used in every message
   int id_line = 0;
   int down_revision_line = 0;
+  int depends_on_line = 0;
   int branch_labels_line = 0;
   Section upgrade;
   Section downgrade;

@@ -92,36 +92,80 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revs_(std::move(
     release(children_[i]);
     release(dependents_[i]);
   }
-  if (topo_.size() != n) {
-    // Everything left is on a cycle or downstream of one. Walk parents from
-    // a leftover revision until one repeats: that loop is the cycle to name.
-    size_t start = 0;
-    while (pending[start] == 0)
-      ++start;
-    std::vector<size_t> seen_at(n, SIZE_MAX), path;
+  if (topo_.size() != n) report_cycles(pending, errors);
+  errors.throw_if_any();
+}
+
+// Everything Kahn's algorithm left is on a cycle or downstream of one. From
+// each leftover revision, walk to a leftover parent (or dependency) until the
+// walk repeats: a revision met twice on this walk closes a new cycle, one
+// met on an earlier walk means this walk only led into a known cycle.
+void RevisionGraph::report_cycles(const std::vector<size_t>& pending, ErrorList& errors) const {
+  const size_t n = revs_.size();
+  enum : char { kUnseen, kOnWalk, kDone };
+  std::vector<char> state(n, kUnseen);
+  for (size_t start = 0; start < n; ++start) {
+    if (!pending[start] || state[start] != kUnseen) continue;
+    std::vector<size_t> walk;
+    std::vector<char> via_dep;  // via_dep[k]: walk[k] reaches walk[k+1] through depends_on
     size_t cur = start;
-    while (seen_at[cur] == SIZE_MAX) {
-      seen_at[cur] = path.size();
-      path.push_back(cur);
+    while (state[cur] == kUnseen) {
+      state[cur] = kOnWalk;
+      walk.push_back(cur);
       size_t next = cur;
+      bool dep = false;
       for (size_t p : parents_[cur])
         if (pending[p]) next = p;
       if (next == cur)
         for (size_t d : deps_[cur])
-          if (pending[d]) next = d;
+          if (pending[d]) next = d, dep = true;
+      via_dep.push_back(dep);
       cur = next;
     }
-    std::vector<size_t> loop(path.begin() + static_cast<long>(seen_at[cur]), path.end());
-    std::sort(loop.begin(), loop.end());
-    std::vector<std::string> ids;
-    for (size_t i : loop)
-      ids.push_back(revs_[i].id);
-    const Revision& first = revs_[loop.front()];
-    errors.add(Error("revision '" + first.id + "' is part of a cycle (" + join(ids, " -> ") + ")")
-                   .at(first.path, first.down_revision_line)
-                   .hint("a revision's down_revision must name an older revision"));
+    const bool closes = state[cur] == kOnWalk;
+    for (size_t i : walk)
+      state[i] = kDone;
+    if (!closes) continue;
+    auto from = static_cast<size_t>(std::find(walk.begin(), walk.end(), cur) - walk.begin());
+    std::vector<size_t> loop(walk.begin() + static_cast<long>(from), walk.end());
+    std::vector<char> dep(via_dep.begin() + static_cast<long>(from), via_dep.end());
+    // Start at the revision whose file sorts first, so the message is stable.
+    auto first = static_cast<long>(std::min_element(loop.begin(), loop.end()) - loop.begin());
+    std::rotate(loop.begin(), loop.begin() + first, loop.end());
+    std::rotate(dep.begin(), dep.begin() + first, dep.end());
+    add_cycle_error(loop, dep, errors);
   }
-  errors.throw_if_any();
+}
+
+void RevisionGraph::add_cycle_error(const std::vector<size_t>& loop, const std::vector<char>& dep,
+                                    ErrorList& errors) const {
+  constexpr size_t kShown = 20;
+  const bool any_dep = std::find(dep.begin(), dep.end(), 1) != dep.end();
+  const bool any_down = std::find(dep.begin(), dep.end(), 0) != dep.end();
+  std::string chain;
+  for (size_t k = 0; k < loop.size() && k < kShown; ++k)
+    chain += revs_[loop[k]].id + " -> ";
+  if (loop.size() > kShown) chain += "... (" + std::to_string(loop.size()) + " revisions) -> ";
+  chain += revs_[loop.front()].id;
+  const Revision& first = revs_[loop.front()];
+  std::string through = any_dep && any_down ? "down_revision and depends_on"
+                        : any_dep           ? "depends_on"
+                                            : "down_revision";
+  Error e("revision '" + first.id + "' is part of a cycle through " + through + ": " + chain);
+  e.at(first.path,
+       dep.front() && first.depends_on_line ? first.depends_on_line : first.down_revision_line);
+  if (any_dep && any_down) {
+    std::vector<std::string> named;
+    for (size_t k = 0; k < loop.size() && named.size() < kShown; ++k)
+      if (dep[k])
+        named.push_back(revs_[loop[k]].id + "'s depends_on names " +
+                        revs_[loop[(k + 1) % loop.size()]].id);
+    e.hint("A -> B: A's down_revision names B, except where " + join(named, "; "));
+  }
+  e.hint(
+      "down_revision and depends_on must name older revisions: point one of these at a "
+      "revision outside the cycle, or remove it");
+  errors.add(std::move(e));
 }
 
 const Revision* RevisionGraph::find(std::string_view id) const {
@@ -131,28 +175,35 @@ const Revision* RevisionGraph::find(std::string_view id) const {
 
 const Revision& RevisionGraph::resolve(std::string_view id) const {
   if (const Revision* r = find(id)) return *r;
+  const std::string shown = quoted_for_display(id);
   if (!is_valid_revision_id(id))
-    throw Error("'" + std::string(id) + "' is not a revision id")
+    throw Error(shown + " is not a revision id")
         .hint("revision ids are letters, digits and '_'; see `retort history`");
   if (id.size() < 4)
-    throw Error("revision prefix '" + std::string(id) + "' is too short")
+    throw Error("revision prefix " + shown + " is too short")
         .hint("give at least 4 characters of the revision id");
   std::vector<std::string> matches;
   for (const auto& r : revs_)
     if (r.id.compare(0, id.size(), id) == 0) matches.push_back(r.id);
   if (matches.empty())
-    throw Error("Can't locate revision identified by '" + std::string(id) + "'")
+    throw Error("Can't locate revision identified by " + shown)
         .hint("see `retort history` for the revisions that exist");
   if (matches.size() > 1) {
+    // A short prefix of a big history can match thousands: list a few.
+    constexpr size_t kListed = 10;
     std::sort(matches.begin(), matches.end());
-    throw Error("revision prefix '" + std::string(id) + "' is ambiguous: " + join(matches, ", "))
+    std::string listed =
+        join({matches.begin(), matches.begin() + std::min(matches.size(), kListed)}, ", ");
+    if (matches.size() > kListed)
+      listed += " and " + std::to_string(matches.size() - kListed) + " more";
+    throw Error("revision prefix " + shown + " is ambiguous: " + listed)
         .hint("give more characters of the revision id");
   }
   return *find(matches.front());
 }
 
 const Revision& RevisionGraph::resolve_one(std::string_view expr) const {
-  const std::string text(expr);
+  const std::string shown = quoted_for_display(expr);
   auto ids_of = [](const std::vector<const Revision*>& revs) {
     std::vector<std::string> ids;
     for (const auto* r : revs)
@@ -170,11 +221,11 @@ const Revision& RevisionGraph::resolve_one(std::string_view expr) const {
     return *hs.front();
   }
   if (expr == "heads" || expr == "base")
-    throw Error("'" + text + "' does not name a single revision").hint(forms);
+    throw Error(shown + " does not name a single revision").hint(forms);
   if (size_t at = expr.find('@'); at != std::string_view::npos) {
     auto name = expr.substr(0, at);
     if (expr.substr(at + 1) != "head" || name.empty())
-      throw Error("'" + text + "' is not a revision").hint(forms);
+      throw Error(shown + " is not a revision").hint(forms);
     std::vector<const Revision*> hs;
     if (has_label(name)) {
       hs = heads_of_label(name);
@@ -184,7 +235,7 @@ const Revision& RevisionGraph::resolve_one(std::string_view expr) const {
       try {
         r = &resolve(name);
       } catch (const Error&) {
-        throw Error("no revision carries the branch label '" + std::string(name) + "'")
+        throw Error("no revision carries the branch label " + quoted_for_display(name))
             .hint("see `retort branches` and `retort history --verbose`");
       }
       hs = heads_from({index_of(*r)});
@@ -194,7 +245,7 @@ const Revision& RevisionGraph::resolve_one(std::string_view expr) const {
           .hint("name one of them by id, or merge them");
     return *hs.front();
   }
-  if (!is_valid_revision_id(expr)) throw Error("'" + text + "' is not a revision").hint(forms);
+  if (!is_valid_revision_id(expr)) throw Error(shown + " is not a revision").hint(forms);
   return resolve(expr);
 }
 

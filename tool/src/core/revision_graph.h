@@ -12,6 +12,8 @@
 
 namespace retort {
 
+class ErrorList;
+
 class RevisionGraph {
  public:
   // Validates duplicates, missing parents and cycles, reporting every problem
@@ -63,6 +65,10 @@ class RevisionGraph {
   std::vector<char> reach(const std::vector<size_t>& start,
                           const std::vector<std::vector<size_t>>& primary,
                           const std::vector<std::vector<size_t>>* secondary) const;
+  // Names each cycle among the revisions left `pending` by the topological sort.
+  void report_cycles(const std::vector<size_t>& pending, ErrorList& errors) const;
+  void add_cycle_error(const std::vector<size_t>& loop, const std::vector<char>& via_dep,
+                       ErrorList& errors) const;
 
   std::vector<Revision> revs_;
   std::unordered_map<std::string_view, size_t> by_id_;

@@ -4,24 +4,26 @@
 
 #include "core/error.h"
 #include "core/revision.h"
+#include "core/text.h"
 
 namespace retort {
 
 namespace {
 
 Error bad_target(std::string_view text, std::string why) {
-  return Error("invalid target '" + std::string(text) + "': " + why)
+  return Error("invalid target " + quoted_for_display(text) + ": " + why)
       .hint(
           "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N or "
           "label@head")
       .usage();
 }
 
-int parse_count(std::string_view digits, std::string_view text) {
+int parse_count(std::string_view digits, std::string_view text, char sign) {
   int n = 0;
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec != std::errc() || p != digits.data() + digits.size() || n <= 0 || n > 1000000)
-    throw bad_target(text, "'" + std::string(digits) + "' is not a step count");
+    throw bad_target(
+        text, std::string("what follows '") + sign + "' must be a step count from 1 to 1000000");
   return n;
 }
 
@@ -36,7 +38,7 @@ Target parse_target(std::string_view text) {
   if (text == "base") return t.kind = Target::kBase, t;
   if (text[0] == '+' || text[0] == '-') {
     t.kind = Target::kRelative;
-    t.delta = parse_count(text.substr(1), text) * (text[0] == '-' ? -1 : 1);
+    t.delta = parse_count(text.substr(1), text, text[0]) * (text[0] == '-' ? -1 : 1);
     return t;
   }
   if (auto at = text.find('@'); at != std::string_view::npos) {
@@ -54,7 +56,7 @@ Target parse_target(std::string_view text) {
   t.kind = Target::kRevision;
   t.revision = id;
   if (sign != std::string_view::npos)
-    t.delta = parse_count(text.substr(sign + 1), text) * (text[sign] == '-' ? -1 : 1);
+    t.delta = parse_count(text.substr(sign + 1), text, text[sign]) * (text[sign] == '-' ? -1 : 1);
   return t;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "core/error.h"
@@ -87,6 +88,83 @@ std::string quote_sql_string(std::string_view s) {
     out += c;
   }
   out += '\'';
+  return out;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (0 if there is none), and its
+// code point in *cp.
+size_t utf8_sequence(std::string_view s, size_t i, char32_t* cp) {
+  auto b = static_cast<unsigned char>(s[i]);
+  size_t len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  char32_t c = b & (0x3F >> (len - 1));
+  for (size_t k = 1; k < len; ++k) {
+    auto x = static_cast<unsigned char>(s[i + k]);
+    if ((x & 0xC0) != 0x80) return 0;
+    c = (c << 6) | (x & 0x3F);
+  }
+  if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+      (c >= 0xD800 && c <= 0xDFFF))
+    return 0;  // overlong, out of range, or a surrogate
+  *cp = c;
+  return len;
+}
+
+// C1 controls (U+009B is a one-byte CSI), and the bidirectional overrides
+// that reorder what the terminal shows.
+bool hidden_code_point(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+}  // namespace
+
+std::string quoted_for_display(std::string_view s, size_t max) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "'";
+  size_t i = 0;
+  while (i < s.size() && i < max) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b == '\\' || b == '\'') {
+      out += '\\';
+      out += static_cast<char>(b);
+    } else if (b == '\n') {
+      out += "\\n";
+    } else if (b == '\t') {
+      out += "\\t";
+    } else if (b == '\r') {
+      out += "\\r";
+    } else if (b < 0x20 || b == 0x7F) {
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 15];
+    } else if (b >= 0x80) {
+      char32_t cp = 0;
+      size_t len = utf8_sequence(s, i, &cp);
+      if (len == 0) {
+        out += "\\x";
+        out += hex[b >> 4];
+        out += hex[b & 15];
+      } else if (hidden_code_point(cp)) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "\\u{%x}", static_cast<unsigned>(cp));
+        out += buf;
+        i += len;
+        continue;
+      } else {
+        out.append(s.substr(i, len));
+        i += len;
+        continue;
+      }
+    } else {
+      out += static_cast<char>(b);
+    }
+    ++i;
+  }
+  out += '\'';
+  if (i < s.size()) out += "... (" + std::to_string(s.size()) + " bytes in all)";
   return out;
 }
 
