@@ -50,6 +50,7 @@ struct RunnableCopy {
     const fs::path modules = bin.parent_path().parent_path() / "lib" / "retort";
     fs::create_directories(dir + "/bin");
     fs::copy_file(bin, dir + "/bin/retort");
+    fs::create_directories(dir + "/lib");
     if (fs::is_directory(modules))
       fs::copy(modules, dir + "/lib/retort", fs::copy_options::recursive);
     fs::permissions(dir, fs::perms(0755));
