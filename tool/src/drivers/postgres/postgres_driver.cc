@@ -112,6 +112,9 @@ class PostgresDriver final : public Driver {
     values.push_back(nullptr);
     conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0);
     if (!conn_) throw Error("cannot connect to " + where() + ": out of memory");
+    // The password libpq sent, wherever it found it: ~/.pgpass, PGPASSFILE,
+    // a service file. The registry is the tool's (see SecretsHost).
+    if (const char* pw = PQpass(conn_)) register_secret(pw);
     if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(PQerrorMessage(conn_));
     // --lock-timeout bounds every lock wait, not only the advisory lock: a
     // session holding LOCK TABLE, or a long transaction on the version
@@ -442,9 +445,15 @@ class PostgresDriver final : public Driver {
 }  // namespace retort
 
 // The module's one entry point, found by driver_module.cc with dlsym. A
-// missing database is an error here, never "not created yet".
-extern "C" __attribute__((visibility("default"))) retort::Driver* retort_postgres_open(
-    const retort::DatabaseUrl& url, const retort::DriverOptions& options) {
+// missing database is an error here, never "not created yet". From here on
+// the module's secrets registry is the tool's (see SecretsHost).
+extern "C" __attribute__((visibility("default"))) retort::Driver* retort_postgres_open_v1(
+    const retort::SecretsHost& host, const retort::DatabaseUrl& url,
+    const retort::DriverOptions& options) {
+  if (host.version != retort::SecretsHost::kVersion)
+    throw retort::Error("the PostgreSQL module does not match this retort build")
+        .hint("reinstall retort together with its lib/retort/ directory");
+  retort::use_secrets_host(host);
   auto d = std::make_unique<retort::PostgresDriver>(url, options);
   d->open();
   return d.release();
