@@ -81,6 +81,26 @@ constexpr const char* kSessionPragmas[] = {
 
 // Only these words in a revision can change the session: anything else
 // leaves nothing to reset, and most revisions pay nothing for it.
+bool is_true(const std::string& v) {
+  std::string b = to_lower(v);
+  return b == "true" || b == "1" || b == "yes" || b == "on";
+}
+
+// Percent-encodes what a file: URI may not hold raw; `keep` is left as is.
+std::string uri_escape(const std::string& s, const char* keep = "") {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || std::strchr("-._~:", c) || (c && std::strchr(keep, c))) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 bool may_change_session(std::string_view sql) {
   std::string lower = to_lower(sql);
   for (const char* w : {"pragma", "attach", "temp"})
@@ -100,8 +120,28 @@ class SqliteDriver final : public Driver {
   // Returns false when the file does not exist and may not be created.
   bool open() {
     const std::string& path = url_.database;
+    // The URL's query, as SQLAlchemy's pysqlite dialect reads it (checked
+    // in parse_database_url): mode and cache, and with uri=true SQLite's
+    // other URI parameters, go to sqlite3_open_v2 in a file: URI.
+    std::string mode, uri_params;
+    bool uri = false;
+    for (const auto& [k, v] : url_.query) {
+      if (k == "uri") {
+        uri = is_true(v);
+      } else if (k == "timeout") {
+        options_.lock_timeout_ms = static_cast<int>(std::stod(v) * 1000);
+      } else if (k == "check_same_thread") {
+        // retort uses one connection on one thread: nothing to check.
+      } else {
+        if (k == "mode") mode = v;
+        uri_params += (uri_params.empty() ? "?" : "&") + uri_escape(k) + "=" + uri_escape(v);
+      }
+    }
+    uri |= !uri_params.empty();
+    const bool memory = url_.is_memory() || mode == "memory";
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    if (url_.is_memory()) {
+    if (mode == "ro") flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    if (memory) {
       flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
     } else {
       struct stat st {};
@@ -110,6 +150,10 @@ class SqliteDriver final : public Driver {
       if (exists && S_ISDIR(st.st_mode))
         throw Error("database path " + path + " (from " + url_.source + ") is a directory")
             .hint("point the sqlite:/// URL at a file");
+      if (!exists && (mode == "ro" || mode == "rw"))
+        throw Error("SQLite database " + path + " (from " + url_.source +
+                    ") does not exist, and the URL's mode=" + mode + " does not create it")
+            .hint("create it first, or use mode=rwc (or no mode) to let retort create it");
       if (!exists) {
         auto dir = std::filesystem::path(path).parent_path();
         std::error_code ec;
@@ -118,13 +162,18 @@ class SqliteDriver final : public Driver {
                       "): directory " + dir.string() + " does not exist")
               .hint("create the directory, or fix the URL");
       }
-      flags |= SQLITE_OPEN_CREATE;
+      if (mode != "ro" && mode != "rw") flags |= SQLITE_OPEN_CREATE;
     }
-    int rc = sqlite3_open_v2(url_.is_memory() ? ":memory:" : path.c_str(), &db_, flags, nullptr);
+    std::string name = url_.is_memory() ? ":memory:" : path;
+    if (uri) {
+      flags |= SQLITE_OPEN_URI;
+      name = "file:" + uri_escape(url_.is_memory() ? ":memory:" : path, "/") + uri_params;
+    }
+    int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       throw Error("cannot open SQLite database " + path + " (from " + url_.source + "): " + msg)
-          .hint("check the path and its permissions");
+          .hint("check the path and its permissions, and the URL's query parameters");
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_set_authorizer(db_, authorize, this);
@@ -148,11 +197,17 @@ class SqliteDriver final : public Driver {
   std::string describe() const override { return url_.redacted(); }
 
   void begin() override {
-    if (sqlite3_db_readonly(db_, "main") == 1)
+    if (sqlite3_db_readonly(db_, "main") == 1) {
+      for (const auto& [k, v] : url_.query)
+        if (k == "mode" && v == "ro")
+          throw Error("SQLite database " + url_.database + " is opened read-only by mode=ro in " +
+                      "its URL (from " + url_.source + ")")
+              .hint("drop mode=ro from the URL to let this command write");
       throw Error("SQLite database " + url_.database + " is read-only")
           .hint(
               "check the file's permissions and those of its directory (SQLite writes a "
               "journal beside it)");
+    }
     int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     if ((rc & 0xff) == SQLITE_BUSY) throw locked_error();
     if (rc != SQLITE_OK) throw sqlite_error("cannot begin a transaction", rc);
