@@ -55,7 +55,8 @@ Config parse_config(const std::string& text, const std::string& path, const std:
 
   // Our own pass finds line numbers and unknown keys, which Boost's parser
   // does not report, and handles comments as alembic.ini has them (';' or
-  // '#' first on a line, never inline); Boost then reads the values.
+  // '#' at the start of a line or after whitespace); Boost then reads the
+  // values.
   std::string normalized;
   std::string section;
   ErrorList errors;
@@ -87,10 +88,13 @@ Config parse_config(const std::string& text, const std::string& path, const std:
       section = std::string(trim(std::string_view(t).substr(1, close - 1)));
       line = "[" + section + "]";  // exactly what Boost accepts as a header
     } else {
-      // No inline comments: as in alembic.ini (configparser's default), a
-      // value runs to the end of its line, so a password holding " #" or
-      // " ;" is read whole. A comment goes on a line of its own.
-      if (line.find('=') == std::string::npos) {
+      // An inline comment starts at whitespace followed by ';' or '#'.
+      for (size_t i = 1; i < line.size(); ++i)
+        if ((line[i] == ';' || line[i] == '#') && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+          line.erase(i);
+          break;
+        }
+      if (line.find('=') == std::string::npos) {  // "a ; b = c" has none left
         errors.add(Error("expected 'key = value'").at(path, lineno));
         line = "#";
         continue;
@@ -119,19 +123,6 @@ Config parse_config(const std::string& text, const std::string& path, const std:
                          .at(path, lineno));
         } else {
           c.key_lines[key] = lineno;
-          // Everything but the URL (where a password may hold them) is plain
-          // words: " #" or " ;" there is a comment that would become the value.
-          std::string value(trim(std::string_view(t).substr(eq + 1)));
-          if (key != "database_url")
-            for (size_t i = 1; i < value.size(); ++i)
-              if ((value[i] == ';' || value[i] == '#') &&
-                  (value[i - 1] == ' ' || value[i - 1] == '\t')) {
-                errors.add(Error("the value of '" + key + "' holds a comment: '" + value + "'")
-                               .at(path, lineno)
-                               .hint("retort.ini has no inline comments (as alembic.ini): put "
-                                     "the comment on a line of its own, starting with # or ;"));
-                break;
-              }
         }
       }
     }
