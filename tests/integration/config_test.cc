@@ -1,5 +1,11 @@
 // Where the database URL comes from, and that passwords never show.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "pg_server.h"
 #include "project.h"
@@ -117,4 +123,80 @@ TEST_CASE("PostgreSQL connection failures are clear and never show the password"
     CHECK(r.all().find(secret) == std::string::npos);
     CHECK(r.all().find(server.password()) == std::string::npos);
   }
+}
+
+TEST_CASE("a server that accepts and never answers gives an error within connect_timeout") {
+  // The kernel completes the TCP handshake for a listening socket nobody
+  // accept()s: exactly a server that takes the connection and says nothing.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, 16) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const std::string url =
+      "postgresql://app@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/db";
+  Project p;
+  p.add_chain(1);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"current", "--url", url + "?connect_timeout=1"},
+        std::vector<std::string>{"upgrade", "head", "--lock-timeout", "5", "--url",
+                                 url + "?connect_timeout=1"}}) {
+    CAPTURE(args);
+    auto start = std::chrono::steady_clock::now();
+    RunResult r = p.run(args);
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("retort: error: cannot connect to " + url +
+                          "?connect_timeout=1 (from --url): the server did not complete the "
+                          "connection within 1 s (connect_timeout)\n",
+                      0) == 0);
+    CHECK(took < std::chrono::seconds(4));
+  }
+  // Without connect_timeout anywhere, 10 s, not forever.
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = p.run({"current", "--url", url}, {{"PGCONNECT_TIMEOUT", ""}, {"PGSERVICE", ""}});
+  auto took = std::chrono::steady_clock::now() - start;
+  CHECK_THAT(r.err, Contains("did not complete the connection within 10 s (connect_timeout)"));
+  CHECK(took < std::chrono::seconds(14));
+  CHECK(took >= std::chrono::seconds(9));
+  ::close(fd);
+}
+
+TEST_CASE("sqlite:///x.db?mode=ro never writes; unknown parameters are refused") {
+  Project p;
+  p.add_chain(1);
+  REQUIRE(p.run({"upgrade", "head"}).exit_code == 0);
+  p.add({"r0002", "r0001", "CREATE TABLE t2 (id integer);", "DROP TABLE t2;"});
+  const std::string ro = "sqlite:///" + p.db() + "?mode=ro";
+  RunResult r = p.run({"upgrade", "head", "--url", ro});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("SQLite database " + p.db() +
+                             " was opened read-only (mode=ro in the URL from --url)"));
+  CHECK(p.heads() == std::vector<std::string>{"r0001"});
+  CHECK(p.tables() == std::vector<std::string>{"retort_log", "retort_version", "t1"});
+  // Reading works read-only; rw and rwc write.
+  CHECK(p.run({"current", "--url", ro}).exit_code == 0);
+  CHECK(
+      p.run({"upgrade", "head", "--url", "sqlite:///" + p.db() + "?mode=rw&timeout=2"}).exit_code ==
+      0);
+  CHECK(p.heads() == std::vector<std::string>{"r0002"});
+  // A missing file with mode=rw is not created.
+  RunResult missing =
+      p.run({"upgrade", "head", "--url", "sqlite:///" + p.root() + "/new.db?mode=rw"});
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Contains("does not exist, and the URL's mode=rw does not let retort create it"));
+  // uri=true passes SQLite's own URI parameters.
+  CHECK(p.run({"current", "--url", "sqlite:///" + p.db() + "?uri=true&immutable=1"}).exit_code ==
+        0);
+  RunResult unknown =
+      p.run({"current"}, {{"DATABASE_URL", "sqlite:///" + p.db() + "?journal=wal"}});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.rfind("retort: error: invalid database URL 'sqlite:///" + p.db() +
+                              "?journal=wal' from DATABASE_URL in the environment: unknown "
+                              "SQLite URL parameter 'journal'\n",
+                          0) == 0);
 }

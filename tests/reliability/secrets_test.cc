@@ -118,3 +118,54 @@ TEST_CASE("the database password never appears in output, files or the log table
                         " showed it masked as ***; it appeared in none of them, nor in the " +
                         "files written or the log table");
 }
+
+TEST_CASE("a password libpq finds itself is masked when the server echoes it") {
+  // PGPASSWORD, ~/.pgpass and a service file: libpq reads them in the
+  // PostgreSQL module, whose registry is the tool's. The revision makes the
+  // server quote the password, and puts it past the 77th character of the
+  // statement so a cut excerpt would show its start.
+  auto& server = PgServer::get();
+  const std::string& secret = server.password();
+  REQUIRE(secret.size() >= 8);
+  const std::string port = std::to_string(server.port());
+  Project p("postgresql");
+  const std::string db = database_of(p.url());
+  TempDir home;
+  write_text(home.path() + "/.pgpass",
+             server.host() + ":" + port + ":*:" + server.user() + ":" + secret + "\n");
+  fs::permissions(home.path() + "/.pgpass", fs::perms::owner_read | fs::perms::owner_write);
+  write_text(home.path() + "/pg_service.conf",
+             "[retort_test]\nhost=" + server.host() + "\nport=" + port + "\nuser=" + server.user() +
+                 "\npassword=" + secret + "\ndbname=" + db + "\n");
+  const std::map<std::string, std::string> clean = {
+      {"PGPASSWORD", ""}, {"PGPASSFILE", ""}, {"PGSERVICE", ""}, {"PGSERVICEFILE", ""}};
+  auto env_with = [&](std::map<std::string, std::string> more) {
+    for (const auto& kv : clean)
+      more.emplace(kv);
+    return more;
+  };
+  const std::string no_pw =
+      "postgresql://" + server.user() + "@" + server.host() + ":" + port + "/" + db;
+  struct Source {
+    std::string name, url;
+    std::map<std::string, std::string> env;
+  };
+  const std::vector<Source> sources = {
+      {"PGPASSWORD", no_pw, env_with({{"PGPASSWORD", secret}})},
+      {"~/.pgpass", no_pw, env_with({{"HOME", home.path()}})},
+      {"a service file", "postgresql:///?service=retort_test",
+       env_with({{"PGSERVICEFILE", home.path() + "/pg_service.conf"}})},
+  };
+  const Source& src = sources[GENERATE(range(0, 3))];
+  INFO("password from " << src.name);
+  write_ini(p, src.url);
+  p.add({"r0001", "", "DO $$BEGIN RAISE NOTICE 'the password is %', '" + secret + "'; END$$;", ""});
+  p.add({"r0002", "r0001", "SELECT '" + std::string(60, 'a') + "', '" + secret + "'::int;", ""});
+  RunResult r = p.run({"-v", "upgrade", "head"}, src.env);
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("invalid input syntax for type integer: \"***\""));
+  CHECK_THAT(r.err, Contains("in statement: SELECT '" + std::string(60, 'a') + "', '***':...\n"));
+  CHECK(r.all().find(secret) == std::string::npos);
+  CHECK(p.heads() == std::vector<std::string>{"r0001"});
+}

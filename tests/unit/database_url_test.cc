@@ -126,7 +126,9 @@ TEST_CASE("a port that is not a number is an error naming the source", "[url]") 
   Error e = expect_error([] {
     parse_database_url("postgresql://u:hunter2@h:54x2/db", "retort.ini:4 (database_url)");
   });
-  CHECK_THAT(e.what(), Contains("port '54x2' is not a number"));
+  CHECK_THAT(e.what(), Contains("invalid database URL 'postgresql://u:***@h:54x2/db' from "
+                                "retort.ini:4 (database_url): the port (after the host's last "
+                                "':') is not a number"));
   CHECK_THAT(e.what(), Contains("from retort.ini:4 (database_url)"));
   CHECK_THAT(e.format(), !Contains("hunter2"));
   CHECK(e.exit_code() == retort::kExitFailure);
@@ -201,4 +203,108 @@ TEST_CASE("a password with a raw space or after a stray '/' is still the passwor
   Error e =
       expect_error([] { parse_database_url("postgresql://me/x:s3cretpw@host:x/db", "--url"); });
   CHECK(e.format().find("s3cretpw") == std::string::npos);
+}
+
+TEST_CASE("a malformed URL never shows its password: the exact masked text", "[url]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // a ':' typed for '@'
+      {"postgresql://app:pw:host/db",
+       "invalid database URL 'postgresql://app:***' from --url: the port (after the host's last "
+       "':') is not a number"},
+      {"postgresql://app:pwhost:5432/db",
+       "invalid database URL 'postgresql://app:***' from --url: the host has more than one ':' "
+       "(an IPv6 address goes in brackets: [::1])"},
+      {"postgresql://app:pwhost/db",
+       "invalid database URL 'postgresql://app:***' from --url: the port (after the host's last "
+       "':') is not a number"},
+      // a '/' missing, or the ':' of the scheme
+      {"postgresql:/app:pw@h/db",
+       "invalid database URL 'postgresql:/***@h/db' from --url: it has no scheme:// part"},
+      {"postgresql//app:pw@h/db",
+       "invalid database URL 'postgresql//***@h/db' from --url: it has no scheme:// part"},
+      {"app:pw@h/db", "invalid database URL 'app:***@h/db' from --url: it has no scheme:// part"},
+      // a bad port after a password
+      {"postgresql://app:pw@h:54x2/db",
+       "invalid database URL 'postgresql://app:***@h:54x2/db' from --url: the port (after the "
+       "host's last ':') is not a number"},
+      // the password in the query
+      {"postgresql://h/db?password=pw&sslmode",
+       "invalid database URL 'postgresql://h/db?password=***&sslmode' from --url: query "
+       "parameter 'sslmode' has no '='"},
+      {"postgresql://h/db?sslpassword=pw&x",
+       "invalid database URL 'postgresql://h/db?sslpassword=***&x' from --url: query parameter "
+       "'x' has no '='"},
+      {"postgresql://h/db?password:pw",
+       "invalid database URL 'postgresql://h/db?***' from --url: a query parameter has no '='"},
+      // an '@' too many, and a user name that is not one
+      {"postgresql://app@pw@h:x/db",
+       "invalid database URL 'postgresql://***@h:x/db' from --url: the port (after the host's "
+       "last ':') is not a number"},
+      {"sqlite://app:pw@h/x.db",
+       "invalid database URL 'sqlite://app:***@h/x.db' from --url: a SQLite URL has no host: "
+       "write sqlite:///path/to/file.db"},
+  };
+  for (const auto& [url, message] : cases) {
+    CAPTURE(url);
+    Error e = expect_error([&] { parse_database_url(url, "--url"); });
+    CHECK(e.what() == message);
+    CHECK(e.format().find("pw") == std::string::npos);
+  }
+}
+
+TEST_CASE("redact_url_input masks a URL however it is broken", "[url]") {
+  using retort::redact_url_input;
+  CHECK(redact_url_input("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db");
+  CHECK(redact_url_input("postgresql://h:5432/db") == "postgresql://h:5432/db");
+  CHECK(redact_url_input("postgresql://[::1]:5432/db") == "postgresql://[::1]:5432/db");
+  CHECK(redact_url_input("postgresql://u:p/w@h/db") == "postgresql://u:***@h/db");
+  CHECK(redact_url_input("postgresql://app:p/whost/db") == "postgresql://app:***");
+  CHECK(redact_url_input("postgresql://u@h/db?PassWord=pw") == "postgresql://u@h/db?PassWord=***");
+  CHECK(redact_url_input("postgresql://u@h/db?passfile=/x") == "postgresql://u@h/db?passfile=/x");
+}
+
+TEST_CASE("a percent-encoded password is a secret in both spellings", "[url]") {
+  auto u = parse_database_url("postgresql://u:pa%23ss%20w0rd@h/db", "--url");
+  CHECK(u.password == "pa#ss w0rd");
+  CHECK(u.redacted() == "postgresql://u:***@h/db");
+  CHECK(retort::redact_secrets("echo pa#ss w0rd and pa%23ss%20w0rd") == "echo *** and ***");
+  auto q = parse_database_url("postgresql://u@h/db?password=qu%3Bery", "--url");
+  CHECK(retort::redact_secrets("qu;ery qu%3Bery") == "*** ***");
+}
+
+TEST_CASE("SQLite URL parameters are checked as SQLAlchemy's pysqlite reads them", "[url]") {
+  for (const std::string ok :
+       {"sqlite:///x.db?mode=ro", "sqlite:///x.db?mode=rw", "sqlite:///x.db?mode=rwc",
+        "sqlite:///x.db?mode=memory&cache=shared", "sqlite:///x.db?timeout=2.5",
+        "sqlite:///x.db?check_same_thread=false", "sqlite:///x.db?uri=true&immutable=1",
+        "sqlite:///x.db?vfs=unix-none&uri=true"}) {
+    CAPTURE(ok);
+    CHECK_NOTHROW(parse_database_url(ok, "--url"));
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"sqlite:///x.db?mdoe=ro",
+       "invalid database URL 'sqlite:///x.db?mdoe=ro' from DATABASE_URL in the environment: "
+       "unknown SQLite URL parameter 'mdoe'"},
+      {"sqlite:///x.db?mode=readonly",
+       "invalid database URL 'sqlite:///x.db?mode=readonly' from DATABASE_URL in the "
+       "environment: 'mode=readonly' is not a value SQLite takes (ro, rw, rwc or memory)"},
+      {"sqlite:///x.db?timeout=soon",
+       "invalid database URL 'sqlite:///x.db?timeout=soon' from DATABASE_URL in the "
+       "environment: 'timeout=soon' is not a value SQLite takes (a number of seconds, the busy "
+       "timeout)"},
+      {"sqlite:///x.db?immutable=1",
+       "invalid database URL 'sqlite:///x.db?immutable=1' from DATABASE_URL in the environment: "
+       "SQLite URI parameter 'immutable' needs uri=true in the URL"},
+  };
+  for (const auto& [url, message] : bad) {
+    CAPTURE(url);
+    Error e = expect_error([&] { parse_database_url(url, "DATABASE_URL in the environment"); });
+    CHECK(e.what() == message);
+  }
+}
+
+TEST_CASE("an '@' in the host is refused, so libpq never echoes what precedes it", "[url]") {
+  Error e = expect_error([] { parse_database_url("postgresql://app@pw@h/db", "--url"); });
+  CHECK(e.what() == std::string("invalid database URL 'postgresql://***@h/db' from --url: the "
+                                "host holds an '@' (write one in the user or password as %40)"));
 }

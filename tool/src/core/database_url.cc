@@ -1,5 +1,11 @@
 #include "core/database_url.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <initializer_list>
+#include <vector>
+
 #include "core/error.h"
 #include "core/text.h"
 
@@ -30,12 +36,8 @@ std::string percent_decode(std::string_view s) {
 // Where the password sits in "scheme://user:password@host/...", read as
 // SQLAlchemy does: the user name has no ':' or '/', the password runs to the
 // last '@' (so an unencoded '/', '?' or '@' in it stays part of it).
-// Returns {start, length} of the password within `rest`, or npos.
-std::pair<size_t, size_t> password_span(std::string_view rest, bool whole_url) {
-  // In free text a URL ends at whitespace or a quote; a URL given as such
-  // runs to its end, so a raw space in the password is still the password.
-  size_t url_end = whole_url ? rest.size() : rest.find_first_of(" \t\r\n'\"");
-  std::string_view url = rest.substr(0, url_end);
+// Returns {start, length} of the password within `url`, or npos.
+std::pair<size_t, size_t> password_span(std::string_view url) {
   size_t at = url.rfind('@');
   if (at == std::string_view::npos) return {std::string_view::npos, 0};
   // The password starts after the first ':' before that '@', even when the
@@ -45,18 +47,187 @@ std::pair<size_t, size_t> password_span(std::string_view rest, bool whole_url) {
   return {c + 1, at - c - 1};
 }
 
+bool scheme_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '.' || c == '-';
+}
+
+// A user name shown beside a masked password: nothing a typo could have
+// turned into part of the password.
+bool plain_user(std::string_view user) {
+  for (char c : user)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
+          c == '%' || c == '~' || c == '+'))
+      return false;
+  return true;
+}
+
+bool is_port(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// A query parameter whose value is a password (password, sslpassword).
+bool secret_key(std::string_view key) {
+  std::string k = to_lower(percent_decode(key));
+  return k.find("pass") != std::string::npos && k != "passfile";
+}
+
+// The parts of one URL as typed, valid or not, that may hold a password,
+// found without relying on the URL being valid: [begin, end) spans of
+// `url`, each to be shown as "***".
+std::vector<std::pair<size_t, size_t>> secret_spans(std::string_view url) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  size_t n = 0;
+  while (n < url.size() && scheme_char(url[n]))
+    ++n;
+  // Where the user-info would start: after "scheme://", after "scheme:" and
+  // any slashes ("postgresql:/u:pw@h"), after "scheme//", else at the start.
+  size_t start = 0;
+  bool well_formed = false;
+  if (n > 0 && url.substr(n, 3) == "://") {
+    start = n + 3;
+    well_formed = true;
+  } else if (n > 0 && n < url.size() && url[n] == ':') {
+    start = n + 1;
+  } else if (n > 0 && url.substr(n, 2) == "//") {
+    start = n + 2;
+  }
+  while (!well_formed && start < url.size() && url[start] == '/')
+    ++start;
+  size_t at = url.rfind('@');
+  size_t after_info = start;
+  if (at != std::string_view::npos && at >= start) {
+    // The user name stays only where nothing a typo could have made part of
+    // the password hides in it; in doubt the whole user-info goes.
+    std::string_view info = url.substr(start, at - start);
+    size_t colon = info.find(':');
+    if (well_formed && plain_user(info.substr(0, colon))) {
+      if (colon != std::string_view::npos) spans.emplace_back(start + colon + 1, at);
+    } else if (!info.empty()) {
+      spans.emplace_back(start, at);
+    }
+    after_info = at + 1;
+  } else {
+    // No '@': whatever follows the host's ':' but a port number may be a
+    // password with its '@' typed as ':' ("app:pw:host/db", "app:pwhost:5432").
+    size_t host_end = start;
+    if (start < url.size() && url[start] == '[') {
+      host_end = url.find(']', start);
+      if (host_end == std::string_view::npos) host_end = start;
+    }
+    size_t authority_end = std::min(url.find_first_of("/?", host_end), url.size());
+    size_t colon = url.find(':', host_end);
+    // The rest of the URL goes too: a password holding '/' or '?' runs on.
+    if (colon < authority_end && !is_port(url.substr(colon + 1, authority_end - colon - 1))) {
+      spans.emplace_back(colon + 1, url.size());
+      return spans;
+    }
+  }
+  // Query parameters naming a password keep their name and lose their
+  // value; one without '=' goes whole.
+  size_t q = url.find('?', after_info);
+  if (q == std::string_view::npos) return spans;
+  for (size_t i = q + 1; i <= url.size();) {
+    size_t amp = std::min(url.find('&', i), url.size());
+    std::string_view kv = url.substr(i, amp - i);
+    size_t eq = kv.find('=');
+    if (secret_key(kv.substr(0, eq)))
+      spans.emplace_back(eq == std::string_view::npos ? i : i + eq + 1, amp);
+    i = amp + 1;
+  }
+  return spans;
+}
+
+std::string mask_url(std::string_view url) {
+  std::string out;
+  size_t done = 0;
+  for (auto [b, e] : secret_spans(url)) {
+    out += url.substr(done, b - done);
+    out += "***";
+    done = e;
+  }
+  out += url.substr(done);
+  return out;
+}
+
+// Registered as soon as the URL is read, as typed and decoded ("pa%23ss" is
+// as secret as "pa#ss"), so any message quoting it, valid or not, is masked.
+void register_url_secrets(std::string_view url) {
+  for (auto [b, e] : secret_spans(url)) {
+    register_secret(std::string(url.substr(b, e - b)));
+    register_secret(percent_decode(url.substr(b, e - b)));
+  }
+}
+
+// The query parameters SQLAlchemy's pysqlite dialect reads, with values
+// SQLite accepts; anything else would be silently ignored, so it is an error.
+template <typename Fail>
+void check_sqlite_query(const DatabaseUrl& url, const Fail& fail) {
+  auto one_of = [](const std::string& v, std::initializer_list<const char*> allowed) {
+    for (const char* a : allowed)
+      if (v == a) return true;
+    return false;
+  };
+  auto boolean = [&](const std::string& v) {
+    return one_of(to_lower(v), {"true", "false", "1", "0", "yes", "no", "on", "off"});
+  };
+  bool uri = false;
+  for (const auto& [k, v] : url.query)
+    if (k == "uri" && boolean(v)) uri = one_of(to_lower(v), {"true", "1", "yes", "on"});
+  for (const auto& [k, v] : url.query) {
+    auto bad_value = [&](const char* allowed) {
+      return fail("'" + k + "=" + v + "' is not a value SQLite takes (" + allowed + ")");
+    };
+    if (k == "mode") {
+      if (!one_of(v, {"ro", "rw", "rwc", "memory"})) throw bad_value("ro, rw, rwc or memory");
+    } else if (k == "cache") {
+      if (!one_of(v, {"shared", "private"})) throw bad_value("shared or private");
+    } else if (k == "uri" || k == "check_same_thread") {
+      if (!boolean(v)) throw bad_value("true or false");
+    } else if (k == "timeout") {
+      char* end = nullptr;
+      double seconds = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end || seconds < 0 || seconds > 86400)
+        throw bad_value("a number of seconds, the busy timeout");
+    } else if (k == "vfs" || k == "immutable" || k == "nolock" || k == "psow" || k == "modeof") {
+      if (!uri)
+        throw fail("SQLite URI parameter '" + k + "' needs uri=true in the URL")
+            .hint("sqlite:///app.db?" + k + "=...&uri=true passes it to SQLite in a file: URI");
+    } else {
+      throw fail("unknown SQLite URL parameter '" + k + "'")
+          .hint(
+              "a sqlite:/// URL takes mode=ro|rw|rwc|memory, cache=shared|private, "
+              "timeout=SECONDS, "
+              "check_same_thread (ignored), and with uri=true vfs, immutable, nolock, psow, "
+              "modeof");
+    }
+  }
+}
+
 }  // namespace
 
 std::string redact_url_text(std::string_view text) {
-  std::string out(text);
-  size_t scheme = out.find("://");
-  while (scheme != std::string::npos) {
-    size_t start = scheme + 3;
-    auto [pw, len] = password_span(std::string_view(out).substr(start), false);
-    if (pw != std::string_view::npos) out.replace(start + pw, len, "***");
-    scheme = out.find("://", start);
+  // In free text a URL ends at whitespace or a quote.
+  std::string out;
+  size_t done = 0;
+  for (size_t scheme = text.find("://"); scheme != std::string_view::npos;
+       scheme = text.find("://", done)) {
+    size_t begin = scheme;
+    while (begin > done && scheme_char(text[begin - 1]))
+      --begin;
+    size_t end = text.find_first_of(" \t\r\n'\"", scheme);
+    if (end == std::string_view::npos) end = text.size();
+    out += text.substr(done, begin - done);
+    out += mask_url(text.substr(begin, end - begin));
+    done = end;
   }
+  out += text.substr(done);
   return out;
+}
+
+std::string redact_url_input(std::string_view url) {
+  return mask_url(url);
 }
 
 std::string DatabaseUrl::redacted() const {
@@ -85,15 +256,20 @@ std::string DatabaseUrl::redacted() const {
 DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
                                const std::string& base_dir) {
   auto fail = [&](const std::string& why) {
-    return Error("invalid database URL '" + redact_url_text(text) + "' from " + source + ": " + why)
+    return Error("invalid database URL '" + redact_url_input(text) + "' from " + source + ": " +
+                 why)
         .hint(
             "examples: sqlite:///app.db, sqlite:////var/lib/app.db, "
             "postgresql://user:password@localhost:5432/app");
   };
+  register_url_secrets(text);
   DatabaseUrl url;
   url.source = source;
   size_t sep = text.find("://");
-  if (sep == std::string_view::npos || sep == 0) throw fail("it has no scheme:// part");
+  bool scheme_ok = sep != std::string_view::npos && sep > 0;
+  for (size_t i = 0; scheme_ok && i < sep; ++i)
+    scheme_ok = scheme_char(text[i]);
+  if (!scheme_ok) throw fail("it has no scheme:// part");
   // "postgresql+psycopg2" is accepted for users coming from SQLAlchemy.
   std::string scheme = to_lower(text.substr(0, sep));
   std::string dialect = scheme.substr(0, scheme.find('+'));
@@ -109,7 +285,7 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   // The user and password come first, so a '?' inside the password is not
   // taken for the start of the query.
   if (url.backend != "sqlite") {
-    if (auto [pw, len] = password_span(rest, true); pw != std::string_view::npos) {
+    if (auto [pw, len] = password_span(rest); pw != std::string_view::npos) {
       url.user = percent_decode(rest.substr(0, pw - 1));
       url.password = percent_decode(rest.substr(pw, len));
       url.has_password = true;
@@ -127,11 +303,14 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   }
   for (const auto& kv : split_list(query, '&')) {
     auto eq = kv.find('=');
-    if (eq == std::string::npos) throw fail("query parameter '" + kv + "' has no '='");
+    if (eq == std::string::npos)
+      throw fail(plain_user(kv) && !secret_key(kv) ? "query parameter '" + kv + "' has no '='"
+                                                   : std::string("a query parameter has no '='"));
     url.query.emplace_back(percent_decode(kv.substr(0, eq)), percent_decode(kv.substr(eq + 1)));
   }
 
   if (url.backend == "sqlite") {
+    check_sqlite_query(url, fail);
     // sqlite:// and sqlite:///:memory: are in memory; sqlite:///x is relative,
     // sqlite:////x absolute, exactly as SQLAlchemy reads them.
     if (rest.empty()) return url;
@@ -154,7 +333,8 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   url.database = slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
   // [::1]:5432, host:5432 or host
   std::string_view host = authority;
-  if (!authority.empty() && authority[0] == '[') {
+  const bool bracketed = !authority.empty() && authority[0] == '[';
+  if (bracketed) {
     auto close = authority.find(']');
     if (close == std::string_view::npos) throw fail("unclosed '[' in the host");
     host = authority.substr(1, close - 1);
@@ -168,8 +348,19 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
     url.port = authority.substr(colon + 1);
   }
   url.host = percent_decode(host);
-  for (char c : url.port)
-    if (c < '0' || c > '9') throw fail("port '" + url.port + "' is not a number");
+  // Neither is echoed: "app:pw:host" or "app:pwhost:5432" (a ':' typed for
+  // '@') puts the password there.
+  if (!is_port(url.port))
+    throw fail("the port (after the host's last ':') is not a number")
+        .hint("a password goes before an '@': postgresql://user:password@host:5432/db");
+  if (!url.port.empty() &&
+      (url.port.size() > 5 || std::stoi(url.port) < 1 || std::stoi(url.port) > 65535))
+    throw fail("the port is not between 1 and 65535");
+  if (host.find('@') != std::string_view::npos)
+    throw fail("the host holds an '@' (write one in the user or password as %40)");
+  if (!bracketed && host.find(':') != std::string_view::npos)
+    throw fail("the host has more than one ':' (an IPv6 address goes in brackets: [::1])")
+        .hint("a password goes before an '@': postgresql://user:password@host:5432/db");
   for (const auto& [k, v] : url.query)
     if (k == "password") url.has_password = true;
   return url;

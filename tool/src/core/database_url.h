@@ -33,4 +33,9 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
 // Masks the password of any URL-looking text, for messages that echo input.
 std::string redact_url_text(std::string_view text);
 
+// Masks one URL as typed, valid or not ("postgresql:/u:pw@h",
+// "postgresql://u:pw:host/db", "?password=..."): in doubt, the whole
+// user-info goes.
+std::string redact_url_input(std::string_view url);
+
 }  // namespace retort

@@ -1,5 +1,7 @@
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace retort {
 
 static void format_one(const Error& e, std::string& out) {
@@ -28,17 +30,46 @@ std::vector<std::string>& secrets() {
   static std::vector<std::string> list;
   return list;
 }
+
+const SecretsHost* host = nullptr;  // set in a module only
+
+void register_locally(const std::string& secret) {
+  if (secret.empty()) return;
+  auto& list = secrets();
+  for (const auto& s : list)
+    if (s == secret) return;
+  list.push_back(secret);
+  // Longest first, so a password that contains another is masked whole.
+  std::stable_sort(list.begin(), list.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string redact_locally(std::string text) {
+  for (const auto& s : secrets())
+    for (size_t p = 0; (p = text.find(s, p)) != std::string::npos; p += 3)
+      text.replace(p, s.size(), "***");
+  return text;
+}
 }  // namespace
 
 void register_secret(const std::string& secret) {
-  if (!secret.empty()) secrets().push_back(secret);
+  if (host)
+    host->register_secret(secret);
+  else
+    register_locally(secret);
 }
 
 std::string redact_secrets(std::string text) {
-  for (const auto& s : secrets())
-    for (size_t p; (p = text.find(s)) != std::string::npos;)
-      text.replace(p, s.size(), "***");
-  return text;
+  return host ? host->redact_secrets(std::move(text)) : redact_locally(std::move(text));
+}
+
+const SecretsHost& secrets_host() {
+  static const SecretsHost table{SecretsHost::kVersion, register_locally, redact_locally};
+  return table;
+}
+
+void use_secrets_host(const SecretsHost& h) {
+  host = &h;
 }
 
 void ErrorList::throw_if_any() {

@@ -185,7 +185,9 @@ Error transaction_control_error(std::string_view sql, const StatementSpan& span,
 }
 
 std::string statement_excerpt(std::string_view sql) {
-  auto t = trim(sql);
+  // Masked whole before it is cut, so no part of a password survives.
+  const std::string masked = redact_secrets(std::string(sql));
+  auto t = trim(std::string_view(masked));
   std::string line(trim(t.substr(0, t.find('\n'))));
   if (line.size() > 80) line = line.substr(0, 77) + "...";
   return line;

@@ -17,7 +17,10 @@ namespace retort {
 
 namespace {
 
-using OpenFn = Driver* (*)(const DatabaseUrl&, const DriverOptions&);
+// The entry point's name carries the host table's version: a module from
+// another build is "not found", never called with the wrong arguments.
+using OpenFn = Driver* (*)(const SecretsHost&, const DatabaseUrl&, const DriverOptions&);
+constexpr const char* kEntryPoint = "retort_postgres_open_v1";
 
 constexpr const char* kModule = "retort_postgres.so";
 
@@ -60,9 +63,9 @@ OpenFn load_postgres() {
       tried.push_back(path);
       continue;
     }
-    open = reinterpret_cast<OpenFn>(::dlsym(handle, "retort_postgres_open"));
+    open = reinterpret_cast<OpenFn>(::dlsym(handle, kEntryPoint));
     if (open) return open;
-    last_error = path + " has no retort_postgres_open";
+    last_error = path + " has no " + kEntryPoint + " (it is from another retort build)";
   }
   Error e("PostgreSQL support is not available: " +
           (last_error.empty() ? std::string(kModule) + " was not found" : last_error));
@@ -76,7 +79,7 @@ OpenFn load_postgres() {
 }  // namespace
 
 std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options) {
-  return std::unique_ptr<Driver>(load_postgres()(url, options));
+  return std::unique_ptr<Driver>(load_postgres()(secrets_host(), url, options));
 }
 
 }  // namespace retort

@@ -1,8 +1,10 @@
 // The PostgreSQL driver: the only file that includes <libpq-fe.h>.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -116,14 +118,20 @@ class PostgresDriver final : public Driver {
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0);
+    conn_ = PQconnectStartParams(keys.data(), values.data(), /*expand_dbname=*/0);
     if (!conn_) throw Error("cannot connect to " + where() + ": out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(PQerrorMessage(conn_));
+    // The password libpq will send, wherever it found it: ~/.pgpass,
+    // PGPASSFILE, a service file; known before the server can echo it. The
+    // registry is the tool's (see SecretsHost).
+    register_used_password();
+    if (PQstatus(conn_) == CONNECTION_BAD) throw connect_error(PQerrorMessage(conn_));
+    connect_timeout_s_ = effective_connect_timeout();
+    wait_for_connection();
+    register_used_password();
     // --lock-timeout bounds every lock wait, not only the advisory lock: a
     // session holding LOCK TABLE, or a long transaction on the version
     // table, must give an error, never a deploy that hangs forever.
-    std::string bound = "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms);
-    PQclear(PQexec(conn_, bound.c_str()));
+    exec_while_connecting("SET lock_timeout = " + std::to_string(options_.lock_timeout_ms));
     // What a revision's SQL raises is kept for the migrator to show; what
     // retort's own statements raise ("relation already exists, skipping")
     // is not the user's business.
@@ -134,7 +142,8 @@ class PostgresDriver final : public Driver {
           if (!d->collect_messages_) return;
           const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
           const char* msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-          if (msg) d->messages_.push_back({sev ? sev : "NOTICE", msg});
+          // RAISE NOTICE may echo a password: masked as it is kept.
+          if (msg) d->messages_.push_back({sev ? sev : "NOTICE", redact_secrets(msg)});
         },
         this);
     cancel_ = PQgetCancel(conn_);
@@ -302,6 +311,84 @@ class PostgresDriver final : public Driver {
  private:
   std::string where() const { return url_.redacted() + " (from " + url_.source + ")"; }
 
+  void register_used_password() {
+    if (const char* pw = PQpass(conn_)) register_secret(pw);
+  }
+
+  // connect_timeout as libpq resolved it (the URL, PGCONNECT_TIMEOUT, a
+  // service file); unset is 10 s, never forever. 0 is forever, as in libpq.
+  int effective_connect_timeout() const {
+    int seconds = kDefaultConnectTimeout;
+    PQconninfoOption* opts = PQconninfo(conn_);
+    for (auto* o = opts; o && o->keyword; ++o)
+      if (std::string_view(o->keyword) == "connect_timeout" && o->val && *o->val)
+        seconds = std::atoi(o->val);
+    PQconninfoFree(opts);
+    return seconds < 0 ? 0 : seconds;
+  }
+
+  Error timeout_error(const std::string& what) const {
+    return Error("cannot connect to " + where() + ": " + what + " within " +
+                 std::to_string(connect_timeout_s_) + " s (connect_timeout)")
+        .hint(
+            "is PostgreSQL running there and answering? check the host and port in the URL (or "
+            "PGHOST, PGPORT), e.g. with pg_isready; a slow server needs a longer "
+            "connect_timeout in the URL (?connect_timeout=30) or PGCONNECT_TIMEOUT")
+        .transient();
+  }
+
+  std::chrono::steady_clock::time_point connect_deadline() const {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(connect_timeout_s_);
+  }
+
+  // Waits until the socket is ready for `events`; false once the deadline
+  // has passed. Wakes up now and then so that Ctrl-C (interrupt()) stops it.
+  bool wait_socket(short events, std::chrono::steady_clock::time_point deadline) {
+    using namespace std::chrono;
+    while (true) {
+      if (stop_requested_.load()) throw Error("interrupted while connecting to " + where());
+      long long wait_ms = 100;
+      if (connect_timeout_s_ > 0) {
+        long long left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+        if (left <= 0) return false;
+        wait_ms = std::min(left, wait_ms);
+      }
+      pollfd p{PQsocket(conn_), events, 0};
+      int n = ::poll(&p, 1, static_cast<int>(wait_ms));
+      if (n > 0 || (n < 0 && errno != EINTR)) return true;  // libpq reports socket errors
+    }
+  }
+
+  // PQconnectdb's loop with one deadline over the whole start-up (TCP, TLS,
+  // authentication): a server that accepts and never answers is an error.
+  void wait_for_connection() {
+    auto deadline = connect_deadline();
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK) {
+      if (st == PGRES_POLLING_FAILED) throw connect_error(PQerrorMessage(conn_));
+      if (!wait_socket(st == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline))
+        throw timeout_error("the server did not complete the connection");
+      st = PQconnectPoll(conn_);
+      register_used_password();  // the next host's, with several hosts
+    }
+  }
+
+  // A statement on the fresh connection, bounded by the connect timeout too.
+  void exec_while_connecting(const std::string& sql) {
+    auto deadline = connect_deadline();
+    if (!PQsendQuery(conn_, sql.c_str())) throw connection_error("cannot set up the session");
+    while (true) {
+      while (PQisBusy(conn_)) {
+        if (!wait_socket(POLLIN, deadline))
+          throw timeout_error("the server did not answer '" + sql + "'");
+        if (!PQconsumeInput(conn_)) throw connection_error("cannot set up the session");
+      }
+      Result r(PQgetResult(conn_));
+      if (!r) return;
+      if (!r.ok()) throw server_error("cannot set up the session", r);
+    }
+  }
+
   // COPY ... FROM STDIN has no data to read in a revision file; COPY ... TO
   // STDOUT output is discarded. Returns the statement's final result.
   Result finish_copy(Result r) {
@@ -437,8 +524,10 @@ class PostgresDriver final : public Driver {
   DatabaseUrl url_;
   DriverOptions options_;
   std::unique_ptr<Dialect> dialect_;
+  static constexpr int kDefaultConnectTimeout = 10;  // seconds
   PGconn* conn_ = nullptr;
   PGcancel* cancel_ = nullptr;
+  int connect_timeout_s_ = kDefaultConnectTimeout;
   bool in_transaction_ = false;
   bool session_dirty_ = false;
   bool collect_messages_ = false;
@@ -452,9 +541,15 @@ class PostgresDriver final : public Driver {
 }  // namespace retort
 
 // The module's one entry point, found by driver_module.cc with dlsym. A
-// missing database is an error here, never "not created yet".
-extern "C" __attribute__((visibility("default"))) retort::Driver* retort_postgres_open(
-    const retort::DatabaseUrl& url, const retort::DriverOptions& options) {
+// missing database is an error here, never "not created yet". From here on
+// the module's secrets registry is the tool's (see SecretsHost).
+extern "C" __attribute__((visibility("default"))) retort::Driver* retort_postgres_open_v1(
+    const retort::SecretsHost& host, const retort::DatabaseUrl& url,
+    const retort::DriverOptions& options) {
+  if (host.version != retort::SecretsHost::kVersion)
+    throw retort::Error("the PostgreSQL module does not match this retort build")
+        .hint("reinstall retort together with its lib/retort/ directory");
+  retort::use_secrets_host(host);
   auto d = std::make_unique<retort::PostgresDriver>(url, options);
   d->open();
   return d.release();
