@@ -158,7 +158,7 @@ TEST_CASE("an ambiguous prefix says how many candidates are not listed") {
         "  hint: give more characters of the revision id\n");
 }
 
-TEST_CASE("-q prints only errors and the requested data") {
+TEST_CASE("quiet (-q) prints only errors and the requested data") {
   TempDir dir;
   auto init = run_retort({"-q", "init"}, {dir.path(), {}, ""});
   CHECK(init.exit_code == 0);

@@ -49,6 +49,7 @@ struct RunnableCopy {
     const fs::path bin = RETORT_BIN;
     const fs::path modules = bin.parent_path().parent_path() / "lib" / "retort";
     fs::create_directories(dir + "/bin");
+    fs::create_directories(dir + "/lib");
     fs::copy_file(bin, dir + "/bin/retort");
     fs::create_directories(dir + "/lib");
     if (fs::is_directory(modules))
