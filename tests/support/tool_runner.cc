@@ -51,7 +51,6 @@ struct RunnableCopy {
     fs::create_directories(dir + "/bin");
     fs::create_directories(dir + "/lib");
     fs::copy_file(bin, dir + "/bin/retort");
-    fs::create_directories(dir + "/lib");
     if (fs::is_directory(modules))
       fs::copy(modules, dir + "/lib/retort", fs::copy_options::recursive);
     fs::permissions(dir, fs::perms(0755));
