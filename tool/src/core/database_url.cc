@@ -175,7 +175,11 @@ void check_sqlite_query(const DatabaseUrl& url, const Fail& fail) {
   bool uri = false;
   for (const auto& [k, v] : url.query)
     if (k == "uri" && boolean(v)) uri = one_of(to_lower(v), {"true", "1", "yes", "on"});
-  for (const auto& [k, v] : url.query) {
+  for (const auto& param : url.query) {
+    // Named copies, not structured bindings: clang 14 (the fuzz build) cannot
+    // capture those in a lambda.
+    const std::string& k = param.first;
+    const std::string& v = param.second;
     auto bad_value = [&](const char* allowed) {
       return fail("'" + k + "=" + v + "' is not a value SQLite takes (" + allowed + ")");
     };
