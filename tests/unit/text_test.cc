@@ -1,6 +1,10 @@
 // The small string and file helpers the parsers share.
 #include "core/text.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
@@ -74,8 +78,10 @@ TEST_CASE("quoted_for_display escapes what could rewrite the terminal and cuts l
   // Valid UTF-8 stays; C1 controls (U+009B is a one-byte CSI), bidi
   // overrides and broken sequences do not.
   CHECK(quoted_for_display("caf\xc3\xa9") == "'caf\xc3\xa9'");
-  CHECK(quoted_for_display("x\xc2\x9b" "2J") == "'x\\u{9b}2J'");
-  CHECK(quoted_for_display("ab\xe2\x80\xae" "cd") == "'ab\\u{202e}cd'");
+  CHECK(quoted_for_display("x\xc2\x9b"
+                           "2J") == "'x\\u{9b}2J'");
+  CHECK(quoted_for_display("ab\xe2\x80\xae"
+                           "cd") == "'ab\\u{202e}cd'");
   CHECK(quoted_for_display("\xff\xc3") == "'\\xff\\xc3'");
   CHECK(quoted_for_display(std::string(10240, 'a'), 8) == "'aaaaaaaa'... (10240 bytes in all)");
   CHECK(quoted_for_display("12345678", 8) == "'12345678'");
@@ -89,6 +95,25 @@ TEST_CASE("read_file reads bytes as they are and names a missing path", "[text]"
   retort::Error e = expect_error([&] { retort::read_file(tmp / "missing.sql"); });
   CHECK(e.file() == tmp / "missing.sql");
   CHECK_THAT(e.what(), Contains("cannot read file"));
+}
+
+TEST_CASE("read_file refuses what is not a regular file, and files over the limit", "[text]") {
+  TempDir tmp;
+  REQUIRE(mkfifo((tmp / "pipe.sql").c_str(), 0644) == 0);
+  retort::Error fifo = expect_error([&] { retort::read_file(tmp / "pipe.sql"); });
+  CHECK(fifo.file() == tmp / "pipe.sql");
+  CHECK_THAT(fifo.what(), Contains("is a named pipe (FIFO), not a regular file"));
+
+  REQUIRE(symlink("/dev/null", (tmp / "null.sql").c_str()) == 0);
+  CHECK_THAT(expect_error([&] { retort::read_file(tmp / "null.sql"); }).what(),
+             Contains("links to a character device"));
+
+  int fd = ::open((tmp / "big.sql").c_str(), O_WRONLY | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(ftruncate(fd, retort::kMaxFileBytes + 1) == 0);  // sparse: no blocks written
+  ::close(fd);
+  CHECK_THAT(expect_error([&] { retort::read_file(tmp / "big.sql"); }).what(),
+             Contains("larger than 256 MiB"));
 }
 
 TEST_CASE("write_file_atomic: replace, or refuse an existing file when exclusive", "[text]") {

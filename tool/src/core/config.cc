@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/script_directory.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -203,6 +204,11 @@ Config parse_config(const std::string& text, const std::string& path, const std:
       c.file_template.find("..") != std::string::npos)
     throw Error("file_template '" + c.file_template + "' must contain %(slug)s and no '/' or '..'")
         .at(path, c.key_lines["file_template"]);
+  if (auto why = unbuildable_name_reason(c.file_template); !why.empty())
+    throw Error("file_template " + quoted_for_display(c.file_template) + " " + why +
+                ", so the build could not carry the files it names")
+        .at(path, c.key_lines["file_template"])
+        .hint("letters, digits, '_', '-', '.', spaces and the %(...)s fields are safe");
   if (c.timezone != "UTC" && c.timezone != "utc" && c.timezone != "local")
     throw Error("timezone '" + c.timezone + "' is not supported")
         .at(path, c.key_lines["timezone"])
@@ -238,8 +244,10 @@ Config load_config(const ConfigSearch& search) {
     }
   }
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    throw Error("config file " + path + " (from " + origin + ") does not exist or is not a file")
+  // Anything but a directory is read: read_file() names a FIFO or a device.
+  if (!fs::exists(path, ec) || fs::is_directory(path, ec))
+    throw Error("config file " + path + (origin.empty() ? "" : " (from " + origin + ")") +
+                " does not exist or is not a file")
         .hint("check the path, or run `retort init` to create one");
   fs::path dir = fs::absolute(path).parent_path();
   Config c = parse_config(read_file(path), path, dir.lexically_normal().string());
@@ -284,7 +292,9 @@ DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
   if (!c.dir.empty()) {
     fs::path dotenv = fs::path(c.dir) / ".env";
     std::error_code ec;
-    if (fs::is_regular_file(dotenv, ec))
+    // Anything there is read, so that a FIFO or device is refused by name
+    // rather than passed over.
+    if (fs::exists(dotenv, ec) && !fs::is_directory(dotenv, ec))
       if (auto v = read_dotenv_value(read_file(dotenv.string()), "DATABASE_URL", dotenv.string());
           v && !v->empty())
         return parse_database_url(*v, "DATABASE_URL in " + dotenv.string(), c.dir);

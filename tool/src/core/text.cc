@@ -168,13 +168,56 @@ std::string quoted_for_display(std::string_view s, size_t max) {
   return out;
 }
 
+namespace {
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a named pipe (FIFO)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+Error too_large(const std::string& path) {
+  return Error("file is larger than " + std::to_string(kMaxFileBytes >> 20) +
+               " MiB, the most retort reads")
+      .at(path)
+      .hint(
+          "revisions, models and settings are text; split the file, or check that the "
+          "name points at the file you meant");
+}
+
+}  // namespace
+
 std::string read_file(const std::string& path) {
-  // Plain POSIX reads: loading 10,000 revisions is mostly this function.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Every file retort reads comes through here, so one check keeps a FIFO
+  // from hanging a command and a link to /dev/zero from filling memory.
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. Plain POSIX
+  // reads, since loading 10,000 revisions is mostly this function.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) throw Error(std::string("cannot read file: ") + std::strerror(errno)).at(path);
-  std::string out;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw Error(std::string("cannot read file: ") + std::strerror(err)).at(path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    struct stat link {};
+    bool via_link = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+    throw Error(std::string(via_link ? "links to " : "is ") + file_kind(st.st_mode) +
+                ", not a regular file; retort reads only regular files")
+        .at(path)
+        .hint("replace it with the file itself, or move it out of the way");
+  }
+  if (st.st_size > kMaxFileBytes) {
+    ::close(fd);
+    throw too_large(path);
+  }
+  std::string out;
+  out.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -186,6 +229,11 @@ std::string read_file(const std::string& path) {
       throw Error(std::string("cannot read file: ") + std::strerror(err)).at(path);
     }
     out.append(buf, static_cast<size_t>(n));
+    // A file that grows while it is read is held to the same limit.
+    if (out.size() > static_cast<size_t>(kMaxFileBytes)) {
+      ::close(fd);
+      throw too_large(path);
+    }
   }
   ::close(fd);
   return out;

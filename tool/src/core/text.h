@@ -24,7 +24,11 @@ std::string quote_sql_string(std::string_view s);  // 'it''s'
 // after `max` bytes with the whole length said, so a 10 KB argument stays one
 // short line. Messages show such a string once, through this.
 std::string quoted_for_display(std::string_view s, size_t max = 80);
-std::string read_file(const std::string& path);  // throws Error naming the path
+// The whole of a regular file of at most kMaxFileBytes; anything else (a FIFO,
+// a device, a directory, a link to one, a larger file) is an Error naming the
+// path, as is a failed read.
+constexpr long long kMaxFileBytes = 256LL << 20;
+std::string read_file(const std::string& path);
 // Writes via a temporary file and rename, so readers never see half a file.
 // With exclusive=true an existing file is an error instead of being replaced.
 void write_file_atomic(const std::string& path, std::string_view content, bool exclusive);

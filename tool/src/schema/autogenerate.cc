@@ -42,13 +42,15 @@ std::vector<std::string> resolve_model_files(const std::vector<std::string>& glo
         matched.emplace_back(g.gl_pathv[i]);
     globfree(&g);
     std::vector<std::string> found;
+    // Whatever matches and is not a directory is read: read_file() refuses
+    // a FIFO or a device by name instead of it being passed over in silence.
     for (const auto& m : matched) {
       std::error_code ec;
       if (fs::is_directory(m, ec)) {
         for (const auto& e : fs::directory_iterator(m, ec))
-          if (e.path().extension() == ".sql" && e.is_regular_file(ec))
+          if (e.path().extension() == ".sql" && !e.is_directory(ec))
             found.push_back(e.path().string());
-      } else if (fs::is_regular_file(m, ec)) {
+      } else {
         found.push_back(m);
       }
     }

@@ -116,6 +116,11 @@ class SqliteDriver final : public Driver {
       if (exists && S_ISDIR(st.st_mode))
         throw Error("database path " + path + " (from " + url_.source + ") is a directory")
             .hint("point the sqlite:/// URL at a file");
+      // SQLite would block reading a FIFO forever, and /dev/zero never ends.
+      if (exists && !S_ISREG(st.st_mode))
+        throw Error("database path " + path + " (from " + url_.source +
+                    ") is not a regular file (a named pipe, device or socket)")
+            .hint("point the sqlite:/// URL at a database file");
       if (!exists && params.no_create)
         throw Error("SQLite database " + path + " (from " + url_.source +
                     ") does not exist, and the URL's mode=" + params.mode +
