@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)r.downgrade.checksum();
       (void)r.upgrade.empty();
       (void)r.downgrade.empty();
-      if (depth == retort::ParseDepth::kFull) retort::check_transaction_control(r);
+      if (depth == retort::ParseDepth::kFull) retort::check_statements(r);
     } catch (const retort::Error& e) {
       (void)e.format();
     }

@@ -406,7 +406,7 @@ std::string with_upgrade(const std::string& sql, const std::string& options = ""
 
 // What `retort lint FILE` runs.
 void lint(const std::string& text, const std::string& path) {
-  retort::check_transaction_control(parse_revision(text, path));
+  retort::check_statements(parse_revision(text, path));
 }
 
 }  // namespace

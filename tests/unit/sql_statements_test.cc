@@ -7,6 +7,7 @@
 #include "core/sql_statements.h"
 
 using namespace retort;
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -98,4 +99,43 @@ TEST_CASE("sql statements: character positions to byte offsets") {
   CHECK(utf8_char_offset(s, 2) == 2);
   CHECK(utf8_char_offset(s, 3) == 5);
   CHECK(utf8_char_offset(s, 9) == s.size());
+}
+
+namespace {
+
+std::vector<std::string> problems(std::string_view sql) {
+  std::vector<std::string> out;
+  for (const auto& e : unrunnable_text(sql, "r.sql", 10))
+    out.push_back(e.format());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sql statements: a client program's commands are found outside SQL only") {
+  CHECK(problems("SELECT 1;\n\\i x.sql\n").size() == 1);
+  CHECK_THAT(problems("SELECT 1;\n\\i x.sql\n")[0], Contains("r.sql:11: psql meta-command"));
+  CHECK_THAT(problems(".read x.sql\nSELECT 1;")[0], Contains("r.sql:10: sqlite3 shell command"));
+  CHECK_THAT(problems("delimiter $$\n")[0], Contains("DELIMITER is a command of the mysql"));
+  CHECK_THAT(problems("COPY t (a, b) FROM STDIN WITH (FORMAT csv);")[0],
+             Contains("COPY ... FROM STDIN"));
+  CHECK_THAT(problems("copy t to stdout;")[0], Contains("COPY ... TO STDOUT"));
+  // The same characters inside strings, comments, bodies and names.
+  for (const char* ok :
+       {"SELECT 'a\\b';", "SELECT E'\\n';", "-- \\i x\nSELECT 1;", "/* \n.read x */ SELECT 1;",
+        "SELECT $$\n\\i x\n$$;", "SELECT \"a\\b\";", "SELECT 1\n.5;", "COPY t FROM '/tmp/stdin';",
+        "SELECT 'copy from stdin';"}) {
+    CAPTURE(ok);
+    CHECK(problems(ok).empty());
+  }
+}
+
+TEST_CASE("sql statements: a quote, comment or body open at the end is named where it opens") {
+  CHECK_THAT(problems("SELECT 1;\nSELECT 'abc;")[0],
+             Contains("r.sql:11: a '...' string starts here and is still open"));
+  CHECK_THAT(problems("SELECT \"abc;")[0], Contains("a \"...\" name starts here"));
+  CHECK_THAT(problems("/* a /* b */ c;")[0], Contains("r.sql:10: a /* comment starts here"));
+  CHECK_THAT(problems("SELECT $f$ x $g$;")[0], Contains("a $tag$ body starts here"));
+  CHECK(problems("SELECT 'it''s';").empty());
+  CHECK(problems("/* a /* b */ c */ SELECT 1;").empty());
 }

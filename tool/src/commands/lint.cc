@@ -1,10 +1,12 @@
 // retort lint [FILE...]
+#include <filesystem>
 #include <iostream>
 
 #include "commands/command_table.h"
 #include "commands/context.h"
 #include "core/error.h"
 #include "core/revision.h"
+#include "core/script_directory.h"
 #include "core/text.h"
 
 namespace retort {
@@ -26,7 +28,12 @@ int run_lint(Context& ctx) {
     ErrorList errors;
     for (const auto& f : files) {
       try {
-        check_transaction_control(parse_revision(read_file(f), f));
+        auto name = std::filesystem::path(f).filename().string();
+        if (auto why = unbuildable_name_reason(name); !why.empty())
+          throw Error("revision file " + quoted_for_display(f) + " " + why +
+                      "; the build cannot carry it")
+              .hint(kRenameRevisionHint);
+        check_statements(parse_revision(read_file(f), f));
       } catch (const Error& e) {
         errors.add(e);
       }
@@ -40,7 +47,7 @@ int run_lint(Context& ctx) {
   ErrorList errors;
   for (const auto& r : g.revisions()) {
     try {
-      check_transaction_control(r);
+      check_statements(r);
     } catch (const Error& e) {
       errors.add(e);
     }

@@ -63,6 +63,17 @@ void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
   }
 }
 
+// Refuses a plan that holds text no database runs as written (a psql
+// meta-command, COPY FROM STDIN, an unclosed quote, transaction control in a
+// transactional section), before anything runs, so a file the build's lint
+// would have refused never leaves a run half done.
+void check_runnable(const RevisionGraph& g, const std::vector<Step>& steps) {
+  ErrorList errors;
+  for (const auto& s : steps)
+    check_section(g.at(s.rev), section_of(g.at(s.rev), s.dir), errors);
+  errors.throw_if_any();
+}
+
 // What to do after a failed revision: an error in the SQL names its file; a
 // lock or a full disk (even when met inside the file) is about the database.
 std::string next_step(const Error& e) {
@@ -435,6 +446,7 @@ void Migrator::run(Direction dir, const Target& target) {
   }
   std::vector<Step> steps = plan_steps(g_, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g_, steps);
+  check_runnable(g_, steps);
   if (steps.empty()) {
     if (run_tx) run_tx->commit();
     if (o_.verbosity > 0) out_ << "Nothing to do: the database is at " << where(heads) << "\n";
@@ -554,6 +566,7 @@ void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const 
                                          : resolve_downgrade(g, range.to, heads);
   auto steps = plan_steps(g, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g, steps);
+  check_runnable(g, steps);
   auto id_list = [&](const std::vector<size_t>& idx) {
     std::vector<std::string> v;
     for (size_t i : idx)

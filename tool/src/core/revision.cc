@@ -239,15 +239,20 @@ struct Parser {
 
 }  // namespace
 
-void check_transaction_control(const Revision& rev) {
+void check_section(const Revision& rev, const Section& s, ErrorList& errors) {
+  if (!s.marker_line) return;
+  for (auto& e : unrunnable_text(s.sql, rev.path, s.first_line))
+    errors.add(std::move(e));
+  if (!s.transactional) return;
+  for (const auto& st : split_sql_statements(s.sql))
+    if (ends_transaction(s.sql, st))
+      errors.add(transaction_control_error(s.sql, st, rev.path, s.first_line));
+}
+
+void check_statements(const Revision& rev) {
   ErrorList errors;
-  for (const Section* s : {&rev.upgrade, &rev.downgrade}) {
-    if (!s->marker_line || !s->transactional) continue;
-    for (const auto& st : split_sql_statements(s->sql)) {
-      if (ends_transaction(s->sql, st))
-        errors.add(transaction_control_error(s->sql, st, rev.path, s->first_line));
-    }
-  }
+  check_section(rev, rev.upgrade, errors);
+  check_section(rev, rev.downgrade, errors);
   errors.throw_if_any();
 }
 

@@ -8,6 +8,8 @@
 
 namespace retort {
 
+class ErrorList;
+
 struct Section {
   std::string sql;      // the text between this marker and the next, CRLF kept as read
   int first_line = 0;   // 1-based line in the file where `sql` starts
@@ -49,11 +51,16 @@ enum class ParseDepth { kFull, kHeaders };
 Revision parse_revision(std::string_view text, const std::string& path,
                         ParseDepth depth = ParseDepth::kFull);
 
-// What `retort lint` (and so the build) checks beyond parsing: a statement
-// that would end retort's own transaction (BEGIN, COMMIT, END, ROLLBACK,
-// ABORT, START TRANSACTION) in a section not marked transaction:false, told
-// by its first word. Throws Error naming the file and line of each; upgrade
-// leaves these to the drivers, which refuse them before anything commits.
-void check_transaction_control(const Revision& rev);
+// What `retort lint` (and so the build) checks beyond parsing, in both
+// sections: text no database runs as written (unrunnable_text(): a client's
+// command, COPY FROM STDIN, a quote left open) and a statement that would
+// end retort's own transaction (BEGIN, COMMIT, END, ROLLBACK, ABORT, START
+// TRANSACTION) in a section not marked transaction:false. Throws Error
+// naming the file and line of each.
+void check_statements(const Revision& rev);
+// The same for one section, adding to `errors`: the migrator checks the
+// sections of a plan before it runs any (the drivers refuse transaction
+// control again as they go).
+void check_section(const Revision& rev, const Section& section, ErrorList& errors);
 
 }  // namespace retort

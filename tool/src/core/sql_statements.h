@@ -23,8 +23,23 @@ struct StatementSpan {
   size_t end = 0;    // one past its ';', or the end of the text
 };
 
+// What the split saw that no database would run as the file means it.
+struct LexNotes {
+  std::vector<size_t> client_commands;      // a psql \command or sqlite3 .command
+  size_t open_at = std::string_view::npos;  // a quote, comment or body left open
+  const char* open_what = "";               // "a /* comment", ...
+};
+
 // Statements holding only comments and whitespace are left out.
-std::vector<StatementSpan> split_sql_statements(std::string_view sql);
+std::vector<StatementSpan> split_sql_statements(std::string_view sql, LexNotes* notes = nullptr);
+
+// Text of a section that only a client program understands (psql's \i or
+// \set, sqlite3's .read, the mysql client's DELIMITER), COPY ... FROM STDIN
+// whose data would follow inline, or a quote, comment or $tag$ body still
+// open where the section ends: one Error at each one's line. `sql` starts
+// at `first_line` of `file`. Lint and the migrator refuse such a revision
+// before anything runs.
+std::vector<Error> unrunnable_text(std::string_view sql, const std::string& file, int first_line);
 
 // BEGIN, START TRANSACTION, COMMIT, END, ABORT or ROLLBACK (but not ROLLBACK
 // TO a savepoint): a statement that would end retort's own transaction.
