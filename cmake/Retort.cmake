@@ -306,6 +306,16 @@ function(retort_add_migrations)
   set(stamps "")
   foreach(revision IN LISTS revisions)
     get_filename_component(name "${revision}" NAME)
+    # A ';' in a name splits it in two here; '$', '#', quotes, backslashes
+    # and newlines break the rules the generators write. `retort lint` says
+    # which file and why; stop before writing a build that cannot work.
+    if(NOT EXISTS "${revision}" OR NOT name MATCHES "\\.sql$"
+       OR name MATCHES "[$#\"\\`\n\r\t]")
+      message(FATAL_ERROR
+        "retort_add_migrations: a revision file name in ${dir}/versions cannot be carried "
+        "by the build (it holds ';', '$', '#', a quote, a backslash or a control "
+        "character): '${name}'. Rename it; `retort lint` names every such file.")
+    endif()
     set(stamp "${work}/lint/${name}.stamp")
     add_custom_command(
       OUTPUT "${stamp}"

@@ -82,3 +82,22 @@ TEST_CASE("display_path: relative below the working directory, else absolute",
   CHECK(retort::display_path("a/./b.sql") == "a/b.sql");
   CHECK(retort::display_path("/") == "/");
 }
+
+TEST_CASE("file names the build cannot carry are told apart from those it can",
+          "[script_directory]") {
+  using retort::unbuildable_name_reason;
+  for (const char* ok : {"0001_add users.sql", "2026_01_02_abc-def.sql", "r+1@x,y=z.sql",
+                         "\xc3\xa9t\xc3\xa9.sql", "a'b.sql"}) {
+    CAPTURE(ok);
+    CHECK(unbuildable_name_reason(ok).empty());
+  }
+  CHECK(unbuildable_name_reason("a;b.sql") == "holds ';', where CMake splits a list");
+  CHECK(unbuildable_name_reason("a$b.sql") == "holds '$', which Make and Ninja read");
+  CHECK(unbuildable_name_reason("a#b.sql") == "holds '#', which Make and Ninja read");
+  CHECK(unbuildable_name_reason("a\tb.sql") == "holds a control character");
+  CHECK(unbuildable_name_reason("a\x7f.sql") == "holds a control character");
+  CHECK(unbuildable_name_reason("sub/a.sql") == "holds '/', which would put it outside versions/");
+  CHECK_FALSE(unbuildable_name_reason("a`b.sql").empty());
+  CHECK_FALSE(unbuildable_name_reason("a\\b.sql").empty());
+  CHECK_FALSE(unbuildable_name_reason("a\"b.sql").empty());
+}

@@ -170,6 +170,12 @@ std::string write_revision(const std::string& script_location, const std::string
     text.erase(p, 1);
 
   std::string name = revision_file_name(file_template, rev.id, message, now, utc);
+  if (auto why = unbuildable_name_reason(name); !why.empty())
+    throw Error("file_template " + quoted_for_display(file_template) + " gives the file name " +
+                quoted_for_display(name) + ", which " + why + "; nothing was written")
+        .hint(
+            "change file_template in retort.ini; %(rev)s, %(slug)s and the date fields are "
+            "always safe");
   std::string path = dir.versions_dir() + "/" + name;
   Revision parsed;
   try {

@@ -14,6 +14,9 @@ namespace fs = std::filesystem;
 
 namespace retort {
 
+const char* const kRenameRevisionHint =
+    "rename the file (letters, digits, '_', '-', '.' and spaces are safe) and keep its .sql";
+
 std::string display_path(const std::string& path) {
   std::error_code ec;
   fs::path cwd = fs::current_path(ec);
@@ -22,6 +25,27 @@ std::string display_path(const std::string& path) {
   fs::path rel = abs.lexically_relative(cwd);
   if (rel.empty() || *rel.begin() == "..") return abs.string();
   return rel.string();
+}
+
+std::string unbuildable_name_reason(std::string_view name) {
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return "holds a control character";
+    switch (c) {
+      case ';':
+        return "holds ';', where CMake splits a list";
+      case '$':
+      case '#':
+        return std::string("holds '") + static_cast<char>(c) + "', which Make and Ninja read";
+      case '"':
+      case '\\':
+      case '`':
+        return std::string("holds '") + static_cast<char>(c) +
+               "', which changes meaning in the build's commands";
+      case '/':
+        return "holds '/', which would put it outside versions/";
+    }
+  }
+  return "";
 }
 
 std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
@@ -50,6 +74,10 @@ std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
   ErrorList errors;
   for (const auto& name : names) {
     try {
+      if (auto why = unbuildable_name_reason(name); !why.empty())
+        throw Error("revision file " + shown_dir + "/" + quoted_for_display(name) + " " + why +
+                    "; the build cannot carry it")
+            .hint(kRenameRevisionHint);
       revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
     } catch (const Error& e) {
       errors.add(e);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/revision.h"
@@ -21,6 +22,14 @@ struct ScriptDirectory {
   // says to run `retort init`.
   std::vector<Revision> load(ParseDepth depth = ParseDepth::kFull) const;
 };
+
+// Why the build cannot carry a revision file of this name, or "" when it
+// can: CMake splits lists at ';', Make and Ninja read '$' and '#', a newline
+// or other control character ends a rule, and quotes, backslashes and
+// backticks change meaning in the commands the generators write. A '/'
+// would put the file outside versions/.
+std::string unbuildable_name_reason(std::string_view name);
+extern const char* const kRenameRevisionHint;
 
 // A path as the user should see it: relative to the working directory when
 // it lies below it, else as given.
