@@ -25,7 +25,7 @@ struct Upgrade {
     parser.positional("TARGET", "where to go", &target, 1);
     parser.flag("sql", "print SQL", &sql);
     parser.option("message,m", "MESSAGE", "a message", &message);
-    parser.int_option("lock-timeout", "SECONDS", "how long to wait", &lock_timeout);
+    parser.int_option("lock-timeout", "SECONDS", "how long to wait", &lock_timeout, 0, 3600);
   }
 };
 
@@ -57,7 +57,7 @@ TEST_CASE("a negative number is a target, not an option", "[args]") {
 TEST_CASE("command-line mistakes say what is wrong with which option", "[args]") {
   CHECK_THAT(parse_error({"--bogus"}).what(), Contains("unrecognised option '--bogus'"));
   CHECK_THAT(parse_error({"--lock-timeout", "abc"}).what(),
-             Contains("the argument ('abc') for option '--lock-timeout' is invalid"));
+             Contains("--lock-timeout 'abc' is not a whole number"));
   CHECK_THAT(parse_error({"--lock-timeout=1", "--lock-timeout=2"}).what(),
              Contains("option '--lock-timeout' cannot be specified more than once"));
   CHECK_THAT(parse_error({"--sql=yes"}).what(),
@@ -75,6 +75,21 @@ TEST_CASE("arguments holding Boost's placeholders get an error, not a hang", "[a
   CHECK_THAT(parse_error({"--%original_token%"}).what(),
              Contains("unrecognised option '--%original_token%'"));
   CHECK_THAT(parse_error({"--lock-timeout", "%value%"}).what(),
-             Contains("the argument ('%value%') for option '--lock-timeout' is invalid"));
-  CHECK_THAT(parse_error({"--lock-timeout", "%value%x%option%"}).what(), Contains("is invalid"));
+             Contains("--lock-timeout '%value%' is not a whole number"));
+  CHECK_THAT(parse_error({"--message", "%value%x%option%", "--sql=%value%"}).what(),
+             Contains("option '--sql' does not take any arguments"));
+}
+
+TEST_CASE("a whole-number option outside its range says the range", "[args]") {
+  for (const char* v : {"3601", "-5", "2147484", "9999999999999999999999"}) {
+    CAPTURE(v);
+    Error e = parse_error({"--lock-timeout=" + std::string(v)});
+    CHECK_THAT(e.format(), Contains("--lock-timeout " + std::string(v) + " is out of range"));
+    CHECK_THAT(e.format(), Contains("give SECONDS from 0 to 3600"));
+  }
+  CHECK_THAT(parse_error({"--lock-timeout", "ten"}).format(),
+             Contains("--lock-timeout 'ten' is not a whole number"));
+  Upgrade u;
+  REQUIRE(u.parser.parse({"--lock-timeout", "3600"}));
+  CHECK(u.lock_timeout == 3600);
 }

@@ -26,6 +26,9 @@ struct GlobalOptions {
   bool verbose = false;
 };
 
+// --lock-timeout's ceiling: a week, and in milliseconds still an int.
+constexpr int kMaxLockTimeoutSeconds = 7 * 24 * 3600;
+
 class Context {
  public:
   Context(std::vector<std::string> args, GlobalOptions globals, std::ostream& out);

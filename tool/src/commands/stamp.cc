@@ -18,7 +18,7 @@ int run_stamp(Context& ctx) {
   p.positional("TARGET", "head, heads, base, or a revision", &targets, 1);
   p.flag("purge", "empty the version table first (also when it names unknown revisions)", &purge);
   p.int_option("lock-timeout", "SECONDS", "how long to wait for another deployer (default: 60)",
-               &lock_timeout);
+               &lock_timeout, 0, kMaxLockTimeoutSeconds);
   if (!ctx.parse(p)) return kExitOk;
   if (targets.empty()) throw Error("stamp needs a target: retort stamp head").usage();
   Target target = parse_target(targets[0]);

@@ -30,9 +30,8 @@ int migrate(Context& ctx, Direction dir) {
   p.flag("sql", "print the SQL instead of running it (offline mode; no database needed)", &sql);
   p.flag("allow-edited", "run even if an applied revision's file was edited since", &allow_edited);
   p.int_option("lock-timeout", "SECONDS", "how long to wait for another deployer (default: 60)",
-               &lock_timeout);
+               &lock_timeout, 0, kMaxLockTimeoutSeconds);
   if (!ctx.parse(p)) return kExitOk;
-  if (lock_timeout < 0) throw Error("--lock-timeout must be 0 or more seconds").usage();
 
   std::string text = targets.empty() ? (up ? "head" : "-1") : targets[0];
   text = from_env_or(env_var, text);

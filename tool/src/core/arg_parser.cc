@@ -1,10 +1,14 @@
 #include "core/arg_parser.h"
 
 #include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <deque>
 #include <iostream>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace po = boost::program_options;
 
@@ -33,6 +37,14 @@ struct ArgParser::Impl {
   std::vector<std::pair<std::string, std::string>> positional_help;
   std::vector<std::pair<std::string, std::vector<std::string>*>> positional_out;
   std::vector<std::string*> string_outs;
+  // Whole-number options are read as text and converted here, so that every
+  // bad value (a word, "-1", one past INT_MAX) gets the same message.
+  struct Number {
+    std::string name, value_name, text;
+    int* out;
+    int min, max;
+  };
+  std::deque<Number> numbers;  // stable addresses: Boost writes into `text`
   bool help = false;
 };
 
@@ -55,8 +67,13 @@ void ArgParser::option(const char* names, const char* value_name, const char* he
   impl_->string_outs.push_back(out);
 }
 
-void ArgParser::int_option(const char* names, const char* value_name, const char* help, int* out) {
-  impl_->options.add_options()(names, po::value<int>(out)->value_name(value_name), help);
+void ArgParser::int_option(const char* names, const char* value_name, const char* help, int* out,
+                           int min, int max) {
+  std::string name = names;
+  auto& n = impl_->numbers.emplace_back(
+      Impl::Number{name.substr(0, name.find(',')), value_name, "", out, min, max});
+  impl_->options.add_options()(names, po::value<std::string>(&n.text)->value_name(value_name),
+                               help);
 }
 
 void ArgParser::repeated(const char* names, const char* value_name, const char* help,
@@ -163,6 +180,23 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
     throw Error("too many arguments").hint("usage: retort " + impl_->usage).usage();
   } catch (const po::error& e) {
     throw Error(describe(e, args)).hint("usage: retort " + impl_->usage + " (see --help)").usage();
+  }
+  for (auto& n : impl_->numbers) {
+    if (n.text.empty() && !vm.count(n.name)) continue;  // not given: the default stands
+    unmark(n.text);
+    errno = 0;
+    char* end = nullptr;
+    long long v = std::strtoll(n.text.c_str(), &end, 10);
+    bool number = !n.text.empty() && *end == '\0';
+    if (!number || errno == ERANGE || v < n.min || v > n.max)
+      throw Error("--" + n.name + " " +
+                  (number ? n.text + " is out of range"
+                          : quoted_for_display(n.text) + " is not a whole number"))
+          .hint("give " + n.value_name + " from " + std::to_string(n.min) + " to " +
+                std::to_string(n.max))
+          .hint("usage: retort " + impl_->usage + " (see --help)")
+          .usage();
+    *n.out = static_cast<int>(v);
   }
   for (auto& [key, out] : impl_->positional_out)
     for (auto& v : *out)

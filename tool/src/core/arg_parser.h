@@ -17,7 +17,10 @@ class ArgParser {
   // `names` is "long,s" or "long".
   void flag(const char* names, const char* help, bool* out);
   void option(const char* names, const char* value_name, const char* help, std::string* out);
-  void int_option(const char* names, const char* value_name, const char* help, int* out);
+  // A whole number from `min` to `max`; anything else is a usage error that
+  // says the range.
+  void int_option(const char* names, const char* value_name, const char* help, int* out, int min,
+                  int max);
   void repeated(const char* names, const char* value_name, const char* help,
                 std::vector<std::string>* out);
   // Positional arguments, in order; the last may take many (max = -1).
