@@ -40,22 +40,9 @@ bool wait_for_output(const Running& r, const std::string& text) {
 // wait_retort, but a tool that does not stop within 30 s is killed and the
 // test fails instead of hanging.
 RunResult wait_bounded(const Running& r) {
-  for (int i = 0; i < 1500; ++i) {
-    int status = 0;
-    if (waitpid(r.pid, &status, WNOHANG) == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      continue;
-    }
-    RunResult res;
-    res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    res.out = read_text(r.out_path);
-    res.err = read_text(r.err_path);
-    return res;
-  }
-  kill(r.pid, SIGKILL);
-  waitpid(r.pid, nullptr, 0);
-  FAIL("retort did not stop within 30 s of the signal");
-  return {};
+  RunResult res = wait_retort(r, 30);
+  if (res.timed_out) FAIL("retort did not stop within 30 s of the signal");
+  return res;
 }
 
 }  // namespace

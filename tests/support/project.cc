@@ -97,7 +97,12 @@ std::vector<std::string> Project::add_chain(int n) {
 
 RunResult Project::run(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) const {
-  return run_retort(args, {root(), env});
+  // Bounded, so a command that hangs fails its test rather than the suite.
+  RunOptions o{root(), env};
+  o.within_s = 120;
+  RunResult r = run_retort(args, o);
+  if (r.timed_out) FAIL_CHECK("retort was still running after 120 s and was killed");
+  return r;
 }
 
 std::vector<std::string> Project::heads() const {

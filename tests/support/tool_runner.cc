@@ -1,14 +1,17 @@
 #include "tool_runner.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 #include "shared_temp.h"
 #include "temp_dir.h"
@@ -117,10 +120,23 @@ Running start_retort(const std::vector<std::string>& args, const RunOptions& opt
   return r;
 }
 
-RunResult wait_retort(const Running& r) {
+RunResult wait_retort(const Running& r, int within_s) {
   int status = 0;
-  if (waitpid(r.pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
   RunResult res;
+  if (within_s <= 0) {
+    if (waitpid(r.pid, &status, 0) < 0) throw std::runtime_error("waitpid failed");
+  } else {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(within_s);
+    while (waitpid(r.pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(r.pid, SIGKILL);
+        waitpid(r.pid, &status, 0);
+        res.timed_out = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   res.out = access(r.out_path.c_str(), F_OK) == 0 ? read_text(r.out_path) : "";
   res.err = read_text(r.err_path);
@@ -130,7 +146,7 @@ RunResult wait_retort(const Running& r) {
 }
 
 RunResult run_retort(const std::vector<std::string>& args, const RunOptions& options) {
-  return wait_retort(start_retort(args, options));
+  return wait_retort(start_retort(args, options), options.within_s);
 }
 
 }  // namespace retort::test

@@ -10,8 +10,9 @@ namespace retort::test {
 
 struct RunResult {
   int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
+  std::string out;         // stdout
+  std::string err;         // stderr
+  bool timed_out = false;  // killed after RunOptions::within_s
   std::string all() const { return out + err; }
 };
 
@@ -22,6 +23,10 @@ struct RunOptions {
   // Where stdout goes instead of the captured file: a path ("/dev/full"), or
   // kClosedPipe, a pipe whose reader has gone (as in `retort ... | head -1`).
   std::string stdout_to;
+  // When > 0, a tool still running after this many seconds is killed with
+  // SIGKILL and the result says timed_out, so a hang fails a test instead of
+  // stalling the suite.
+  int within_s = 0;
 };
 inline const char* const kClosedPipe = "|closed";
 
@@ -33,6 +38,6 @@ struct Running {
   std::string out_path, err_path;
 };
 Running start_retort(const std::vector<std::string>& args, const RunOptions& options);
-RunResult wait_retort(const Running& r);
+RunResult wait_retort(const Running& r, int within_s = 0);  // as RunOptions::within_s
 
 }  // namespace retort::test
