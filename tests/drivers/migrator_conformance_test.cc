@@ -6,9 +6,9 @@
 #include <sstream>
 #include <thread>
 
-#include "core/migrator.h"
 #include "core/revision.h"
 #include "core/target.h"
+#include "migrate/migrator.h"
 #include "migrator_run.h"
 #include "project.h"
 #include "test_database.h"

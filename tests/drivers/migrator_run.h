@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/migrator.h"
 #include "core/revision.h"
 #include "core/target.h"
+#include "migrate/migrator.h"
 #include "project.h"
 #include "test_database.h"
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <utility>
 
+#include "backend/driver.h"
 #include "core/database_url.h"
 #include "core/error.h"
-#include "drivers/driver.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/arg_parser.h"
+#include "cli/arg_parser.h"
 #include "core/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,12 +5,12 @@
 #include <memory>
 #include <sstream>
 
+#include "backend/driver.h"
+#include "backend/introspect.h"
+#include "backend/postgres/postgres.h"
 #include "core/database_url.h"
 #include "core/text.h"
-#include "drivers/driver.h"
-#include "schema/autogenerate.h"
-#include "schema/introspect.h"
-#include "schema/postgres_schema.h"
+#include "migrate/autogenerate.h"
 #include "schema/sql_tokens.h"
 
 namespace fs = std::filesystem;

@@ -188,7 +188,8 @@ TEST_CASE("sqlite:///x.db?mode=ro never writes; unknown parameters are refused")
   RunResult missing =
       p.run({"upgrade", "head", "--url", "sqlite:///" + p.root() + "/new.db?mode=rw"});
   CHECK(missing.exit_code == 1);
-  CHECK_THAT(missing.err, Contains("does not exist, and the URL's mode=rw does not let retort create it"));
+  CHECK_THAT(missing.err,
+             Contains("does not exist, and the URL's mode=rw does not let retort create it"));
   // uri=true passes SQLite's own URI parameters.
   CHECK(p.run({"current", "--url", "sqlite:///" + p.db() + "?uri=true&immutable=1"}).exit_code ==
         0);

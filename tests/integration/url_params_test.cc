@@ -108,8 +108,7 @@ TEST_CASE("sqlite URL parameters are honoured or refused") {
   // Anything else is an error naming it and where the URL came from.
   auto bad = p.run({"--url", db + "?journal=wal", "current"});
   CHECK(bad.exit_code == 1);
-  CHECK_THAT(bad.err,
-             Contains("from --url: unknown SQLite URL parameter 'journal'"));
+  CHECK_THAT(bad.err, Contains("from --url: unknown SQLite URL parameter 'journal'"));
   auto mode = p.run({"current"}, {{"DATABASE_URL", db + "?mode=readonly"}});
   CHECK(mode.exit_code == 1);
   CHECK_THAT(mode.err, Contains("'mode=readonly' is"));

@@ -267,11 +267,11 @@ void PgServer::start() {
 
   user_ = "retort_test";
   password_ = "pw-" + random_hex(20);
-  auto role =
-      run_command({bindir_ + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir_, "-p",
-                   std::to_string(port_), "-U", "postgres", "-d", "postgres", "-c",
-                   "CREATE ROLE " + user_ + " LOGIN CREATEDB CREATEROLE PASSWORD '" + password_ + "'"},
-                  {{"PGPASSWORD", superuser_password}});
+  auto role = run_command(
+      {bindir_ + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir_, "-p",
+       std::to_string(port_), "-U", "postgres", "-d", "postgres", "-c",
+       "CREATE ROLE " + user_ + " LOGIN CREATEDB CREATEROLE PASSWORD '" + password_ + "'"},
+      {{"PGPASSWORD", superuser_password}});
   if (role.status != 0) throw std::runtime_error("cannot create the test role:\n" + role.output);
 }
 

@@ -1,4 +1,4 @@
-#include "core/arg_parser.h"
+#include "cli/arg_parser.h"
 
 #include <catch2/catch.hpp>
 #include <string>

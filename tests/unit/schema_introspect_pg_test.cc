@@ -4,12 +4,12 @@
 // scratch schema that loads the models and leaves nothing behind.
 #include <catch2/catch.hpp>
 
+#include "backend/driver.h"
+#include "backend/postgres/postgres.h"
 #include "core/database_url.h"
 #include "core/error.h"
-#include "drivers/driver.h"
 #include "expect_error.h"
 #include "pg_server.h"
-#include "schema/postgres_schema.h"
 #include "temp_dir.h"
 
 using namespace retort;

@@ -2,10 +2,10 @@
 // through the pragmas and the parsed CREATE statements.
 #include <catch2/catch.hpp>
 
+#include "backend/introspect.h"
 #include "core/error.h"
 #include "expect_error.h"
-#include "schema/autogenerate.h"
-#include "schema/introspect.h"
+#include "migrate/autogenerate.h"
 #include "temp_dir.h"
 
 using namespace retort;

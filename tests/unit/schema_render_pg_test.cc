@@ -2,8 +2,8 @@
 // which type changes can lose data, and the exact SQL of each change.
 #include <catch2/catch.hpp>
 
-#include "schema/autogenerate.h"
-#include "schema/postgres_schema.h"
+#include "backend/postgres/postgres.h"
+#include "migrate/autogenerate.h"
 
 using namespace retort;
 using Catch::Matchers::Contains;

@@ -2,7 +2,7 @@
 // become a rebuild, and the exact SQL of each.
 #include <catch2/catch.hpp>
 
-#include "schema/autogenerate.h"
+#include "migrate/autogenerate.h"
 #include "schema/diff.h"
 #include "schema/schema_dialect.h"
 #include "temp_dir.h"

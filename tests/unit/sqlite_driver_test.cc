@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "backend/driver.h"
 #include "core/database_url.h"
 #include "core/error.h"
-#include "drivers/driver.h"
 #include "expect_error.h"
 #include "sqlite_inspect.h"
 #include "temp_dir.h"

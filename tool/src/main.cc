@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/context.h"
+#include "cli/command_table.h"
+#include "cli/context.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 

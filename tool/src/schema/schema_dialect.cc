@@ -1,7 +1,7 @@
 #include "schema/schema_dialect.h"
 
+#include "backend/postgres/postgres.h"
 #include "core/error.h"
-#include "schema/postgres_schema.h"
 #include "schema/sql_tokens.h"
 
 namespace retort {

@@ -1,0 +1,70 @@
+#include "backend/dialect.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace retort {
+
+std::string Dialect::quote_name(const std::string& dotted) const {
+  std::string out;
+  for (const auto& part : split_list(dotted, '.')) {
+    if (!out.empty()) out += '.';
+    out += '"' + part + '"';
+  }
+  return out;
+}
+
+std::string Dialect::select_heads(const std::string& version_table) const {
+  return "SELECT version_num FROM " + quote_name(version_table) + " ORDER BY version_num";
+}
+
+std::string Dialect::select_checksums(const std::string& log_table) const {
+  return "SELECT revision, checksum FROM " + quote_name(log_table) +
+         " WHERE direction = 'upgrade' ORDER BY id";
+}
+
+std::string Dialect::move_heads(const std::string& version_table,
+                                const std::vector<std::string>& before,
+                                const std::vector<std::string>& after) const {
+  std::vector<std::string> removed, added;
+  for (const auto& h : before)
+    if (std::find(after.begin(), after.end(), h) == after.end()) removed.push_back(h);
+  for (const auto& h : after)
+    if (std::find(before.begin(), before.end(), h) == before.end()) added.push_back(h);
+  const std::string table = quote_name(version_table);
+  std::string sql;
+  if (removed.size() == 1 && added.size() == 1)
+    return "UPDATE " + table + " SET version_num = " + quote_sql_string(added[0]) +
+           " WHERE version_num = " + quote_sql_string(removed[0]) + ";\n";
+  for (const auto& h : removed)
+    sql += "DELETE FROM " + table + " WHERE version_num = " + quote_sql_string(h) + ";\n";
+  for (const auto& h : added)
+    sql += "INSERT INTO " + table + " (version_num) VALUES (" + quote_sql_string(h) + ");\n";
+  return sql;
+}
+
+std::string Dialect::insert_log(const std::string& log_table, const LogRecord& r) const {
+  auto text_or_null = [](const std::string& s) {
+    return s.empty() ? std::string("NULL") : quote_sql_string(s);
+  };
+  auto time_or_now = [&](const std::string& s) { return s.empty() ? now() : quote_sql_string(s); };
+  return "INSERT INTO " + quote_name(log_table) +
+         " (revision, direction, checksum, started_at, finished_at, duration_ms, applied_by, host)"
+         " VALUES (" +
+         quote_sql_string(r.revision) + ", " + quote_sql_string(r.direction) + ", " +
+         text_or_null(r.checksum) + ", " + time_or_now(r.started_at) + ", " +
+         time_or_now(r.finished_at) + ", " +
+         (r.duration_ms < 0 ? std::string("NULL") : std::to_string(r.duration_ms)) + ", " +
+         text_or_null(r.applied_by) + ", " + text_or_null(r.host) + ");\n";
+}
+
+std::unique_ptr<Dialect> make_dialect(const std::string& backend) {
+  if (backend == "sqlite") return make_sqlite_dialect();
+  if (backend == "postgresql") return make_postgres_dialect();
+  throw Error("the " + backend + " driver is not built into this retort")
+      .hint("this build speaks sqlite:// and postgresql://");
+}
+
+}  // namespace retort

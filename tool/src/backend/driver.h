@@ -1,0 +1,120 @@
+// The one interface every database sits behind. Nothing outside drivers/
+// knows which database it talks to; each driver keeps its C API in its own
+// .cc file.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backend/dialect.h"
+#include "core/database_url.h"
+
+namespace retort {
+
+// Where SQL came from, so an error can name the file and line.
+struct SqlOrigin {
+  std::string file;    // empty for retort's own statements
+  int first_line = 1;  // line of the first byte of the SQL in that file
+  std::string revision;
+};
+
+struct DriverOptions {
+  bool create_if_missing = true;  // false: read-only commands never create a database
+  int lock_timeout_ms = 60000;    // how long to wait for another deployer
+};
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// For statements a database refuses inside a transaction block.
+inline constexpr const char* kOutsideTransactionHint =
+    "this statement cannot run inside a transaction: put it in a section of its own marked "
+    "`-- migrate:upgrade transaction:false` (or `-- migrate:downgrade transaction:false`), "
+    "which runs outside one";
+
+// Something the database said while running a revision's SQL without
+// failing it (PostgreSQL's RAISE NOTICE and WARNING).
+struct DatabaseMessage {
+  std::string severity;  // as the database names it: WARNING, NOTICE, INFO
+  std::string text;
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  virtual const Dialect& dialect() const = 0;
+  virtual std::string describe() const = 0;  // the URL, password masked
+
+  // A write transaction; waits up to the lock timeout for other writers.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+
+  // Runs every statement of `sql` as the database itself parses it. On
+  // failure throws Error at origin.file and the failing statement's line.
+  virtual void execute(std::string_view sql, const SqlOrigin& origin) = 0;
+  virtual Rows query(std::string_view sql) = 0;
+
+  // Held for a whole upgrade, downgrade or stamp so that a second deployer
+  // waits (up to the lock timeout, then throws) instead of interleaving.
+  // Keyed on the version table. A no-op where begin() already excludes
+  // other writers (SQLite's BEGIN IMMEDIATE).
+  virtual void lock_run(const std::string& version_table) { (void)version_table; }
+  virtual void unlock_run() noexcept {}
+
+  // Returns the session to the state it had when the driver connected
+  // (settings, role, search_path, pragmas, attached databases, temporary
+  // objects), so that each revision runs as if it were the first of the run
+  // and retort's bookkeeping never runs under a revision's settings. Inside a
+  // transaction a driver resets what can be reset there and the rest at its
+  // next call outside one.
+  virtual void reset_session() = 0;
+
+  // Asks the running statement to stop, from a signal handler: must be
+  // async-signal-safe. The statement then fails and its transaction rolls back.
+  virtual void interrupt() noexcept {}
+
+  // Messages the database sent while running a revision's SQL, since the last call.
+  virtual std::vector<DatabaseMessage> take_messages() { return {}; }
+};
+
+// Opens the database the URL names. With create_if_missing=false, returns
+// nullptr when the database does not exist yet.
+std::unique_ptr<Driver> open_driver(const DatabaseUrl& url, const DriverOptions& options);
+
+std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
+std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options);
+
+// Holds the driver's run lock for its lifetime; never throws from its destructor.
+class RunLock {
+ public:
+  RunLock(Driver& d, const std::string& version_table) : d_(d) { d_.lock_run(version_table); }
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock() { d_.unlock_run(); }
+
+ private:
+  Driver& d_;
+};
+
+// Rolls back in its destructor unless committed; never throws from it.
+class Transaction {
+ public:
+  explicit Transaction(Driver& d) : d_(d) { d_.begin(); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (!done_) d_.rollback();
+  }
+  void commit() {
+    d_.commit();
+    done_ = true;
+  }
+
+ private:
+  Driver& d_;
+  bool done_ = false;
+};
+
+}  // namespace retort

@@ -1,0 +1,264 @@
+// PostgreSQL's schema into the schema model, from pg_catalog through
+// Driver::query only (no libpq here, so this is part of the core, not of the
+// driver module): four queries whatever the schema's size. Partitions are
+// left to their partitioned table. The server's own
+// deparsers (format_type, pg_get_expr, pg_get_constraintdef,
+// pg_get_indexdef, pg_get_viewdef) give each side of a diff the same
+// spelling, so types and expressions compare by meaning.
+#include <map>
+#include <set>
+
+#include "backend/postgres/postgres.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "schema/sql_tokens.h"
+
+namespace retort {
+
+namespace {
+
+// Separates array elements in one text field: no identifier contains it.
+constexpr char kSep = '\x1f';
+
+std::vector<std::string> split_names(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t at = s.find(kSep, start);
+    out.push_back(s.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) break;
+    start = at + 1;
+  }
+  return out;
+}
+
+std::string action(const std::string& code) {
+  if (code == "r") return "RESTRICT";
+  if (code == "c") return "CASCADE";
+  if (code == "n") return "SET NULL";
+  if (code == "d") return "SET DEFAULT";
+  return "NO ACTION";
+}
+
+// "CHECK ((price > 0)) NOT VALID" -> "(price > 0)".
+std::string check_expression(const std::string& def) {
+  auto t = tokenize_sql(def);
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t[i].is('(')) {
+      size_t close = matching_paren(t, i);
+      if (close >= t.size() || close == i + 1) break;
+      return def.substr(t[i + 1].begin, t[close - 1].end - t[i + 1].begin);
+    }
+  return def;
+}
+
+// A key's options as the server deparses them: "UNIQUE NULLS NOT DISTINCT
+// (a) INCLUDE (b) DEFERRABLE" -> "NULLS NOT DISTINCT INCLUDE (b) DEFERRABLE".
+std::string key_options(const std::string& def) {
+  auto t = tokenize_sql(def);
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t[i].is('(')) {
+      size_t close = matching_paren(t, i);
+      if (close >= t.size()) break;
+      std::string nulls = i >= 2 && t[i - 2].is_word("NOT") && t[i - 1].is_word("DISTINCT")
+                              ? "NULLS NOT DISTINCT "
+                              : "";
+      return std::string(trim(nulls + std::string(trim(def.substr(t[close].end)))));
+    }
+  return {};
+}
+
+// pg_get_indexdef always qualifies the table (ON public.t); the schema is
+// the scratch one on one side of a diff, so the name is written bare.
+std::string unqualified_index_sql(const std::string& def, const std::string& table) {
+  auto t = tokenize_sql(def);
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    if (!t[i].is_word("ON")) continue;
+    size_t first = i + 1;
+    if (t[first].is_word("ONLY") && first + 1 < t.size()) ++first;
+    size_t last = first;
+    while (last + 2 < t.size() && t[last + 1].is('.'))
+      last += 2;
+    return def.substr(0, t[first].begin) + quote_ident(table) + def.substr(t[last].end);
+  }
+  return def;
+}
+
+std::string strip_semicolon(std::string s) {
+  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';'))
+    s.pop_back();
+  return std::string(trim(s));
+}
+
+std::string serial_of(const std::string& type) {
+  if (type == "integer") return "serial";
+  if (type == "bigint") return "bigserial";
+  if (type == "smallint") return "smallserial";
+  return {};
+}
+
+}  // namespace
+
+Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
+  const std::string ns =
+      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " +
+      (o.schema.empty() ? std::string("current_schema()") : quote_sql_string(o.schema)) + ")";
+  const std::string sep = "chr(31)";
+  std::set<std::string> excluded;
+  for (const auto& n : o.exclude_tables) {
+    excluded.insert(key_of(n));
+    auto dot = n.rfind('.');
+    if (dot != std::string::npos) excluded.insert(key_of(n.substr(dot + 1)));
+  }
+
+  Schema s;
+  // The schema model keys names without case, as unquoted SQL names are;
+  // PostgreSQL's quoted "User" and "user" are two objects it cannot tell apart.
+  auto refuse_case_twins = [](const std::string& what, const std::string& a, const std::string& b,
+                              const std::string& where = "") {
+    throw Error("PostgreSQL " + what + " " + quote_ident(a) + " and " + quote_ident(b) + where +
+                " differ only in the case of their names, which autogenerate cannot tell apart")
+        .hint(
+            "rename one of them (in the models, or in the database with a hand-written "
+            "revision: retort revision --empty -m MESSAGE)");
+  };
+  for (auto& r : d.query("SELECT c.relname, c.relkind, CASE WHEN c.relkind = 'v' THEN "
+                         "pg_catalog.pg_get_viewdef(c.oid, true) END, "
+                         "pg_catalog.obj_description(c.oid, 'pg_class') "
+                         "FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
+                         ns +
+                         " AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition "
+                         "ORDER BY c.relname")) {
+    if (excluded.count(key_of(r[0]))) continue;
+    if (const Table* t = s.table(r[0])) refuse_case_twins("relations", t->name, r[0]);
+    if (auto v = s.views.find(key_of(r[0])); v != s.views.end())
+      refuse_case_twins("relations", v->second.name, r[0]);
+    if (r[1] == "v") {
+      s.views[key_of(r[0])] = View{r[0], strip_semicolon(r[2]), {}};
+    } else {
+      Table t;
+      t.name = r[0];
+      t.comment = r[3];
+      s.tables[key_of(r[0])] = std::move(t);
+    }
+  }
+
+  for (auto& r : d.query(
+           "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+           "a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ad.adbin IS NOT NULL, "
+           "a.attidentity, a.attgenerated, EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep "
+           "JOIN pg_catalog.pg_class sq ON sq.oid = dep.objid AND sq.relkind = 'S' "
+           "WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = "
+           "'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = "
+           "a.attnum AND dep.deptype = 'a'), "
+           // A collation other than the type's own, named as pg_dump would.
+           "CASE WHEN a.attcollation <> ty.typcollation THEN "
+           "pg_catalog.quote_ident(co.collname) END, "
+           "pg_catalog.col_description(a.attrelid, a.attnum) "
+           "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+           "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
+           "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+           "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
+           "WHERE c.relnamespace = " +
+           ns +
+           " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+           "ORDER BY c.relname, a.attnum")) {
+    auto it = s.tables.find(key_of(r[0]));
+    if (it == s.tables.end()) continue;
+    if (const Column* twin = it->second.column(r[1]))
+      refuse_case_twins("columns", twin->name, r[1], " of table " + it->second.name);
+    Column c;
+    c.name = r[1];
+    c.type = r[2];
+    c.not_null = r[3] == "t";
+    c.collation = r[9];
+    c.comment = r[10];
+    const std::string &expr = r[4], &identity = r[6], &generated = r[7];
+    bool has_default = r[5] == "t";
+    if (!generated.empty()) {
+      c.generated = true;
+      c.definition = "GENERATED ALWAYS AS (" + expr + ") STORED";
+    } else if (identity == "a") {
+      c.default_sql = "GENERATED ALWAYS AS IDENTITY";
+    } else if (identity == "d") {
+      c.default_sql = "GENERATED BY DEFAULT AS IDENTITY";
+    } else if (has_default) {
+      if (r[8] == "t" && starts_with_ci(expr, "nextval(") && !serial_of(c.type).empty())
+        c.type = serial_of(c.type);  // serial: its own sequence, owned by the column
+      else
+        c.default_sql = expr;
+    }
+    it->second.columns.push_back(std::move(c));
+  }
+
+  auto names = [&](const std::string& rel, const std::string& keys) {
+    return "pg_catalog.array_to_string(ARRAY(SELECT a.attname FROM pg_catalog.unnest(" + keys +
+           ") WITH ORDINALITY AS u(n, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = " + rel +
+           " AND a.attnum = u.n ORDER BY u.i), " + sep + ")";
+  };
+  for (auto& r : d.query(
+           "SELECT c.relname, k.conname, k.contype, "
+           "pg_catalog.pg_get_constraintdef(k.oid, true), " +
+           names("k.conrelid", "k.conkey") + ", f.relname, " + names("k.confrelid", "k.confkey") +
+           ", k.confdeltype, k.confupdtype, k.confmatchtype, k.condeferrable, k.condeferred, "
+           "k.convalidated "
+           "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = "
+           "k.conrelid LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
+           "WHERE c.relnamespace = " +
+           ns +
+           " AND k.contype IN ('p', 'u', 'f', 'c') "
+           "ORDER BY c.relname, k.contype = 'p' DESC, k.conname")) {
+    auto it = s.tables.find(key_of(r[0]));
+    if (it == s.tables.end()) continue;
+    Constraint k;
+    k.name = r[1];
+    const std::string& type = r[2];
+    if (type == "p" || type == "u") {
+      k.kind = type == "p" ? Constraint::Kind::kPrimaryKey : Constraint::Kind::kUnique;
+      k.columns = split_names(r[4]);
+      k.expression = key_options(r[3]);
+    } else if (type == "c") {
+      k.kind = Constraint::Kind::kCheck;
+      k.expression = check_expression(r[3]);
+    } else {
+      k.kind = Constraint::Kind::kForeignKey;
+      k.columns = split_names(r[4]);
+      k.ref_table = r[5];
+      k.ref_columns = split_names(r[6]);
+      k.on_delete = action(r[7]);
+      k.on_update = action(r[8]);
+      if (r[9] == "f") k.expression = "MATCH FULL";
+    }
+    // Keys and foreign keys keep their options in `expression`, so a change
+    // in them is a difference too.
+    if (type == "f" && r[10] == "t") {
+      if (!k.expression.empty()) k.expression += " ";
+      k.expression += r[11] == "t" ? "DEFERRABLE INITIALLY DEFERRED" : "DEFERRABLE";
+    }
+    k.not_valid = r[12] == "f";
+    it->second.constraints.push_back(std::move(k));
+  }
+
+  for (auto& r : d.query("SELECT i.relname, t.relname, x.indisunique, "
+                         "pg_catalog.pg_get_indexdef(x.indexrelid) "
+                         "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = "
+                         "x.indexrelid JOIN pg_catalog.pg_class t ON t.oid = x.indrelid "
+                         "WHERE t.relnamespace = " +
+                         ns +
+                         " AND t.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM "
+                         "pg_catalog.pg_constraint k WHERE k.conindid = x.indexrelid AND "
+                         "k.contype IN ('p', 'u', 'x')) ORDER BY i.relname")) {
+    if (!s.tables.count(key_of(r[1]))) continue;
+    Index ix;
+    ix.name = r[0];
+    ix.table = r[1];
+    ix.unique = r[2] == "t";
+    ix.sql = unqualified_index_sql(r[3], r[1]);
+    parse_create_index(ix.sql, ix);
+    s.indexes[key_of(ix.name)] = std::move(ix);
+  }
+  return s;
+}
+
+}  // namespace retort

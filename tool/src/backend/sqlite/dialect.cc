@@ -1,0 +1,53 @@
+// SQLite's bookkeeping SQL.
+#include "backend/dialect.h"
+#include "core/text.h"
+
+namespace retort {
+
+namespace {
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string name() const override { return "sqlite"; }
+  // IMMEDIATE takes the write lock before the version table is read, so two
+  // deployers can never both see the same revision as pending.
+  std::string begin_transaction() const override { return "BEGIN IMMEDIATE;"; }
+  std::string now() const override { return "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')"; }
+  std::string create_bookkeeping(const std::string& version_table,
+                                 const std::string& log_table) const override {
+    return "CREATE TABLE IF NOT EXISTS " + quote_name(version_table) +
+           " (\n  version_num VARCHAR(128) NOT NULL PRIMARY KEY\n);\n"
+           "CREATE TABLE IF NOT EXISTS " +
+           quote_name(log_table) +
+           " (\n"
+           "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+           "  revision VARCHAR(128) NOT NULL,\n"
+           "  direction VARCHAR(16) NOT NULL,\n"
+           "  checksum CHAR(64),\n"
+           "  started_at TEXT NOT NULL,\n"
+           "  finished_at TEXT NOT NULL,\n"
+           "  duration_ms INTEGER,\n"
+           "  applied_by TEXT,\n"
+           "  host TEXT\n);\n";
+  }
+  // SQLite matches names without regard to ASCII case, so "Retort_Version"
+  // is the table retort_version; a view of that name is reported as one.
+  std::string find_table_query(const std::string& table) const override {
+    auto dot = table.rfind('.');
+    std::string schema = dot == std::string::npos ? "main" : table.substr(0, dot);
+    std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
+    return "SELECT type, " + quote_sql_string(schema) + ", name FROM " + quote_name(schema) +
+           ".sqlite_schema WHERE type IN ('table', 'view') AND name = " + quote_sql_string(name) +
+           " COLLATE NOCASE";
+  }
+  // Unqualified names would find a TEMP table first; bookkeeping lives in main.
+  std::string current_schema_query() const override { return "SELECT 'main'"; }
+};
+
+}  // namespace
+
+std::unique_ptr<Dialect> make_sqlite_dialect() {
+  return std::make_unique<SqliteDialect>();
+}
+
+}  // namespace retort

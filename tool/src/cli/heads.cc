@@ -1,0 +1,42 @@
+// retort heads / retort branches
+#include <iostream>
+
+#include "cli/command_table.h"
+#include "cli/context.h"
+#include "cli/revision_format.h"
+#include "core/error.h"
+#include "core/text.h"
+
+namespace retort {
+
+int run_heads(Context& ctx) {
+  ArgParser p("heads [--verbose]",
+              "Show the heads of the revision graph (revisions with no child).");
+  if (!ctx.parse(p)) return kExitOk;
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
+  for (const Revision* r : g.heads()) {
+    size_t i = g.index_of(*r);
+    ctx.out() << (ctx.verbosity() > 1 ? verbose_block(g, i, nullptr)
+                                      : r->id + revision_flags(g, i, nullptr) + ", " + r->message)
+              << "\n";
+  }
+  return kExitOk;
+}
+
+int run_branches(Context& ctx) {
+  ArgParser p("branches [--verbose]",
+              "Show the branch points of the revision graph and where each branch goes.");
+  if (!ctx.parse(p)) return kExitOk;
+  const auto& g = ctx.graph(ParseDepth::kHeaders);
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (g.children(i).size() < 2) continue;
+    const Revision& r = g.at(i);
+    ctx.out() << r.id << revision_flags(g, i, nullptr) << ", " << r.message << "\n";
+    for (size_t c : g.children(i))
+      ctx.out() << "    -> " << g.at(c).id << revision_flags(g, c, nullptr) << ", "
+                << g.at(c).message << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace retort

@@ -1,0 +1,149 @@
+#include "migrate/autogenerate.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "backend/introspect.h"
+#include "backend/postgres/postgres.h"
+#include "core/error.h"
+#include "core/script_directory.h"
+#include "core/text.h"
+#include "schema/diff.h"
+#include "schema/schema_dialect.h"
+
+namespace fs = std::filesystem;
+
+namespace retort {
+
+std::vector<std::string> resolve_model_files(const std::vector<std::string>& globs,
+                                             const std::string& base_dir,
+                                             const std::string& where) {
+  if (globs.empty())
+    throw Error("no models are configured, so there is nothing to autogenerate from")
+        .hint(
+            "list the SQL files that declare the schema you want under [retort] in retort.ini, "
+            "e.g.  models = models/*.sql")
+        .hint("or write the revision by hand: retort revision -m MESSAGE");
+  std::vector<std::string> files;
+  std::set<std::string> seen;
+  for (const auto& pattern : globs) {
+    fs::path p(pattern);
+    std::string full =
+        p.is_absolute() || base_dir.empty() ? pattern : (fs::path(base_dir) / p).string();
+    glob_t g{};
+    int rc = ::glob(full.c_str(), 0, nullptr, &g);
+    std::vector<std::string> matched;
+    if (rc == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i)
+        matched.emplace_back(g.gl_pathv[i]);
+    globfree(&g);
+    std::vector<std::string> found;
+    // Whatever matches and is not a directory is read: read_file() refuses
+    // a FIFO or a device by name instead of it being passed over in silence.
+    for (const auto& m : matched) {
+      std::error_code ec;
+      if (fs::is_directory(m, ec)) {
+        for (const auto& e : fs::directory_iterator(m, ec))
+          if (e.path().extension() == ".sql" && !e.is_directory(ec))
+            found.push_back(e.path().string());
+      } else {
+        found.push_back(m);
+      }
+    }
+    if (found.empty())
+      throw Error("models glob '" + pattern + "' (from " + where + ") matches no file in " +
+                  (base_dir.empty() ? std::string(".") : display_path(base_dir)))
+          .hint("create the model files, or fix the glob; globs are relative to " +
+                std::string(base_dir.empty() ? "the current directory" : "the config's directory"));
+    std::sort(found.begin(), found.end());
+    for (auto& f : found) {
+      std::string key = fs::weakly_canonical(f).string();
+      if (seen.insert(key).second) files.push_back(f);
+    }
+  }
+  return files;
+}
+
+Schema load_models(const std::vector<std::string>& files, const std::string& backend,
+                   const std::vector<std::string>& exclude_tables) {
+  if (backend != "sqlite")
+    throw Error("autogenerate does not support " + backend + " databases yet")
+        .hint("write this revision by hand: retort revision --empty -m MESSAGE");
+  DatabaseUrl scratch_url;
+  scratch_url.backend = "sqlite";
+  scratch_url.database = ":memory:";
+  scratch_url.source = "the scratch database for the models";
+  DriverOptions o;
+  auto scratch = open_sqlite_driver(scratch_url, o);
+  for (const auto& f : files) {
+    std::string sql = read_file(f);
+    try {
+      scratch->execute(sql, SqlOrigin{display_path(f), 1, {}});
+    } catch (Error& e) {
+      e.hint("the models are SQL that builds the schema you want; fix this statement in " +
+             display_path(f));
+      throw;
+    }
+  }
+  return introspect(*scratch, {exclude_tables, {}});
+}
+
+void require_at_head(const RevisionGraph& g, Driver* driver, const MigrateOptions& options) {
+  std::vector<std::string> stored;
+  if (driver) {
+    std::ostringstream sink;
+    Migrator m(g, *driver, options, sink);
+    stored = m.stored_heads();
+  }
+  std::vector<std::string> heads;
+  for (const auto* h : g.heads())
+    heads.push_back(h->id);
+  std::sort(stored.begin(), stored.end());
+  std::sort(heads.begin(), heads.end());
+  if (stored == heads) return;
+  std::string at = stored.empty() ? "base" : join(stored, ", ");
+  throw Error("Target database is not up to date: it is at " + at + ", the head" +
+              (heads.size() > 1 ? "s are " : " is ") + join(heads, ", "))
+      .hint(std::string("run `retort upgrade ") + (heads.size() > 1 ? "heads" : "head") +
+            "` (make db-up) first, then run this again: autogenerate and check compare the "
+            "models with the database at head");
+}
+
+SchemaChanges compare_schemas(const Schema& current, const Schema& desired,
+                              const std::string& backend) {
+  auto dialect = make_schema_dialect(backend);
+  SchemaChanges out;
+  out.changes = diff_schemas(current, desired, *dialect);
+  if (out.changes.empty()) return out;
+  auto lowered = dialect->lower(out.changes, current, desired);
+  out.upgrade_sql = dialect->render(lowered);
+  out.downgrade_sql = dialect->render(reverse(lowered));
+  return out;
+}
+
+SchemaChanges autogenerate(const AutogenerateRequest& r) {
+  const Config& c = *r.config;
+  const auto& globs = r.model_globs.empty() ? c.models : r.model_globs;
+  std::string where = r.model_globs.empty() ? c.where("models") : std::string("--models");
+  auto files = resolve_model_files(globs, r.model_globs.empty() ? c.dir : std::string(), where);
+  require_at_head(*r.graph, r.target, r.migrate);
+  std::vector<std::string> exclude = {r.migrate.version_table, r.migrate.log_table};
+  if (r.backend == "postgresql") {
+    // The scratch is a schema on the target's own server, rolled back after.
+    if (!r.target)
+      throw Error("autogenerate needs the PostgreSQL database to exist")
+          .hint("create it (createdb), run `retort upgrade head`, then autogenerate again");
+    Schema current = introspect(*r.target, {exclude, {}});
+    Schema desired = load_models_postgres(*r.target, files, exclude);
+    return compare_schemas(current, desired, r.backend);
+  }
+  Schema desired = load_models(files, r.backend, exclude);
+  Schema current = r.target ? introspect(*r.target, {exclude, {}}) : Schema{};
+  return compare_schemas(current, desired, r.backend);
+}
+
+}  // namespace retort

@@ -1,0 +1,639 @@
+#include "migrate/migrator.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <ostream>
+
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/text.h"
+
+namespace retort {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+std::string iso_time(Clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03d+00:00", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string current_user() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+  return std::to_string(geteuid());
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+const Section& section_of(const Revision& r, Direction dir) {
+  return dir == Direction::kUpgrade ? r.upgrade : r.downgrade;
+}
+
+// Refuses a downgrade through an irreversible revision before anything runs.
+void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
+  for (const auto& s : steps) {
+    const Revision& r = g.at(s.rev);
+    if (s.dir == Direction::kDowngrade && r.downgrade.irreversible)
+      throw Error("revision " + r.id + " (" + r.message +
+                  ") is irreversible; nothing was downgraded")
+          .at(r.path, r.downgrade.marker_line)
+          .hint("downgrade to " + r.id +
+                " or a later revision instead, or, if you reversed it by "
+                "hand, record that with `retort stamp`");
+  }
+}
+
+// Refuses a plan that holds text no database runs as written (a psql
+// meta-command, COPY FROM STDIN, an unclosed quote, transaction control in a
+// transactional section), before anything runs, so a file the build's lint
+// would have refused never leaves a run half done.
+void check_runnable(const RevisionGraph& g, const std::vector<Step>& steps) {
+  ErrorList errors;
+  for (const auto& s : steps)
+    check_section(g.at(s.rev), section_of(g.at(s.rev), s.dir), errors);
+  errors.throw_if_any();
+}
+
+// What to do after a failed revision: an error in the SQL names its file; a
+// lock or a full disk (even when met inside the file) is about the database.
+std::string next_step(const Error& e) {
+  if (e.file().empty() || e.is_transient()) return ". Run the command again once that is resolved";
+  if (e.is_rows())
+    return ". Rows already in the database break it: fix them (or the file) and run the command "
+           "again";
+  return ". Fix the file and run the command again";
+}
+
+std::string sorted_key(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return join(v, ",");
+}
+
+}  // namespace
+
+Migrator::Migrator(const RevisionGraph& g, Driver& d, MigrateOptions options, std::ostream& out)
+    : g_(g), d_(d), o_(std::move(options)), out_(out) {}
+
+std::vector<std::string> Migrator::ids(const std::vector<size_t>& idx) const {
+  std::vector<std::string> out;
+  for (size_t i : idx)
+    out.push_back(g_.at(i).id);
+  return out;
+}
+
+namespace {
+
+struct ResolvedTable {
+  std::string name;  // schema.table, or as configured when no schema applies
+  bool exists = false;
+};
+
+// How the database resolves a bookkeeping table's configured name now. A
+// view, or a name that only differs in case from an existing table where
+// the database tells case apart, is an error: recording revisions there
+// would make the version table lie.
+ResolvedTable resolve_table(Driver& d, const std::string& configured, const std::string& setting) {
+  const Dialect& dialect = d.dialect();
+  Rows found = d.query(dialect.find_table_query(configured));
+  if (!found.empty()) {
+    const auto& row = found.front();
+    std::string qualified = row.at(1) + "." + row.at(2);
+    if (row.at(0) != "table")
+      throw Error(setting + " = " + configured + " names a " + row.at(0) + " (" + qualified +
+                  "), not a table")
+          .hint("retort records revisions in a table of its own: set " + setting +
+                " in retort.ini to a name no other object has, or drop the " + row.at(0));
+    return {qualified, true};
+  }
+  if (std::string lower = to_lower(configured); lower != configured) {
+    Rows other = d.query(dialect.find_table_query(lower));
+    if (!other.empty())
+      throw Error(setting + " = " + configured + " does not exist, but " + other.front().at(1) +
+                  "." + other.front().at(2) + " does")
+          .hint("the database tells quoted names apart by case: set " + setting + " = " + lower +
+                " in retort.ini to use the existing table");
+  }
+  if (configured.find('.') != std::string::npos) return {configured, false};
+  Rows schema = d.query(dialect.current_schema_query());
+  if (schema.empty() || schema.front().empty() || schema.front().front().empty())
+    return {configured, false};
+  return {schema.front().front() + "." + configured, false};
+}
+
+}  // namespace
+
+std::vector<std::string> read_heads(Driver& d, const std::string& version_table) {
+  ResolvedTable t = resolve_table(d, version_table, "version_table");
+  if (!t.exists) return {};
+  std::vector<std::string> out;
+  for (auto& row : d.query(d.dialect().select_heads(t.name)))
+    out.push_back(row.at(0));
+  return out;
+}
+
+std::vector<std::string> contradictory_heads(const RevisionGraph& g,
+                                             const std::vector<size_t>& heads) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < heads.size(); ++i)
+    for (size_t j = 0; j < heads.size(); ++j) {
+      if (i == j) continue;
+      const std::string& a = g.at(heads[i]).id;
+      const std::string& b = g.at(heads[j]).id;
+      if (heads[i] == heads[j]) {
+        if (i < j) out.push_back(a + " is recorded twice");
+      } else if (is_ancestor(g, heads[i], heads[j])) {
+        out.push_back(a + " is recorded beside " + b + ", which already includes it");
+      }
+    }
+  return out;
+}
+
+void Migrator::resolve_bookkeeping() {
+  if (!version_table_.empty()) return;
+  ResolvedTable v = resolve_table(d_, o_.version_table, "version_table");
+  ResolvedTable l = resolve_table(d_, o_.log_table, "log_table");
+  version_table_ = v.name;
+  version_table_exists_ = v.exists;
+  log_table_ = l.name;
+}
+
+std::vector<std::string> Migrator::stored_heads() {
+  resolve_bookkeeping();
+  if (!version_table_exists_) return {};
+  std::vector<std::string> out;
+  for (auto& row : d_.query(d_.dialect().select_heads(version_table_)))
+    out.push_back(row.at(0));
+  return out;
+}
+
+std::vector<size_t> Migrator::applied_heads() {
+  auto heads = heads_from_ids(g_, stored_heads(), o_.version_table);
+  auto wrong = contradictory_heads(g_, heads);
+  if (!wrong.empty()) {
+    Error e("the version table " + version_table_ + " in " + d_.describe() +
+            " contradicts itself: " + join(wrong, "; "));
+    e.hint("its rows were changed by hand or by another tool; nothing was done");
+    e.hint(
+        "look at the schema, then record where it really is with `retort stamp --purge "
+        "<revision>`");
+    throw e;
+  }
+  return heads;
+}
+
+void Migrator::ensure_bookkeeping() {
+  resolve_bookkeeping();
+  d_.execute(d_.dialect().create_bookkeeping(version_table_, log_table_), {});
+  version_table_exists_ = true;
+}
+
+std::vector<Error> Migrator::edited_revisions(const std::vector<size_t>& heads) {
+  std::vector<Error> out;
+  resolve_bookkeeping();
+  if (!resolve_table(d_, log_table_, "log_table").exists) return out;
+  std::map<std::string, std::string> applied;  // the latest upgrade wins
+  for (auto& row : d_.query(d_.dialect().select_checksums(log_table_)))
+    applied[row.at(0)] = row.at(1);
+  auto live = g_.ancestors(heads, true);
+  for (size_t i = 0; i < g_.size(); ++i) {
+    if (!live[i]) continue;
+    const Revision& r = g_.at(i);
+    auto it = applied.find(r.id);
+    if (it == applied.end() || it->second.empty()) continue;  // stamped, not run
+    if (it->second != r.upgrade.checksum())
+      out.push_back(
+          Error("revision " + r.id + " was edited after it was applied to " + d_.describe())
+              .at(r.path, r.upgrade.marker_line)
+              .hint("the database ran a different upgrade section; revert the edit "
+                    "and put the change in a new revision (retort revision -m ...)")
+              .hint("if the edit is harmless (comments, formatting), pass "
+                    "--allow-edited"));
+  }
+  return out;
+}
+
+std::string Migrator::step_title(const Step& s) const {
+  const Revision& r = g_.at(s.rev);
+  std::string from = join(r.down_revisions, ", ");
+  // A revision may have no message: then no dangling ", ".
+  const std::string message = r.message.empty() ? "" : ", " + r.message;
+  if (s.dir == Direction::kUpgrade) return "Running upgrade " + from + " -> " + r.id + message;
+  return "Running downgrade " + r.id + " -> " + from + message;
+}
+
+std::string Migrator::where(const std::vector<size_t>& at) const {
+  return at.empty() ? std::string("base") : join(ids(at), ", ");
+}
+
+void Migrator::check_interrupted(const std::vector<size_t>& at) const {
+  if (int sig = interrupted_by())
+    throw Error("interrupted by " + signal_name(sig) + "; the database is at " + where(at))
+        .exits(128 + sig);
+}
+
+void Migrator::after_step() {
+  d_.reset_session();
+  for (auto& m : d_.take_messages())
+    messages_.push_back(std::move(m));
+}
+
+void Migrator::show_messages() {
+  // WARNINGs always; NOTICE and INFO (RAISE NOTICE progress) with -v.
+  for (const auto& m : messages_)
+    if (o_.verbosity > 1 || (o_.verbosity > 0 && m.severity == "WARNING"))
+      out_ << "  " << m.severity << ": " << m.text << "\n";
+  messages_.clear();
+}
+
+bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
+                     const std::vector<size_t>& after, const std::string& expected,
+                     std::optional<Transaction>* run_tx) {
+  const Revision& r = g_.at(step.rev);
+  const Section& sec = section_of(r, step.dir);
+  SqlOrigin origin{r.path, sec.first_line, r.id};
+  // Under the write lock, confirm no other deployer moved the database since
+  // we planned; if one did, the caller plans again.
+  auto unmoved = [&] {
+    std::vector<std::string> now;
+    for (auto& row : d_.query(d_.dialect().select_heads(version_table_)))
+      now.push_back(row.at(0));
+    return sorted_key(now) == expected;
+  };
+  auto started = Clock::now();
+  auto t0 = std::chrono::steady_clock::now();
+  // The revision's session settings are undone first, so the bookkeeping
+  // runs as retort connected, whatever search_path or role the SQL chose.
+  auto bookkeeping = [&] {
+    d_.reset_session();
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    LogRecord log{r.id,
+                  step.dir == Direction::kUpgrade ? "upgrade" : "downgrade",
+                  sec.checksum(),
+                  iso_time(started),
+                  iso_time(Clock::now()),
+                  ms,
+                  current_user(),
+                  host_name()};
+    d_.execute(d_.dialect().move_heads(version_table_, ids(before), ids(after)) +
+                   d_.dialect().insert_log(log_table_, log),
+               {});
+  };
+  // In a one-transaction run, where a failure now takes the database back to.
+  bool outside_done = false;  // a transaction:false section ran and was recorded
+  try {
+    if (run_tx) {
+      // transaction_per_migration = false: everything goes into the run's
+      // transaction, which the run lock already keeps to itself. A section
+      // that cannot run in a transaction commits what came before, as
+      // Alembic's autocommit_block does, and its own bookkeeping commits as
+      // soon as it succeeded: what ran outside a transaction cannot be
+      // rolled back with the rest.
+      if (!sec.transactional) {
+        (*run_tx)->commit();
+        run_tx->reset();
+        committed_ = before;
+      }
+      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
+      d_.execute(sec.sql, origin);
+      if (!sec.transactional) {
+        {
+          Transaction tx(d_);
+          bookkeeping();
+          tx.commit();
+        }
+        committed_ = after;
+        outside_done = true;
+        after_step();
+        run_tx->emplace(d_);
+      } else {
+        bookkeeping();
+      }
+    } else if (sec.transactional) {
+      Transaction tx(d_);
+      if (!unmoved()) return false;
+      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
+      d_.execute(sec.sql, origin);
+      bookkeeping();
+      tx.commit();
+    } else {
+      {
+        Transaction check(d_);
+        if (!unmoved()) return false;
+        check.commit();
+      }
+      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
+      // Statements that cannot run in a transaction (VACUUM, CREATE INDEX
+      // CONCURRENTLY) run first; the bookkeeping commits only once they succeeded.
+      d_.execute(sec.sql, origin);
+      Transaction tx(d_);
+      bookkeeping();
+      tx.commit();
+    }
+    if (!outside_done) after_step();
+  } catch (Error& e) {
+    if (o_.verbosity > 0) out_ << std::endl;
+    for (auto& m : d_.take_messages())
+      messages_.push_back(std::move(m));
+    show_messages();
+    // With transaction_per_migration = false a failure takes the run's
+    // transaction back to its last commit, except in a section that runs
+    // outside it (that commit was just before the section).
+    const std::vector<size_t>& at = outside_done ? after : run_tx ? committed_ : before;
+    std::string what =
+        outside_done         ? "revision " + r.id + " ran outside a transaction and was recorded"
+        : !sec.transactional ? "revision " + r.id +
+                                   " runs outside a transaction; statements before the failing "
+                                   "one stayed applied"
+        : run_tx ? std::string("the run's transaction was rolled back")
+                 : "revision " + r.id + " was rolled back";
+    if (int sig = interrupted_by()) {
+      // Whatever the database said about being stopped, this is what happened.
+      std::string stopped = !sec.transactional && !outside_done
+                                ? "revision " + r.id +
+                                      " runs outside a transaction; statements before the "
+                                      "interrupted one stayed applied"
+                                : what;
+      throw Error("interrupted by " + signal_name(sig) + ": " + stopped + "; the database is at " +
+                  where(at))
+          .exits(128 + sig);
+    }
+    e.hint(what + "; the database is at " + where(at) + next_step(e));
+    throw;
+  }
+  if (o_.verbosity > 0) {
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%.1f ms)", ms);
+    out_ << buf << "\n";
+    if (o_.verbosity > 1) out_ << "  from " << r.path << "\n";
+  }
+  show_messages();
+  return true;
+}
+
+namespace {
+
+// Lets SIGINT and SIGTERM stop the driver's running statement.
+void stop_driver(void* d) noexcept {
+  static_cast<Driver*>(d)->interrupt();
+}
+
+}  // namespace
+
+void Migrator::run(Direction dir, const Target& target) {
+  InterruptScope interruptible(stop_driver, &d_);
+  check_interrupted({});
+  // Other deployers wait here for the whole run, then find nothing to do.
+  std::optional<RunLock> lock;
+  Goal goal;
+  std::vector<size_t> heads;
+  // With transaction_per_migration = false this transaction carries the
+  // whole run; otherwise it ends once the plan is made.
+  std::optional<Transaction> run_tx;
+  try {
+    lock.emplace(d_, o_.version_table);
+    run_tx.emplace(d_);
+    // Tables, heads, goal and the edit check, all under the write lock.
+    Transaction& tx = *run_tx;
+    ensure_bookkeeping();
+    heads = applied_heads();
+    goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
+                                      : resolve_downgrade(g_, target, heads);
+    if (!o_.allow_edited) {
+      auto edited = edited_revisions(heads);
+      if (!edited.empty()) {
+        ErrorList list;
+        for (auto& e : edited)
+          list.add(std::move(e));
+        list.throw_if_any();
+      }
+    }
+    if (o_.transaction_per_migration) {
+      tx.commit();
+      run_tx.reset();
+    }
+  } catch (const Error&) {
+    // A lock wait or a read that the signal cut short.
+    if (int sig = interrupted_by())
+      throw Error("interrupted by " + signal_name(sig) +
+                  " before any revision ran; nothing was "
+                  "applied")
+          .exits(128 + sig);
+    throw;
+  }
+  std::vector<Step> steps = plan_steps(g_, goal, heads);
+  if (dir == Direction::kDowngrade) check_reversible(g_, steps);
+  check_runnable(g_, steps);
+  if (steps.empty()) {
+    if (run_tx) run_tx->commit();
+    if (o_.verbosity > 0) out_ << "Nothing to do: the database is at " << where(heads) << "\n";
+    return;
+  }
+  if (run_tx) {
+    committed_ = heads;
+    for (const auto& step : steps) {
+      check_interrupted(committed_);
+      auto after = heads_after(g_, heads, step);
+      apply(step, heads, after, {}, &run_tx);
+      heads = std::move(after);
+    }
+    run_tx->commit();
+    committed_ = heads;
+    check_interrupted(heads);
+    return;
+  }
+  std::string expected = sorted_key(ids(heads));
+  // Each replan follows another deployer's commit, so a run that replans
+  // more often than there are revisions, or finds the database where it
+  // just failed to find it, reads the version table wrongly: stop.
+  size_t replans = 0;
+  for (size_t k = 0; k < steps.size();) {
+    check_interrupted(heads);
+    auto after = heads_after(g_, heads, steps[k]);
+    if (apply(steps[k], heads, after, expected)) {
+      heads = std::move(after);
+      expected = sorted_key(ids(heads));
+      ++k;
+      continue;
+    }
+    // Another deployer moved the database: plan again from where it is now.
+    // The goal stays fixed, so a relative target never walks further.
+    std::vector<size_t> now;
+    {
+      Transaction tx(d_);
+      now = applied_heads();
+      tx.commit();
+    }
+    if (sorted_key(ids(now)) == expected || ++replans > 2 * g_.size() + 16)
+      throw Error("internal error: the version table " + version_table_ + " reads as " +
+                  where(now) + " outside the write transaction but differently inside it")
+          .hint(
+              "this is a bug in retort; please report it with the command you ran and the "
+              "version_table setting; nothing more was applied");
+    heads = std::move(now);
+    steps = plan_steps(g_, goal, heads);
+    if (dir == Direction::kDowngrade) check_reversible(g_, steps);
+    expected = sorted_key(ids(heads));
+    k = 0;
+  }
+  check_interrupted(heads);
+}
+
+void Migrator::upgrade(const Target& target) {
+  run(Direction::kUpgrade, target);
+}
+void Migrator::downgrade(const Target& target) {
+  run(Direction::kDowngrade, target);
+}
+
+void Migrator::stamp(const Target& target, bool purge) {
+  InterruptScope interruptible(stop_driver, &d_);
+  check_interrupted({});
+  RunLock lock(d_, o_.version_table);
+  Transaction tx(d_);
+  ensure_bookkeeping();
+  std::vector<std::string> stored = stored_heads();
+  // Rows that contradict each other are repaired by --purge or by stamping
+  // base; anything else would plan from them.
+  std::vector<size_t> heads;
+  if (!purge)
+    heads = target.kind == Target::kBase ? heads_from_ids(g_, stored, o_.version_table)
+                                         : applied_heads();
+  auto after = resolve_stamp(g_, target, heads);
+  auto after_ids = ids(after);
+  std::string sql = d_.dialect().move_heads(version_table_, stored, after_ids);
+  // Every change of the version table leaves a row in the log: "stamp" for
+  // a revision recorded, "unstamp" for one taken out without its downgrade.
+  auto now = iso_time(Clock::now());
+  auto log = [&](const std::string& id, const char* direction) {
+    sql += d_.dialect().insert_log(log_table_,
+                                   {id, direction, "", now, now, 0, current_user(), host_name()});
+  };
+  for (const auto& id : stored)
+    if (std::find(after_ids.begin(), after_ids.end(), id) == after_ids.end()) log(id, "unstamp");
+  for (const auto& id : after_ids)
+    if (std::find(stored.begin(), stored.end(), id) == stored.end()) log(id, "stamp");
+  d_.execute(sql, {});
+  check_interrupted(heads);
+  tx.commit();
+  if (o_.verbosity > 0)
+    out_ << "Stamped " << d_.describe() << ": " << (stored.empty() ? "base" : join(stored, ", "))
+         << " -> " << (after_ids.empty() ? "base" : join(after_ids, ", ")) << "\n";
+}
+
+void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const MigrateOptions& o,
+                          Direction dir, const TargetRange& range, std::ostream& out) {
+  std::vector<size_t> heads;
+  if (range.from.kind != Target::kBase) {
+    if (range.from.kind == Target::kRelative)
+      throw Error("offline mode has no database to count from: '" + range.from.text +
+                  "' needs a starting revision")
+          .usage();
+    heads = resolve_stamp(g, range.from, {});
+  } else if (dir == Direction::kDowngrade) {
+    if (range.has_from)
+      throw Error(
+          "a downgrade cannot start at base: FROM:TO goes from the later revision to the "
+          "earlier one")
+          .hint("write `retort downgrade " + range.to.text + ":base --sql`")
+          .usage();
+    throw Error("offline downgrade needs a starting point: write FROM:TO, e.g. head:base").usage();
+  }
+  Goal goal = dir == Direction::kUpgrade ? resolve_upgrade(g, range.to, heads)
+                                         : resolve_downgrade(g, range.to, heads);
+  auto steps = plan_steps(g, goal, heads);
+  if (dir == Direction::kDowngrade) check_reversible(g, steps);
+  check_runnable(g, steps);
+  auto id_list = [&](const std::vector<size_t>& idx) {
+    std::vector<std::string> v;
+    for (size_t i : idx)
+      v.push_back(g.at(i).id);
+    return v;
+  };
+  out << "-- retort " << (dir == Direction::kUpgrade ? "upgrade" : "downgrade") << " "
+      << (range.from.kind == Target::kBase ? std::string("base") : range.from.text) << ":"
+      << range.to.text << " for " << dialect.name() << ", " << steps.size() << " revision(s)\n\n";
+  // transaction_per_migration = false: one transaction for the whole script,
+  // broken only around sections that cannot run inside one.
+  const bool one = !o.transaction_per_migration;
+  out << dialect.begin_transaction() << "\n"
+      << dialect.create_bookkeeping(o.version_table, o.log_table);
+  if (!one) out << dialect.commit_transaction() << "\n";
+  for (const auto& step : steps) {
+    const Revision& r = g.at(step.rev);
+    const Section& sec = section_of(r, step.dir);
+    auto after = heads_after(g, heads, step);
+    std::string from = join(r.down_revisions, ", ");
+    out << "\n-- "
+        << (step.dir == Direction::kUpgrade ? "Running upgrade " + from + " -> " + r.id
+                                            : "Running downgrade " + r.id + " -> " + from)
+        << (r.message.empty() ? "" : ", " + r.message) << "\n-- " << r.path << "\n";
+    std::string body(trim(sec.sql));
+    // A section may end without ';' (or with a comment); the bookkeeping after
+    // it must still start a statement of its own.
+    if (!body.empty()) {
+      size_t last_line = body.rfind('\n');
+      std::string_view tail =
+          trim(std::string_view(body).substr(last_line == std::string::npos ? 0 : last_line + 1));
+      if (tail.substr(0, 2) == "--" || tail.empty() || tail.back() != ';') body += "\n;";
+    }
+    LogRecord log{r.id,
+                  step.dir == Direction::kUpgrade ? "upgrade" : "downgrade",
+                  sec.checksum(),
+                  "",
+                  "",
+                  -1,
+                  "",
+                  ""};
+    // As in a live run: the revision's session settings are undone before
+    // the bookkeeping, and what ran outside a transaction is recorded at once.
+    std::string bookkeeping = dialect.reset_session() +
+                              dialect.move_heads(o.version_table, id_list(heads), id_list(after)) +
+                              dialect.insert_log(o.log_table, log);
+    if (one) {
+      if (!sec.transactional) out << dialect.commit_transaction() << "\n";
+      if (!body.empty()) out << body << "\n";
+      if (!sec.transactional)
+        out << dialect.begin_transaction() << "\n"
+            << bookkeeping << dialect.commit_transaction() << "\n"
+            << dialect.begin_transaction() << "\n";
+      else
+        out << bookkeeping;
+    } else if (sec.transactional) {
+      out << dialect.begin_transaction() << "\n";
+      if (!body.empty()) out << body << "\n";
+      out << bookkeeping << dialect.commit_transaction() << "\n";
+    } else {
+      if (!body.empty()) out << body << "\n";
+      out << dialect.begin_transaction() << "\n"
+          << bookkeeping << dialect.commit_transaction() << "\n";
+    }
+    heads = std::move(after);
+  }
+  if (one) out << dialect.commit_transaction() << "\n";
+}
+
+}  // namespace retort

@@ -1,0 +1,89 @@
+// Applies a plan to a database through the driver interface: one transaction
+// per revision holding its SQL and its bookkeeping, re-checked under the
+// write lock so concurrent deployers never apply a revision twice. Also
+// renders the same work as an offline SQL script.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/driver.h"
+#include "core/error.h"
+#include "core/plan.h"
+#include "core/revision_graph.h"
+#include "core/target.h"
+
+namespace retort {
+
+struct MigrateOptions {
+  std::string version_table = "retort_version";
+  std::string log_table = "retort_log";
+  bool allow_edited = false;
+  // false: the whole run in one transaction (retort.ini transaction_per_migration)
+  bool transaction_per_migration = true;
+  int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
+};
+
+class Migrator {
+ public:
+  Migrator(const RevisionGraph& g, Driver& d, MigrateOptions options, std::ostream& out);
+
+  void upgrade(const Target& target);
+  void downgrade(const Target& target);
+  void stamp(const Target& target, bool purge);
+
+  // The version table's rows, as stored (empty when it does not exist yet).
+  std::vector<std::string> stored_heads();
+  // The stored rows as revisions; an id no file defines, or rows that
+  // contradict each other (a revision beside its own ancestor), are errors.
+  std::vector<size_t> applied_heads();
+  // Applied revisions whose file no longer matches what was applied, as
+  // Errors naming each; empty when all match.
+  std::vector<Error> edited_revisions(const std::vector<size_t>& heads);
+
+ private:
+  void run(Direction dir, const Target& target);
+  void ensure_bookkeeping();
+  // The version and log tables as the database resolves their names now,
+  // qualified, so that a revision's search_path cannot move them.
+  void resolve_bookkeeping();
+  // After a revision: its session settings undone, its messages shown.
+  void after_step();
+  // Stops the run if SIGINT or SIGTERM arrived, saying where the database is.
+  void check_interrupted(const std::vector<size_t>& at) const;
+  void show_messages();
+  std::string where(const std::vector<size_t>& at) const;  // "base" or the ids
+  // False when another deployer moved the database first (nothing was done).
+  // With run_tx, the step joins the run's transaction (transaction_per_migration = false).
+  bool apply(const Step& step, const std::vector<size_t>& before, const std::vector<size_t>& after,
+             const std::string& expected, std::optional<Transaction>* run_tx = nullptr);
+  std::vector<std::string> ids(const std::vector<size_t>& idx) const;
+  std::string step_title(const Step& step) const;
+
+  const RevisionGraph& g_;
+  Driver& d_;
+  MigrateOptions o_;
+  std::ostream& out_;
+  std::vector<size_t> committed_;          // heads last committed, in a one-transaction run
+  std::string version_table_, log_table_;  // resolved; empty until resolve_bookkeeping()
+  bool version_table_exists_ = false;
+  std::vector<DatabaseMessage> messages_;  // of the step being applied
+};
+
+// The version table's rows, as stored (empty when it does not exist yet).
+std::vector<std::string> read_heads(Driver& d, const std::string& version_table);
+
+// Rows of a version table that cannot all be true: the same revision twice,
+// or a revision beside one of its own ancestors. Empty when they agree.
+std::vector<std::string> contradictory_heads(const RevisionGraph& g,
+                                             const std::vector<size_t>& heads);
+
+// Writes the SQL script that `upgrade`/`downgrade` over `range` would run,
+// bookkeeping included, without touching a database.
+void write_offline_script(const RevisionGraph& g, const Dialect& dialect,
+                          const MigrateOptions& options, Direction dir, const TargetRange& range,
+                          std::ostream& out);
+
+}  // namespace retort
