@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "backend/backend.h"
 #include "core/revision.h"
 #include "core/target.h"
 #include "migrate/migrator.h"
@@ -170,7 +171,7 @@ TEST_CASE("migrator: the offline script matches the transaction mode") {
   auto g = chain(2, [](int i, RevisionSpec& s) {
     if (i == 2) s.upgrade_options = " transaction:false";
   });
-  auto dialect = make_dialect(backend);
+  auto dialect = backend_named(backend)->dialect();
   MigrateOptions o;
   o.transaction_per_migration = false;
   std::ostringstream out;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "backend/url.h"
 #include "pg_server.h"
 #include "test_database.h"
 

@@ -7,7 +7,8 @@
 #include <string>
 #include <utility>
 
-#include "backend/driver.h"
+#include "backend/backend.h"
+#include "backend/url.h"
 #include "core/database_url.h"
 #include "core/error.h"
 #include "expect_error.h"

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "backend/url.h"
 #include "core/database_url.h"
 #include "core/error.h"
 

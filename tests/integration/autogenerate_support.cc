@@ -5,9 +5,8 @@
 #include <memory>
 #include <sstream>
 
-#include "backend/driver.h"
-#include "backend/introspect.h"
-#include "backend/postgres/postgres.h"
+#include "backend/backend.h"
+#include "backend/url.h"
 #include "core/database_url.h"
 #include "core/text.h"
 #include "migrate/autogenerate.h"
@@ -22,8 +21,7 @@ namespace {
 std::unique_ptr<Driver> connect(const Project& p) {
   // retort.ini's SQLite URL is relative to the project directory, and the
   // tests do not run there.
-  if (!p.is_postgres())
-    return open_sqlite_driver(parse_database_url("sqlite:///" + p.db(), "test"), {});
+  if (!p.is_postgres()) return open_driver(parse_database_url("sqlite:///" + p.db(), "test"), {});
   return open_driver(parse_database_url(p.url(), "test"), {});
 }
 
@@ -103,7 +101,7 @@ std::string dump(const Schema& s, const std::string& backend) {
 Schema db_schema(const Project& p) {
   auto d = connect(p);
   IntrospectOptions options{{"retort_version", "retort_log"}, {}};
-  return introspect(*d, options);
+  return backend_of(parse_database_url(p.url(), "test")).introspect(*d, options);
 }
 
 Schema model_schema(const Project& p, const std::string& sql) {
@@ -111,9 +109,10 @@ Schema model_schema(const Project& p, const std::string& sql) {
   write_text(tmp / "m.sql", sql);
   // SQLite: an in-memory scratch database. PostgreSQL: a scratch schema in
   // the project's database, rolled back.
-  if (!p.is_postgres()) return load_models({tmp / "m.sql"}, "sqlite", {});
+  const Backend& backend = backend_of(parse_database_url(p.url(), "test"));
+  if (!p.is_postgres()) return backend.load_models({tmp / "m.sql"}, nullptr, {});
   auto d = connect(p);
-  return load_models_postgres(*d, {tmp / "m.sql"}, {});
+  return backend.load_models({tmp / "m.sql"}, d.get(), {});
 }
 
 Pair read_pair(const std::string& path) {

@@ -19,6 +19,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "backend/url.h"
 #include "core/database_url.h"
 
 namespace fs = std::filesystem;

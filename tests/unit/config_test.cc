@@ -1,6 +1,7 @@
 // retort.ini parsing, finding the config, and the database URL's precedence:
 // --url > DATABASE_URL > .env beside the config > database_url > --default-url.
 #include "core/config.h"
+#include "backend/url.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>

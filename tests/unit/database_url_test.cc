@@ -2,6 +2,7 @@
 // SQLAlchemy URL forms, where each error says the URL came from, and that a
 // password never shows.
 #include "core/database_url.h"
+#include "backend/url.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -241,8 +242,8 @@ TEST_CASE("a malformed URL never shows its password: the exact masked text", "[u
        "invalid database URL 'postgresql://***@h:x/db' from --url: the port (after the host's "
        "last ':') is not a number"},
       {"sqlite://app:pw@h/x.db",
-       "invalid database URL 'sqlite://app:***@h/x.db' from --url: a SQLite URL has no host: "
-       "write sqlite:///path/to/file.db"},
+       "invalid database URL 'sqlite://app:***@h/x.db' from --url: this URL names a file, not "
+       "a host: write sqlite:///path/to/file.db"},
   };
   for (const auto& [url, message] : cases) {
     CAPTURE(url);

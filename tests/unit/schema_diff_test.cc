@@ -2,6 +2,7 @@
 // changes are found, in which order, and that the downgrade mirrors them.
 #include <catch2/catch.hpp>
 
+#include "backend/sqlite/sqlite.h"
 #include "schema/diff.h"
 #include "schema/ops.h"
 #include "schema/schema_dialect.h"

@@ -4,8 +4,9 @@
 // scratch schema that loads the models and leaves nothing behind.
 #include <catch2/catch.hpp>
 
-#include "backend/driver.h"
+#include "backend/backend.h"
 #include "backend/postgres/postgres.h"
+#include "backend/url.h"
 #include "core/database_url.h"
 #include "core/error.h"
 #include "expect_error.h"

@@ -2,7 +2,7 @@
 // through the pragmas and the parsed CREATE statements.
 #include <catch2/catch.hpp>
 
-#include "backend/introspect.h"
+#include "backend/sqlite/sqlite.h"
 #include "core/error.h"
 #include "expect_error.h"
 #include "migrate/autogenerate.h"
@@ -19,7 +19,7 @@ namespace {
 Schema load(const std::string& sql) {
   TempDir d;
   write_text(d / "m.sql", sql);
-  return load_models({d / "m.sql"}, "sqlite", {"retort_version"});
+  return load_models_sqlite({d / "m.sql"}, {"retort_version"});
 }
 
 // Each constraint of `t` as describe() shows it, in table order.
@@ -191,7 +191,7 @@ TEST_CASE("a model that fails names its file and line") {
   TempDir d;
   write_text(d / "a.sql", "CREATE TABLE a (id INT);\n");
   write_text(d / "b.sql", "-- b\n\nCREATE TABLE b (id INT REFERENCES);\n");
-  auto e = expect_error([&] { load_models({d / "a.sql", d / "b.sql"}, "sqlite", {}); });
+  auto e = expect_error([&] { load_models_sqlite({d / "a.sql", d / "b.sql"}, {}); });
   CHECK(e.file() == d / "b.sql");
   CHECK(e.line() == 3);
   CHECK_THAT(e.what(), Contains("syntax error"));

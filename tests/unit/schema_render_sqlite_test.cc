@@ -2,6 +2,7 @@
 // become a rebuild, and the exact SQL of each.
 #include <catch2/catch.hpp>
 
+#include "backend/sqlite/sqlite.h"
 #include "migrate/autogenerate.h"
 #include "schema/diff.h"
 #include "schema/schema_dialect.h"
@@ -17,15 +18,15 @@ namespace {
 Schema load(const std::string& sql) {
   TempDir d;
   write_text(d / "m.sql", sql);
-  return load_models({d / "m.sql"}, "sqlite", {});
+  return load_models_sqlite({d / "m.sql"}, {});
 }
 
 std::string upgrade(const std::string& a, const std::string& b) {
-  return compare_schemas(load(a), load(b), "sqlite").upgrade_sql;
+  return compare_schemas(load(a), load(b), *make_sqlite_schema_dialect()).upgrade_sql;
 }
 
 std::string downgrade(const std::string& a, const std::string& b) {
-  return compare_schemas(load(a), load(b), "sqlite").downgrade_sql;
+  return compare_schemas(load(a), load(b), *make_sqlite_schema_dialect()).downgrade_sql;
 }
 
 const char* const kUsers = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);";

@@ -60,11 +60,4 @@ std::string Dialect::insert_log(const std::string& log_table, const LogRecord& r
          text_or_null(r.applied_by) + ", " + text_or_null(r.host) + ");\n";
 }
 
-std::unique_ptr<Dialect> make_dialect(const std::string& backend) {
-  if (backend == "sqlite") return make_sqlite_dialect();
-  if (backend == "postgresql") return make_postgres_dialect();
-  throw Error("the " + backend + " driver is not built into this retort")
-      .hint("this build speaks sqlite:// and postgresql://");
-}
-
 }  // namespace retort

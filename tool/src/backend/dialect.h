@@ -50,10 +50,4 @@ class Dialect {
   std::string insert_log(const std::string& log_table, const LogRecord& r) const;
 };
 
-// The dialect for a URL backend ("sqlite", "postgresql").
-std::unique_ptr<Dialect> make_dialect(const std::string& backend);
-
-std::unique_ptr<Dialect> make_sqlite_dialect();
-std::unique_ptr<Dialect> make_postgres_dialect();
-
 }  // namespace retort

@@ -1,6 +1,7 @@
-// The one interface every database sits behind. Nothing outside drivers/
-// knows which database it talks to; each driver keeps its C API in its own
-// .cc file.
+// A connection to one database, as the migrator uses it: transactions,
+// statements with their origin for errors, the run lock, session resets and
+// interrupts. Each backend implements it in backend/<db>/driver.cc, the only
+// file that includes that database's C API; backend.h opens one.
 #pragma once
 
 #include <memory>
@@ -78,13 +79,6 @@ class Driver {
   // Messages the database sent while running a revision's SQL, since the last call.
   virtual std::vector<DatabaseMessage> take_messages() { return {}; }
 };
-
-// Opens the database the URL names. With create_if_missing=false, returns
-// nullptr when the database does not exist yet.
-std::unique_ptr<Driver> open_driver(const DatabaseUrl& url, const DriverOptions& options);
-
-std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
-std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options);
 
 // Holds the driver's run lock for its lifetime; never throws from its destructor.
 class RunLock {

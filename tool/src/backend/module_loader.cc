@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backend/driver.h"
+#include "backend/postgres/postgres.h"
 #include "core/error.h"
 #include "core/text.h"
 

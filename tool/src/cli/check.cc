@@ -25,7 +25,7 @@ int run_check(Context& ctx) {
   req.model_globs = models;
   req.graph = &ctx.graph();
   req.target = driver.get();
-  req.backend = ctx.url().backend;
+  req.backend = &backend_of(ctx.url());
   req.migrate = ctx.migrate_options();
   SchemaChanges changes = autogenerate(req);
   if (changes.empty()) {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "backend/driver.h"
+#include "backend/backend.h"
+#include "backend/url.h"
 #include "cli/arg_parser.h"
 #include "core/config.h"
 #include "core/revision_graph.h"

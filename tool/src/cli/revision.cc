@@ -134,7 +134,7 @@ int run_revision(Context& ctx) {
     req.model_globs = models;
     req.graph = &g;
     req.target = driver.get();
-    req.backend = ctx.url().backend;
+    req.backend = &backend_of(ctx.url());
     req.migrate = ctx.migrate_options();
     SchemaChanges changes = retort::autogenerate(req);
     if (changes.empty()) {

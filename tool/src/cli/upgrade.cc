@@ -1,6 +1,7 @@
 // retort upgrade [TARGET] / retort downgrade [TARGET], online or --sql.
 #include <iostream>
 
+#include "backend/backend.h"
 #include "cli/command_table.h"
 #include "cli/context.h"
 #include "core/error.h"
@@ -37,7 +38,7 @@ int migrate(Context& ctx, Direction dir) {
   text = from_env_or(env_var, text);
   const RevisionGraph& g = ctx.graph();
   if (sql) {
-    auto dialect = make_dialect(ctx.url().backend);
+    auto dialect = backend_of(ctx.url()).dialect();
     write_offline_script(g, *dialect, ctx.migrate_options(), dir, parse_target_range(text),
                          ctx.out());
     return kExitOk;

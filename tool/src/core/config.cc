@@ -286,26 +286,4 @@ std::optional<std::string> read_dotenv_value(const std::string& text, const std:
   return found;
 }
 
-DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
-  if (!s.cli.empty()) return parse_database_url(s.cli, "--url");
-  if (!s.env.empty()) return parse_database_url(s.env, "DATABASE_URL in the environment");
-  if (!c.dir.empty()) {
-    fs::path dotenv = fs::path(c.dir) / ".env";
-    std::error_code ec;
-    // Anything there is read, so that a FIFO or device is refused by name
-    // rather than passed over.
-    if (fs::exists(dotenv, ec) && !fs::is_directory(dotenv, ec))
-      if (auto v = read_dotenv_value(read_file(dotenv.string()), "DATABASE_URL", dotenv.string());
-          v && !v->empty())
-        return parse_database_url(*v, "DATABASE_URL in " + dotenv.string(), c.dir);
-  }
-  if (c.database_url) return parse_database_url(*c.database_url, c.where("database_url"), c.dir);
-  if (!s.fallback.empty()) return parse_database_url(s.fallback, "--default-url");
-  throw Error("no database URL is set")
-      .hint(
-          "pass --url, set DATABASE_URL, or put database_url = sqlite:///app.db under [retort] "
-          "in " +
-          (c.path.empty() ? std::string("retort.ini") : c.path));
-}
-
 }  // namespace retort

@@ -43,15 +43,6 @@ Config load_config(const ConfigSearch& search);
 // Reads the ini text; `path` only names it in messages. Exposed for tests.
 Config parse_config(const std::string& text, const std::string& path, const std::string& dir);
 
-struct UrlSources {
-  std::string cli;       // --url
-  std::string env;       // DATABASE_URL
-  std::string fallback;  // --default-url
-};
-
-// Picks the URL by precedence and parses it. Throws when none is set.
-DatabaseUrl choose_database_url(const Config& config, const UrlSources& sources);
-
 // The last `KEY=value` in a .env file's text, if it sets one; `path` names
 // the file in errors. Exposed for tests.
 std::optional<std::string> read_dotenv_value(const std::string& text, const std::string& key,

@@ -162,53 +162,6 @@ void register_url_secrets(std::string_view url) {
 
 // The query parameters SQLAlchemy's pysqlite dialect reads, with values
 // SQLite accepts; anything else would be silently ignored, so it is an error.
-template <typename Fail>
-void check_sqlite_query(const DatabaseUrl& url, const Fail& fail) {
-  auto one_of = [](const std::string& v, std::initializer_list<const char*> allowed) {
-    for (const char* a : allowed)
-      if (v == a) return true;
-    return false;
-  };
-  auto boolean = [&](const std::string& v) {
-    return one_of(to_lower(v), {"true", "false", "1", "0", "yes", "no", "on", "off"});
-  };
-  bool uri = false;
-  for (const auto& [k, v] : url.query)
-    if (k == "uri" && boolean(v)) uri = one_of(to_lower(v), {"true", "1", "yes", "on"});
-  for (const auto& param : url.query) {
-    // Named copies, not structured bindings: clang 14 (the fuzz build) cannot
-    // capture those in a lambda.
-    const std::string& k = param.first;
-    const std::string& v = param.second;
-    auto bad_value = [&](const char* allowed) {
-      return fail("'" + k + "=" + v + "' is not a value SQLite takes (" + allowed + ")");
-    };
-    if (k == "mode") {
-      if (!one_of(v, {"ro", "rw", "rwc", "memory"})) throw bad_value("ro, rw, rwc or memory");
-    } else if (k == "cache") {
-      if (!one_of(v, {"shared", "private"})) throw bad_value("shared or private");
-    } else if (k == "uri" || k == "check_same_thread") {
-      if (!boolean(v)) throw bad_value("true or false");
-    } else if (k == "timeout") {
-      char* end = nullptr;
-      double seconds = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end || seconds < 0 || seconds > 86400)
-        throw bad_value("a number of seconds, the busy timeout");
-    } else if (k == "vfs" || k == "immutable" || k == "nolock" || k == "psow" || k == "modeof") {
-      if (!uri)
-        throw fail("SQLite URI parameter '" + k + "' needs uri=true in the URL")
-            .hint("sqlite:///app.db?" + k + "=...&uri=true passes it to SQLite in a file: URI");
-    } else {
-      throw fail("unknown SQLite URL parameter '" + k + "'")
-          .hint(
-              "a sqlite:/// URL takes mode=ro|rw|rwc|memory, cache=shared|private, "
-              "timeout=SECONDS, "
-              "check_same_thread (ignored), and with uri=true vfs, immutable, nolock, psow, "
-              "modeof");
-    }
-  }
-}
-
 }  // namespace
 
 std::string redact_url_text(std::string_view text) {
@@ -235,8 +188,8 @@ std::string redact_url_input(std::string_view url) {
 }
 
 std::string DatabaseUrl::redacted() const {
-  if (backend == "sqlite")
-    return "sqlite:///" + (database.empty() ? std::string(":memory:") : database);
+  if (form == UrlForm::kFilePath)
+    return backend + ":///" + (database.empty() ? std::string(":memory:") : database);
   std::string out = backend + "://";
   // A password given as ?password=... is masked there, not shown as userinfo.
   bool in_query = false;
@@ -257,38 +210,28 @@ std::string DatabaseUrl::redacted() const {
   return out;
 }
 
-DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
-                               const std::string& base_dir) {
-  auto fail = [&](const std::string& why) {
-    return Error("invalid database URL '" + redact_url_input(text) + "' from " + source + ": " +
-                 why)
-        .hint(
-            "examples: sqlite:///app.db, sqlite:////var/lib/app.db, "
-            "postgresql://user:password@localhost:5432/app");
-  };
+std::string url_scheme(std::string_view text, const UrlFailure& fail) {
   register_url_secrets(text);
-  DatabaseUrl url;
-  url.source = source;
   size_t sep = text.find("://");
   bool scheme_ok = sep != std::string_view::npos && sep > 0;
   for (size_t i = 0; scheme_ok && i < sep; ++i)
     scheme_ok = scheme_char(text[i]);
   if (!scheme_ok) throw fail("it has no scheme:// part");
-  // "postgresql+psycopg2" is accepted for users coming from SQLAlchemy.
-  std::string scheme = to_lower(text.substr(0, sep));
-  std::string dialect = scheme.substr(0, scheme.find('+'));
-  if (dialect == "sqlite") {
-    url.backend = "sqlite";
-  } else if (dialect == "postgresql" || dialect == "postgres") {
-    url.backend = "postgresql";
-  } else {
-    throw Error("unknown database URL scheme '" + scheme + "' from " + source)
-        .hint("retort speaks sqlite:// and postgresql:// (also postgres://)");
-  }
+  return to_lower(text.substr(0, sep));
+}
+
+DatabaseUrl parse_url_parts(std::string_view text, const std::string& source,
+                            const std::string& base_dir, std::string backend, UrlForm form,
+                            const UrlFailure& fail) {
+  DatabaseUrl url;
+  url.source = source;
+  url.backend = std::move(backend);
+  url.form = form;
+  const size_t sep = text.find("://");
   std::string_view rest = text.substr(sep + 3);
   // The user and password come first, so a '?' inside the password is not
   // taken for the start of the query.
-  if (url.backend != "sqlite") {
+  if (form == UrlForm::kServer) {
     if (auto [pw, len] = password_span(rest); pw != std::string_view::npos) {
       url.user = percent_decode(rest.substr(0, pw - 1));
       url.password = percent_decode(rest.substr(pw, len));
@@ -313,12 +256,12 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
     url.query.emplace_back(percent_decode(kv.substr(0, eq)), percent_decode(kv.substr(eq + 1)));
   }
 
-  if (url.backend == "sqlite") {
-    check_sqlite_query(url, fail);
+  if (form == UrlForm::kFilePath) {
     // sqlite:// and sqlite:///:memory: are in memory; sqlite:///x is relative,
     // sqlite:////x absolute, exactly as SQLAlchemy reads them.
     if (rest.empty()) return url;
-    if (rest[0] != '/') throw fail("a SQLite URL has no host: write sqlite:///path/to/file.db");
+    if (rest[0] != '/')
+      throw fail("this URL names a file, not a host: write " + url.backend + ":///path/to/file.db");
     std::string path = percent_decode(rest.substr(1));
     // SQLAlchemy's ?uri=true form names the file as a URI: sqlite:///file:app.db?mode=ro&uri=true.
     for (const auto& [k, v] : url.query)
@@ -356,7 +299,7 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   // '@') puts the password there.
   if (!is_port(url.port))
     throw fail("the port (after the host's last ':') is not a number")
-        .hint("a password goes before an '@': postgresql://user:password@host:5432/db");
+        .hint("a password goes before an '@': " + url.backend + "://user:password@host:5432/db");
   if (!url.port.empty() &&
       (url.port.size() > 5 || std::stoi(url.port) < 1 || std::stoi(url.port) > 65535))
     throw fail("the port is not between 1 and 65535");
@@ -364,7 +307,7 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
     throw fail("the host holds an '@' (write one in the user or password as %40)");
   if (!bracketed && host.find(':') != std::string_view::npos)
     throw fail("the host has more than one ':' (an IPv6 address goes in brackets: [::1])")
-        .hint("a password goes before an '@': postgresql://user:password@host:5432/db");
+        .hint("a password goes before an '@': " + url.backend + "://user:password@host:5432/db");
   for (const auto& [k, v] : url.query)
     if (k == "password") url.has_password = true;
   return url;

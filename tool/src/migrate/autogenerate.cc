@@ -7,8 +7,6 @@
 #include <set>
 #include <sstream>
 
-#include "backend/introspect.h"
-#include "backend/postgres/postgres.h"
 #include "core/error.h"
 #include "core/script_directory.h"
 #include "core/text.h"
@@ -68,30 +66,6 @@ std::vector<std::string> resolve_model_files(const std::vector<std::string>& glo
   return files;
 }
 
-Schema load_models(const std::vector<std::string>& files, const std::string& backend,
-                   const std::vector<std::string>& exclude_tables) {
-  if (backend != "sqlite")
-    throw Error("autogenerate does not support " + backend + " databases yet")
-        .hint("write this revision by hand: retort revision --empty -m MESSAGE");
-  DatabaseUrl scratch_url;
-  scratch_url.backend = "sqlite";
-  scratch_url.database = ":memory:";
-  scratch_url.source = "the scratch database for the models";
-  DriverOptions o;
-  auto scratch = open_sqlite_driver(scratch_url, o);
-  for (const auto& f : files) {
-    std::string sql = read_file(f);
-    try {
-      scratch->execute(sql, SqlOrigin{display_path(f), 1, {}});
-    } catch (Error& e) {
-      e.hint("the models are SQL that builds the schema you want; fix this statement in " +
-             display_path(f));
-      throw;
-    }
-  }
-  return introspect(*scratch, {exclude_tables, {}});
-}
-
 void require_at_head(const RevisionGraph& g, Driver* driver, const MigrateOptions& options) {
   std::vector<std::string> stored;
   if (driver) {
@@ -114,15 +88,22 @@ void require_at_head(const RevisionGraph& g, Driver* driver, const MigrateOption
 }
 
 SchemaChanges compare_schemas(const Schema& current, const Schema& desired,
-                              const std::string& backend) {
-  auto dialect = make_schema_dialect(backend);
+                              const SchemaDialect& dialect) {
   SchemaChanges out;
-  out.changes = diff_schemas(current, desired, *dialect);
+  out.changes = diff_schemas(current, desired, dialect);
   if (out.changes.empty()) return out;
-  auto lowered = dialect->lower(out.changes, current, desired);
-  out.upgrade_sql = dialect->render(lowered);
-  out.downgrade_sql = dialect->render(reverse(lowered));
+  auto lowered = dialect.lower(out.changes, current, desired);
+  out.upgrade_sql = dialect.render(lowered);
+  out.downgrade_sql = dialect.render(reverse(lowered));
   return out;
+}
+
+std::unique_ptr<SchemaDialect> schema_dialect_of(const Backend& backend) {
+  auto dialect = backend.schema_dialect();
+  if (!dialect)
+    throw Error("autogenerate does not support " + std::string(backend.name()) + " databases yet")
+        .hint("write this revision by hand: retort revision --empty -m MESSAGE");
+  return dialect;
 }
 
 SchemaChanges autogenerate(const AutogenerateRequest& r) {
@@ -132,18 +113,11 @@ SchemaChanges autogenerate(const AutogenerateRequest& r) {
   auto files = resolve_model_files(globs, r.model_globs.empty() ? c.dir : std::string(), where);
   require_at_head(*r.graph, r.target, r.migrate);
   std::vector<std::string> exclude = {r.migrate.version_table, r.migrate.log_table};
-  if (r.backend == "postgresql") {
-    // The scratch is a schema on the target's own server, rolled back after.
-    if (!r.target)
-      throw Error("autogenerate needs the PostgreSQL database to exist")
-          .hint("create it (createdb), run `retort upgrade head`, then autogenerate again");
-    Schema current = introspect(*r.target, {exclude, {}});
-    Schema desired = load_models_postgres(*r.target, files, exclude);
-    return compare_schemas(current, desired, r.backend);
-  }
-  Schema desired = load_models(files, r.backend, exclude);
-  Schema current = r.target ? introspect(*r.target, {exclude, {}}) : Schema{};
-  return compare_schemas(current, desired, r.backend);
+  const Backend& backend = *r.backend;
+  auto dialect = schema_dialect_of(backend);
+  Schema desired = backend.load_models(files, r.target, exclude);
+  Schema current = r.target ? backend.introspect(*r.target, {exclude, {}}) : Schema{};
+  return compare_schemas(current, desired, *dialect);
 }
 
 }  // namespace retort

@@ -1,14 +1,15 @@
-// Autogenerate's pipeline: load the models (SQL files declaring the wanted
-// schema) into a scratch database of the target's kind so the database itself
-// parses them, introspect the scratch and the target into schema models,
-// diff, lower for the dialect, and render the upgrade and its inverse.
+// Autogenerate's pipeline: the target's backend loads the models (SQL files
+// declaring the wanted schema) into a scratch of its own kind so the database
+// itself parses them and reads the target; the generic diff compares the two
+// schema models, and the backend's schema dialect lowers and renders the
+// upgrade and its inverse.
 #pragma once
 
 #include <iosfwd>
 #include <string>
 #include <vector>
 
-#include "backend/driver.h"
+#include "backend/backend.h"
 #include "core/config.h"
 #include "core/revision_graph.h"
 #include "migrate/migrator.h"
@@ -23,11 +24,6 @@ namespace retort {
 std::vector<std::string> resolve_model_files(const std::vector<std::string>& globs,
                                              const std::string& base_dir, const std::string& where);
 
-// Runs the model files in a scratch database of kind `backend` and reads the
-// schema back. A failing statement is an error at its model file and line.
-Schema load_models(const std::vector<std::string>& files, const std::string& backend,
-                   const std::vector<std::string>& exclude_tables);
-
 // Throws "Target database is not up to date" unless the database (nullptr:
 // it does not exist yet) is at the revision graph's head(s).
 void require_at_head(const RevisionGraph& g, Driver* driver, const MigrateOptions& options);
@@ -40,15 +36,17 @@ struct SchemaChanges {
 };
 
 SchemaChanges compare_schemas(const Schema& current, const Schema& desired,
-                              const std::string& backend);
+                              const SchemaDialect& dialect);
+// The backend's schema dialect, or the error that it has no autogenerate.
+std::unique_ptr<SchemaDialect> schema_dialect_of(const Backend& backend);
 
 // The whole pipeline for the `revision --autogenerate` and `check` commands.
 struct AutogenerateRequest {
   const Config* config = nullptr;
   std::vector<std::string> model_globs;  // overrides config->models when not empty
   const RevisionGraph* graph = nullptr;
-  Driver* target = nullptr;  // nullptr: the database does not exist yet
-  std::string backend;       // of the target URL
+  Driver* target = nullptr;          // nullptr: the database does not exist yet
+  const Backend* backend = nullptr;  // of the target URL
   MigrateOptions migrate;
 };
 SchemaChanges autogenerate(const AutogenerateRequest& request);

@@ -1,6 +1,5 @@
 #include "schema/schema_dialect.h"
 
-#include "backend/postgres/postgres.h"
 #include "core/error.h"
 #include "schema/sql_tokens.h"
 
@@ -94,13 +93,6 @@ std::string SchemaDialect::drop_table_sql(const std::string& table) {
 std::string SchemaDialect::drop_column_warning(const std::string& table, const Column& column) {
   if (column.generated) return "";
   return "-- WARNING: data loss: drops column " + table + "." + column.name + " and its values\n";
-}
-
-std::unique_ptr<SchemaDialect> make_schema_dialect(const std::string& backend) {
-  if (backend == "sqlite") return make_sqlite_schema_dialect();
-  if (backend == "postgresql") return make_postgres_schema_dialect();
-  throw Error("autogenerate does not support " + backend + " databases yet")
-      .hint("write this revision by hand: retort revision --empty -m MESSAGE");
 }
 
 }  // namespace retort

@@ -1,7 +1,7 @@
 // What autogenerate needs to know about one database's DDL: when two types
 // or defaults mean the same, which changes its ALTER TABLE cannot make, and
-// how to write each operation as SQL. One implementation per database
-// (render_sqlite.cc, ...); nothing else in schema/ is database-specific.
+// how to write each operation as SQL. Each backend implements it in
+// backend/<db>/schema_dialect.cc; the helpers here are shared by all.
 #pragma once
 
 #include <memory>
@@ -53,8 +53,5 @@ class SchemaDialect {
   static std::string drop_table_sql(const std::string& table);
   static std::string drop_column_warning(const std::string& table, const Column& column);
 };
-
-std::unique_ptr<SchemaDialect> make_schema_dialect(const std::string& backend);
-std::unique_ptr<SchemaDialect> make_sqlite_schema_dialect();
 
 }  // namespace retort

@@ -1,6 +1,7 @@
 // PostgreSQL's bookkeeping SQL. No libpq here: the offline --sql script uses
 // these statements without a server.
 #include "backend/dialect.h"
+#include "backend/postgres/postgres.h"
 #include "core/text.h"
 
 namespace retort {

@@ -12,7 +12,7 @@
 #include <thread>
 #include <utility>
 
-#include "backend/driver.h"
+#include "backend/postgres/postgres.h"
 #include "core/error.h"
 #include "core/sql_statements.h"
 #include "core/text.h"

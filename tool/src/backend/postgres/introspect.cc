@@ -11,6 +11,7 @@
 #include "backend/postgres/postgres.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "schema/index_sql.h"
 #include "schema/sql_tokens.h"
 
 namespace retort {
@@ -259,6 +260,22 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     s.indexes[key_of(ix.name)] = std::move(ix);
   }
   return s;
+}
+
+// Enum types live in the schema the tables are read from, named bare as the
+// tables are. A type with no labels has one row with a NULL label.
+void introspect_postgres_enums(Driver& d, const IntrospectOptions& o, Schema& s) {
+  const std::string ns =
+      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " +
+      (o.schema.empty() ? std::string("current_schema()") : quote_sql_string(o.schema)) + ")";
+  for (auto& r : d.query("SELECT t.typname, e.enumlabel IS NULL, e.enumlabel FROM "
+                         "pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = "
+                         "t.oid WHERE t.typtype = 'e' AND t.typnamespace = " +
+                         ns + " ORDER BY t.typname, e.enumsortorder")) {
+    EnumType& e = s.enums[key_of(r[0])];
+    e.name = r[0];
+    if (r[1] == "f") e.labels.push_back(r[2]);
+  }
 }
 
 }  // namespace retort

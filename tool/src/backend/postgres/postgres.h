@@ -1,20 +1,27 @@
-// PostgreSQL's side of autogenerate: reading a schema from pg_catalog
-// (drivers/postgres/postgres_introspect.cc, through Driver::query only, so it
-// lives in the core and not in the libpq module), loading the models into a
-// scratch schema that is rolled back, and the schema dialect that renders
-// plain ALTER TABLE statements (render_postgres.cc).
+// Everything retort knows about PostgreSQL, behind the Backend in
+// backend.cc: the bookkeeping SQL, reading a schema from pg_catalog
+// (introspect.cc, through Driver::query only), loading the models into a
+// scratch schema that is rolled back (load_models.cc), and the schema
+// dialect (schema_dialect.cc). The driver itself (driver.cc, the only file
+// that includes <libpq-fe.h>) is a module loaded for postgresql:// URLs
+// only. Only files in this folder and backend/registry.cc include this.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "backend/driver.h"
-#include "backend/introspect.h"
+#include "backend/backend.h"
 #include "schema/schema_dialect.h"
 #include "schema/schema_model.h"
 
 namespace retort {
+
+const Backend& postgres_backend();
+
+// Loads the driver module on first use (backend/module_loader.cc).
+std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options);
+std::unique_ptr<Dialect> make_postgres_dialect();
 
 // Reads one schema (options.schema, or the connection's current_schema()).
 // Types are format_type()'s canonical spelling; a column that owns the

@@ -1,5 +1,6 @@
 // SQLite's bookkeeping SQL.
 #include "backend/dialect.h"
+#include "backend/sqlite/sqlite.h"
 #include "core/text.h"
 
 namespace retort {

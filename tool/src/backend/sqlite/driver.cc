@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "backend/driver.h"
+#include "backend/sqlite/sqlite.h"
 #include "core/error.h"
 #include "core/sql_statements.h"
 #include "core/text.h"

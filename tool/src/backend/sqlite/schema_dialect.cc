@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "backend/sqlite/sqlite.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "schema/diff.h"

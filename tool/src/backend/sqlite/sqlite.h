@@ -1,24 +1,33 @@
-// Reads a live database's schema into the schema model. Each database has its
-// own reader (SQLite: drivers/sqlite/sqlite_introspect.cc, through the
-// driver's query() only); this picks the one for the driver's dialect.
+// Everything retort knows about SQLite, behind the Backend in backend.cc:
+// the driver (driver.cc, the only file that includes <sqlite3.h>), the
+// bookkeeping SQL, the schema reader, the model loader and the rendering of
+// schema changes, with SQLite's table rebuilds. Only files in this folder and
+// backend/registry.cc include this header.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "backend/driver.h"
-#include "schema/schema_model.h"
+#include "backend/backend.h"
 
 namespace retort {
 
-struct IntrospectOptions {
-  std::vector<std::string> exclude_tables;  // retort's own bookkeeping tables
-  std::string schema;                       // PostgreSQL: the schema to read; empty: default
-};
+const Backend& sqlite_backend();
 
-Schema introspect(Driver& driver, const IntrospectOptions& options);
+std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
+std::unique_ptr<Dialect> make_sqlite_dialect();
+std::unique_ptr<SchemaDialect> make_sqlite_schema_dialect();
+// mode, cache, uri, timeout and the file: URI parameters (url.cc).
+void check_sqlite_url(const DatabaseUrl& url, const UrlFailure& fail);
+
+// Reads the schema through Driver::query only, in five queries.
 Schema introspect_sqlite(Driver& driver, const IntrospectOptions& options);
+// Runs the model files in a private in-memory database and reads it back.
+Schema load_models_sqlite(const std::vector<std::string>& files,
+                          const std::vector<std::string>& exclude_tables);
 
 // What the pragmas leave out of a SQLite table's keys.
 struct KeyClauses {
@@ -41,8 +50,5 @@ struct ParsedCreateTable {
   KeyClauses keys;
 };
 ParsedCreateTable parse_create_table(const std::string& sql);
-
-// A CREATE INDEX's column elements and WHERE predicate. Exposed for tests.
-void parse_create_index(const std::string& sql, Index& index);
 
 }  // namespace retort

@@ -1,0 +1,86 @@
+// The interface a database implements, and the registry of them. The
+// migrator, autogenerate and the CLI reach a database only through a
+// Backend; each one lives in backend/<db>/, and backend/registry.cc is the
+// only file that names them. Adding a database is a folder, a registry line
+// and its tests.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backend/dialect.h"
+#include "backend/driver.h"
+#include "core/database_url.h"
+#include "core/error.h"
+#include "schema/schema_dialect.h"
+#include "schema/schema_model.h"
+
+namespace retort {
+
+// What the migrator asks instead of a backend's name.
+struct Capabilities {
+  bool transactional_ddl = true;  // DDL rolls back with its transaction
+  bool advisory_locks = false;    // lock_run() holds a lock of the server's for the whole run
+  bool schemas = false;           // version_table = schema.table names a schema
+};
+
+struct IntrospectOptions {
+  std::vector<std::string> exclude_tables;  // retort's own bookkeeping tables
+  std::string schema;                       // the schema to read; empty: the default one
+};
+
+// Builds "invalid database URL '…' from SOURCE: why", password masked.
+using UrlFailure = std::function<Error(const std::string& why)>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Equal to DatabaseUrl::backend of its URLs: "sqlite", "postgresql".
+  virtual std::string_view name() const = 0;
+  // URL schemes, the canonical one first ("postgresql", "postgres"); a
+  // SQLAlchemy "+driver" suffix is taken off before they are compared.
+  virtual std::vector<std::string_view> schemes() const = 0;
+  virtual UrlForm url_form() const = 0;
+  // Example URLs for hints about malformed ones.
+  virtual std::vector<std::string_view> url_examples() const = 0;
+  // Refuses query parameters the database would not take, via `fail`.
+  virtual void check_url(const DatabaseUrl& url, const UrlFailure& fail) const {
+    (void)url;
+    (void)fail;
+  }
+  virtual const Capabilities& capabilities() const = 0;
+
+  // The bookkeeping statements, also for offline scripts: never connects.
+  virtual std::unique_ptr<Dialect> dialect() const = 0;
+  // nullptr when the database does not exist and !options.create_if_missing.
+  virtual std::unique_ptr<Driver> connect(const DatabaseUrl& url,
+                                          const DriverOptions& options) const = 0;
+
+  // Autogenerate. A backend without it returns nullptr here, and the two
+  // functions below are then never called.
+  virtual std::unique_ptr<SchemaDialect> schema_dialect() const { return nullptr; }
+  virtual Schema introspect(Driver& driver, const IntrospectOptions& options) const;
+  // The schema the model files describe. `target` is the database being
+  // migrated (nullptr when it does not exist yet); a backend that needs a
+  // scratch on the server uses it and leaves it unchanged.
+  virtual Schema load_models(const std::vector<std::string>& files, Driver* target,
+                             const std::vector<std::string>& exclude_tables) const;
+};
+
+// The registry (backend/registry.cc).
+const std::vector<const Backend*>& registered_backends();
+// Throws Error naming `url`'s source when no backend of that name is built in.
+const Backend& backend_of(const DatabaseUrl& url);
+const Backend* backend_named(std::string_view name);
+const Backend* backend_for_scheme(std::string_view scheme);
+// "sqlite:// and postgresql:// (also postgres://)", for hints.
+std::string spoken_schemes();
+
+// Opens the database the URL names, through its backend. With
+// create_if_missing=false, returns nullptr when it does not exist yet.
+std::unique_ptr<Driver> open_driver(const DatabaseUrl& url, const DriverOptions& options);
+
+}  // namespace retort

@@ -1,0 +1,53 @@
+// PostgreSQL as the registry sees it: postgresql:// (and postgres://) server
+// URLs, transactional DDL, an advisory lock for the run, and schemas.
+#include "backend/postgres/postgres.h"
+#include "core/error.h"
+
+namespace retort {
+
+namespace {
+
+class PostgresBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "postgresql"; }
+  std::vector<std::string_view> schemes() const override { return {"postgresql", "postgres"}; }
+  UrlForm url_form() const override { return UrlForm::kServer; }
+  std::vector<std::string_view> url_examples() const override {
+    return {"postgresql://user:password@localhost:5432/app"};
+  }
+  const Capabilities& capabilities() const override {
+    static const Capabilities caps{/*transactional_ddl=*/true, /*advisory_locks=*/true,
+                                   /*schemas=*/true};
+    return caps;
+  }
+  std::unique_ptr<Dialect> dialect() const override { return make_postgres_dialect(); }
+  std::unique_ptr<Driver> connect(const DatabaseUrl& url,
+                                  const DriverOptions& options) const override {
+    return open_postgres_driver(url, options);
+  }
+  std::unique_ptr<SchemaDialect> schema_dialect() const override {
+    return make_postgres_schema_dialect();
+  }
+  Schema introspect(Driver& driver, const IntrospectOptions& options) const override {
+    Schema s = introspect_postgres(driver, options);
+    introspect_postgres_enums(driver, options, s);
+    return s;
+  }
+  Schema load_models(const std::vector<std::string>& files, Driver* target,
+                     const std::vector<std::string>& exclude_tables) const override {
+    // The scratch is a schema on the target's own server, rolled back after.
+    if (!target)
+      throw Error("autogenerate needs the PostgreSQL database to exist")
+          .hint("create it (createdb), run `retort upgrade head`, then autogenerate again");
+    return load_models_postgres(*target, files, exclude_tables);
+  }
+};
+
+}  // namespace
+
+const Backend& postgres_backend() {
+  static const PostgresBackend backend;
+  return backend;
+}
+
+}  // namespace retort
