@@ -49,15 +49,6 @@ std::vector<std::string> referenced_first(const std::vector<std::string>& names,
   return out;
 }
 
-// PostgreSQL's index access method (CREATE INDEX ... USING gin); empty
-// where the statement names none, as SQLite's never do.
-std::string index_method(const std::string& sql) {
-  auto t = tokenize_sql(sql);
-  for (size_t i = 0; i + 1 < t.size() && !t[i].is('('); ++i)
-    if (t[i].is_word("USING")) return to_lower(t[i + 1].text);
-  return {};
-}
-
 int array_dims(const std::string& type) {
   int n = 0;
   for (size_t i = type.size(); i >= 2 && type.compare(i - 2, 2, "[]") == 0; i -= 2)
@@ -175,8 +166,7 @@ bool same_index(const Index& a, const Index& b) {
   return same_name(a.table, b.table) && a.unique == b.unique &&
          norm_list(a.elements) == norm_list(b.elements) &&
          normalize_sql(a.where) == normalize_sql(b.where) &&
-         normalize_sql(a.options) == normalize_sql(b.options) &&
-         index_method(a.sql) == index_method(b.sql);
+         normalize_sql(a.options) == normalize_sql(b.options) && a.method == b.method;
 }
 
 std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaDialect& d) {
@@ -269,24 +259,9 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
       if (!contains(b, c)) drop_constraints.push_back({DropConstraint{b.name, c}, {}});
     for (const auto& c : b.constraints)
       if (!contains(a, c)) add_constraints.push_back({AddConstraint{b.name, c}, {}});
-    if (a.without_rowid != b.without_rowid || a.strict != b.strict ||
-        a.autoincrement != b.autoincrement ||
-        (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)) {
-      // A table option: only a rebuild changes it, in any database that has it.
-      RebuildTable r{a, b, {}, {}, {}};
-      if (a.without_rowid != b.without_rowid)
-        r.reasons.push_back(b.without_rowid ? "becomes WITHOUT ROWID"
-                                            : "stops being WITHOUT ROWID");
-      if (a.strict != b.strict)
-        r.reasons.push_back(b.strict ? "becomes STRICT" : "stops being STRICT");
-      if (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)
-        r.reasons.push_back(b.rowid_alias
-                                ? "gets its primary key as the rowid (INTEGER PRIMARY KEY)"
-                                : "stops using the rowid as its primary key");
-      if (a.autoincrement != b.autoincrement)
-        r.reasons.push_back(b.autoincrement ? "gains AUTOINCREMENT" : "loses AUTOINCREMENT");
-      table_changes.push_back({std::move(r), {}});
-    }
+    // A table option that only a rebuild changes, in a database that has it.
+    if (auto reasons = d.rebuild_reasons(a, b); !reasons.empty())
+      table_changes.push_back({RebuildTable{a, b, {}, {}, std::move(reasons)}, {}});
   }
 
   std::vector<Op> out;

@@ -26,6 +26,15 @@ class SchemaDialect {
   // Whether changing a column from one type to the other can lose data.
   virtual bool is_narrowing(const std::string& from, const std::string& to) const = 0;
 
+  // Why `from` must be rebuilt as `to` for a table option that no ALTER
+  // changes (SQLite: WITHOUT ROWID, STRICT, the rowid alias,
+  // AUTOINCREMENT); none by default.
+  virtual std::vector<std::string> rebuild_reasons(const Table& from, const Table& to) const {
+    (void)from;
+    (void)to;
+    return {};
+  }
+
   // Rewrites ops the database cannot run as they are (SQLite: table
   // rebuilds). `from` and `to` are the schemas the ops were diffed from.
   virtual std::vector<Op> lower(std::vector<Op> ops, const Schema& from,

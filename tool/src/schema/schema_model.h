@@ -1,6 +1,8 @@
 // The schema model: what autogenerate compares. Both sides (the models loaded
 // into a scratch database, and the target database) are introspected into
-// this one shape, whichever database it is; nothing here knows SQL dialects.
+// this one shape, whichever database it is. It holds the properties any
+// supported database has (SQLite's WITHOUT ROWID, PostgreSQL's enums and
+// index methods); a database without one leaves it at its default.
 #pragma once
 
 #include <map>
@@ -75,6 +77,7 @@ struct Index {
   std::string where;                  // partial index predicate, empty if none
   std::string options;                // after the columns: INCLUDE (...), WITH (...)
   std::string sql;                    // CREATE INDEX as kept by the database, if it keeps it
+  std::string method;                 // access method (PostgreSQL's USING gin); "" for the default
 };
 
 struct View {

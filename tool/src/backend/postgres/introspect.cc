@@ -18,6 +18,16 @@ namespace retort {
 
 namespace {
 
+// The index's access method (CREATE INDEX ... USING gin), as pg_get_indexdef
+// prints it.
+std::string index_method(const std::string& sql) {
+  auto t = tokenize_sql(sql);
+  for (size_t i = 0; i + 1 < t.size() && !t[i].is('('); ++i)
+    if (t[i].is_word("USING")) return to_lower(t[i + 1].text);
+  return {};
+}
+
+
 // Separates array elements in one text field: no identifier contains it.
 constexpr char kSep = '\x1f';
 
@@ -257,6 +267,7 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
     ix.unique = r[2] == "t";
     ix.sql = unqualified_index_sql(r[3], r[1]);
     parse_create_index(ix.sql, ix);
+    ix.method = index_method(ix.sql);
     s.indexes[key_of(ix.name)] = std::move(ix);
   }
   return s;

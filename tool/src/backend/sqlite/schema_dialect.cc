@@ -125,6 +125,19 @@ class SqliteSchemaDialect final : public SchemaDialect {
     return affinity(a) == affinity(b);
   }
 
+  std::vector<std::string> rebuild_reasons(const Table& a, const Table& b) const override {
+    std::vector<std::string> r;
+    if (a.without_rowid != b.without_rowid)
+      r.push_back(b.without_rowid ? "becomes WITHOUT ROWID" : "stops being WITHOUT ROWID");
+    if (a.strict != b.strict) r.push_back(b.strict ? "becomes STRICT" : "stops being STRICT");
+    if (a.rowid_alias != b.rowid_alias && !a.without_rowid && !b.without_rowid)
+      r.push_back(b.rowid_alias ? "gets its primary key as the rowid (INTEGER PRIMARY KEY)"
+                                : "stops using the rowid as its primary key");
+    if (a.autoincrement != b.autoincrement)
+      r.push_back(b.autoincrement ? "gains AUTOINCREMENT" : "loses AUTOINCREMENT");
+    return r;
+  }
+
   std::string normalize_default(const std::string& expr) const override {
     std::string n = SchemaDialect::normalize_default(expr);
     if (n == "true") return "1";
