@@ -1,29 +1,28 @@
-// Loads the PostgreSQL driver from its module on first use. libpq brings in
-// some thirty shared libraries (TLS, Kerberos, LDAP); linking it into the
-// tool would make every command, SQLite ones included, pay for loading them.
+// Loads a backend's driver module on first use and checks it is this
+// build's. libpq alone brings in some thirty shared libraries (TLS, Kerberos,
+// LDAP); linking it into the tool would make every command, SQLite ones
+// included, pay for loading them.
 #include <dlfcn.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "backend/driver.h"
-#include "backend/postgres/postgres.h"
+#include "backend/module.h"
 #include "core/error.h"
 #include "core/text.h"
+
+// Builds that load no module (the fuzz targets) need not say which they are.
+#ifndef RETORT_BUILD_ID
+#define RETORT_BUILD_ID "unidentified"
+#endif
 
 namespace retort {
 
 namespace {
-
-// The entry point's name carries the host table's version: a module from
-// another build is "not found", never called with the wrong arguments.
-using OpenFn = Driver* (*)(const SecretsHost&, const DatabaseUrl&, const DriverOptions&);
-constexpr const char* kEntryPoint = "retort_postgres_open_v1";
-
-constexpr const char* kModule = "retort_postgres.so";
 
 // Where the module may be: $RETORT_MODULE_DIR, lib/retort beside the
 // running binary's bin/, the install prefix, and the build tree.
@@ -46,13 +45,31 @@ std::vector<std::string> module_dirs() {
   return dirs;
 }
 
-OpenFn load_postgres() {
-  static OpenFn open = nullptr;
-  if (open) return open;
+// Why the module at `path` is not this build's, or "" when it is.
+std::string mismatch(const DriverModule& m, std::string_view backend) {
+  if (m.abi != kDriverModuleAbi)
+    return "speaks module interface " + std::to_string(m.abi) + ", this retort " +
+           std::to_string(kDriverModuleAbi);
+  if (!m.backend || backend != m.backend)
+    return "is the driver for " + std::string(m.backend ? m.backend : "(none)") + ", not " +
+           std::string(backend);
+  if (!m.build_id || std::string_view(m.build_id) != RETORT_BUILD_ID)
+    return "is from another build of retort (" + std::string(m.build_id ? m.build_id : "?") +
+           ", this one is " + RETORT_BUILD_ID + ")";
+  return "";
+}
+
+}  // namespace
+
+const DriverModule& load_driver_module(std::string_view name, std::string_view backend,
+                                       std::string_view what) {
+  static std::map<std::string, const DriverModule*, std::less<>> loaded;
+  if (auto it = loaded.find(name); it != loaded.end()) return *it->second;
+  const std::string file = "retort_" + std::string(name) + ".so";
   std::vector<std::string> tried;
   std::string last_error;
   for (const auto& dir : module_dirs()) {
-    std::string path = dir + "/" + kModule;
+    std::string path = dir + "/" + file;
     if (::access(path.c_str(), R_OK) != 0) {
       tried.push_back(path);
       continue;
@@ -64,23 +81,29 @@ OpenFn load_postgres() {
       tried.push_back(path);
       continue;
     }
-    open = reinterpret_cast<OpenFn>(::dlsym(handle, kEntryPoint));
-    if (open) return open;
-    last_error = path + " has no " + kEntryPoint + " (it is from another retort build)";
+    using Entry = const DriverModule* (*)();
+    auto entry = reinterpret_cast<Entry>(::dlsym(handle, kDriverModuleEntry));
+    const DriverModule* m = entry ? entry() : nullptr;
+    std::string why =
+        !m ? std::string("has no ") + kDriverModuleEntry + "()" : mismatch(*m, backend);
+    if (why.empty()) {
+      loaded.emplace(std::string(name), m);
+      return *m;
+    }
+    // A stale module is not passed over for another: the user must know
+    // which file to replace.
+    throw Error(std::string(what) + " is not available: the module " + path + " " + why)
+        .hint(
+            "rebuild retort (cmake --build) or reinstall it together with its lib/retort/ "
+            "directory, or point RETORT_MODULE_DIR at this build's modules");
   }
-  Error e("PostgreSQL support is not available: " +
-          (last_error.empty() ? std::string(kModule) + " was not found" : last_error));
+  Error e(std::string(what) +
+          " is not available: " + (last_error.empty() ? file + " was not found" : last_error));
   e.hint("looked in: " + join(tried, ", "));
   e.hint(
       "install retort with its lib/retort/ directory (make install), set RETORT_MODULE_DIR, "
-      "or install libpq5 if the module is there but cannot load");
+      "or install the database's client library if the module is there but cannot load");
   throw e;
-}
-
-}  // namespace
-
-std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options) {
-  return std::unique_ptr<Driver>(load_postgres()(secrets_host(), url, options));
 }
 
 }  // namespace retort

@@ -31,9 +31,12 @@ std::vector<std::string>& secrets() {
   return list;
 }
 
-const SecretsHost* host = nullptr;  // set in a module only
+}  // namespace
 
-void register_locally(const std::string& secret) {
+// One registry per process: driver modules link against the tool's copy of
+// this file rather than carrying their own, so a password a module
+// registers is masked in everything the tool prints.
+void register_secret(const std::string& secret) {
   if (secret.empty()) return;
   auto& list = secrets();
   for (const auto& s : list)
@@ -44,32 +47,11 @@ void register_locally(const std::string& secret) {
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
-std::string redact_locally(std::string text) {
+std::string redact_secrets(std::string text) {
   for (const auto& s : secrets())
     for (size_t p = 0; (p = text.find(s, p)) != std::string::npos; p += 3)
       text.replace(p, s.size(), "***");
   return text;
-}
-}  // namespace
-
-void register_secret(const std::string& secret) {
-  if (host)
-    host->register_secret(secret);
-  else
-    register_locally(secret);
-}
-
-std::string redact_secrets(std::string text) {
-  return host ? host->redact_secrets(std::move(text)) : redact_locally(std::move(text));
-}
-
-const SecretsHost& secrets_host() {
-  static const SecretsHost table{SecretsHost::kVersion, register_locally, redact_locally};
-  return table;
-}
-
-void use_secrets_host(const SecretsHost& h) {
-  host = &h;
 }
 
 void ErrorList::throw_if_any() {

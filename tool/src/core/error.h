@@ -94,21 +94,4 @@ class ErrorList {
 void register_secret(const std::string& secret);
 std::string redact_secrets(std::string text);
 
-// The PostgreSQL module is a separate shared object with its own copy of
-// this file, and so of the registry. The tool hands the module this table
-// when it opens a driver, and the module's register_secret() and
-// redact_secrets() then forward to the tool's: one registry per process, so
-// a password libpq found (PGPASSWORD, ~/.pgpass, a service file) is masked in
-// what main() prints. Versioned so a module from another build is refused.
-struct SecretsHost {
-  static constexpr int kVersion = 1;
-  int version = kVersion;
-  void (*register_secret)(const std::string&) = nullptr;
-  std::string (*redact_secrets)(std::string) = nullptr;
-};
-// This process's (the tool's) own registry, to hand to a module.
-const SecretsHost& secrets_host();
-// In a module: forward to the host's registry from now on.
-void use_secrets_host(const SecretsHost& host);
-
 }  // namespace retort

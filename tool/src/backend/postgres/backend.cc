@@ -1,5 +1,6 @@
 // PostgreSQL as the registry sees it: postgresql:// (and postgres://) server
 // URLs, transactional DDL, an advisory lock for the run, and schemas.
+#include "backend/module.h"
 #include "backend/postgres/postgres.h"
 #include "core/error.h"
 
@@ -44,6 +45,12 @@ class PostgresBackend final : public Backend {
 };
 
 }  // namespace
+
+std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options) {
+  // libpq lives in a module, loaded for postgresql:// URLs only.
+  const DriverModule& m = load_driver_module("postgres", "postgresql", "PostgreSQL support");
+  return std::unique_ptr<Driver>(m.open(url, options));
+}
 
 const Backend& postgres_backend() {
   static const PostgresBackend backend;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "backend/module.h"
 #include "backend/postgres/postgres.h"
 #include "core/error.h"
 #include "core/sql_statements.h"
@@ -540,17 +541,22 @@ class PostgresDriver final : public Driver {
 
 }  // namespace retort
 
-// The module's one entry point, found by driver_module.cc with dlsym. A
-// missing database is an error here, never "not created yet". From here on
-// the module's secrets registry is the tool's (see SecretsHost).
-extern "C" __attribute__((visibility("default"))) retort::Driver* retort_postgres_open_v1(
-    const retort::SecretsHost& host, const retort::DatabaseUrl& url,
-    const retort::DriverOptions& options) {
-  if (host.version != retort::SecretsHost::kVersion)
-    throw retort::Error("the PostgreSQL module does not match this retort build")
-        .hint("reinstall retort together with its lib/retort/ directory");
-  retort::use_secrets_host(host);
+namespace {
+
+retort::Driver* open_postgres(const retort::DatabaseUrl& url,
+                              const retort::DriverOptions& options) {
   auto d = std::make_unique<retort::PostgresDriver>(url, options);
   d->open();
   return d.release();
+}
+
+}  // namespace
+
+// The module's one exported symbol (backend/module.h). A missing database is
+// an error here, never "not created yet".
+extern "C" __attribute__((visibility("default"))) const retort::DriverModule*
+RETORT_DRIVER_MODULE_ENTRY() {
+  static const retort::DriverModule module{retort::kDriverModuleAbi, "postgresql", RETORT_BUILD_ID,
+                                           open_postgres};
+  return &module;
 }

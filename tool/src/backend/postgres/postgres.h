@@ -19,7 +19,7 @@ namespace retort {
 
 const Backend& postgres_backend();
 
-// Loads the driver module on first use (backend/module_loader.cc).
+// Loads the driver module on first use (backend.cc, backend/module.h).
 std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options);
 std::unique_ptr<Dialect> make_postgres_dialect();
 
