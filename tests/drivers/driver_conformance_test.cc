@@ -24,7 +24,7 @@ TEST_CASE("a driver opens the database and describes it") {
   CAPTURE(backend);
   TestDatabase db(backend);
   auto d = db.open();
-  CHECK(d->dialect().name() == backend);
+  CHECK(d->bookkeeping().name() == backend);
   CHECK(d->describe() == db.url().redacted());
   CHECK(d->query("SELECT 1 + 1") == Rows{{"2"}});
 }
@@ -226,7 +226,7 @@ TEST_CASE("the bookkeeping tables are created once and found") {
   std::string prefix = schema.empty() ? "" : db.schema() + ".";
   std::string version = prefix + "retort_version", log = prefix + "retort_log";
   auto d = db.open();
-  const Dialect& dl = d->dialect();
+  const BookkeepingSql& dl = d->bookkeeping();
   CHECK(d->query(dl.find_table_query(version)).empty());
   for (int i = 0; i < 2; ++i) {
     Transaction tx(*d);

@@ -171,7 +171,7 @@ TEST_CASE("migrator: the offline script matches the transaction mode") {
   auto g = chain(2, [](int i, RevisionSpec& s) {
     if (i == 2) s.upgrade_options = " transaction:false";
   });
-  auto dialect = backend_named(backend)->dialect();
+  auto dialect = backend_named(backend)->bookkeeping();
   MigrateOptions o;
   o.transaction_per_migration = false;
   std::ostringstream out;

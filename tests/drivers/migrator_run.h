@@ -67,7 +67,7 @@ struct Run {
   }
   long long log(const std::string& direction) {
     return std::stoll(db.value("SELECT count(*) FROM " +
-                               db.open()->dialect().quote_name(o.log_table) +
+                               db.open()->bookkeeping().quote_name(o.log_table) +
                                " WHERE direction = '" + direction + "'"));
   }
 };

@@ -33,7 +33,7 @@ long long TestDatabase::count(const std::string& table) const {
 
 bool TestDatabase::table_exists(const std::string& table) const {
   auto d = open();
-  return !d->query(d->dialect().find_table_query(table)).empty();
+  return !d->query(d->bookkeeping().find_table_query(table)).empty();
 }
 
 }  // namespace retort::test

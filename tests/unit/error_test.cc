@@ -55,3 +55,19 @@ TEST_CASE("redact_secrets masks every registered secret", "[error]") {
         "password authentication failed: *** / ***");
   CHECK(retort::redact_secrets("nothing secret") == "nothing secret");
 }
+
+TEST_CASE("an internal error asks for a report; categories say what to do", "[error]") {
+  retort::Error e = retort::Error("'AddColumn' has no rendering").internal().hint("context");
+  CHECK(e.format() ==
+        "retort: internal error: 'AddColumn' has no rendering\n"
+        "  hint: context\n"
+        "  hint: this is a bug in retort; please report it with the command you ran\n");
+  using retort::ErrorCategory;
+  CHECK(retort::Error("x").category() == ErrorCategory::kInput);
+  CHECK(retort::Error("x").lock().is_transient());
+  CHECK(retort::Error("x").connection().is_transient());
+  CHECK(retort::Error("x").resource().is_transient());
+  CHECK_FALSE(retort::Error("x").syntax().is_transient());
+  CHECK(retort::Error("x").rows().is_rows());
+  CHECK_FALSE(retort::Error("x").internal().is_transient());
+}

@@ -340,7 +340,7 @@ TEST_CASE("sqlite: in-memory databases work", "[sqlite]") {
   d->execute("CREATE TABLE t (x); INSERT INTO t VALUES (42);", origin("", 1));
   CHECK(d->query("SELECT x FROM t") == retort::Rows{{"42"}});
   CHECK(d->describe() == "sqlite:///:memory:");
-  CHECK(d->dialect().name() == "sqlite");
+  CHECK(d->bookkeeping().name() == "sqlite");
 }
 
 TEST_CASE("sqlite: a second writer waits, then reports the lock", "[sqlite]") {

@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cout.flush();
     std::cerr << retort::redact_secrets(std::string("retort: internal error: ") + e.what() + "\n")
-              << "  hint: this is a bug in retort; please report it with the command you ran\n";
+              << "  hint: " << retort::kReportBugHint << "\n";
     code = retort::kExitFailure;
   }
   code = check_output(out, code);

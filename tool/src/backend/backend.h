@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backend/dialect.h"
+#include "backend/bookkeeping.h"
 #include "backend/driver.h"
 #include "core/database_url.h"
 #include "core/error.h"
@@ -23,8 +23,13 @@ namespace retort {
 // What the migrator asks instead of a backend's name.
 struct Capabilities {
   bool transactional_ddl = true;  // DDL rolls back with its transaction
-  bool advisory_locks = false;    // lock_run() holds a lock of the server's for the whole run
-  bool schemas = false;           // version_table = schema.table names a schema
+  // lock_run() holds a lock of the server's for the whole run; without one,
+  // the write transaction's own lock (SQLite's BEGIN IMMEDIATE) keeps
+  // deployers apart.
+  bool advisory_locks = false;
+  bool savepoints = true;                // SAVEPOINT / ROLLBACK TO inside a revision
+  bool schemas = false;                  // version_table = schema.table names a schema
+  bool concurrent_index_builds = false;  // CREATE INDEX CONCURRENTLY, outside a transaction
 };
 
 struct IntrospectOptions {
@@ -54,7 +59,7 @@ class Backend {
   virtual const Capabilities& capabilities() const = 0;
 
   // The bookkeeping statements, also for offline scripts: never connects.
-  virtual std::unique_ptr<Dialect> dialect() const = 0;
+  virtual std::unique_ptr<BookkeepingSql> bookkeeping() const = 0;
   // nullptr when the database does not exist and !options.create_if_missing.
   virtual std::unique_ptr<Driver> connect(const DatabaseUrl& url,
                                           const DriverOptions& options) const = 0;

@@ -9,10 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "backend/dialect.h"
+#include "backend/bookkeeping.h"
 #include "core/database_url.h"
 
 namespace retort {
+
+class Backend;
 
 // Where SQL came from, so an error can name the file and line.
 struct SqlOrigin {
@@ -44,7 +46,9 @@ struct DatabaseMessage {
 class Driver {
  public:
   virtual ~Driver() = default;
-  virtual const Dialect& dialect() const = 0;
+  virtual const BookkeepingSql& bookkeeping() const = 0;
+  // What it is a connection to, for its Capabilities.
+  virtual const Backend& backend() const = 0;
   virtual std::string describe() const = 0;  // the URL, password masked
 
   // A write transaction; waits up to the lock timeout for other writers.

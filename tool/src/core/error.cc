@@ -4,8 +4,12 @@
 
 namespace retort {
 
+const char* const kReportBugHint =
+    "this is a bug in retort; please report it with the command you ran";
+
 static void format_one(const Error& e, std::string& out) {
-  out += "retort: error: ";
+  const bool internal = e.category() == ErrorCategory::kInternal;
+  out += internal ? "retort: internal error: " : "retort: error: ";
   if (!e.file().empty()) {
     out += e.file();
     if (e.line() > 0) out += ":" + std::to_string(e.line());
@@ -15,6 +19,7 @@ static void format_one(const Error& e, std::string& out) {
   out += '\n';
   for (const auto& h : e.hints())
     out += "  hint: " + h + "\n";
+  if (internal) out += std::string("  hint: ") + kReportBugHint + "\n";
 }
 
 std::string Error::format() const {

@@ -11,6 +11,20 @@ namespace retort {
 
 enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2 };
 
+// What kind of problem an error is, which decides what the user is told to
+// do: fix the input (kInput, kSyntax), wait or free something and run again
+// (kConnection, kLock, kResource), fix the rows or the revision (kData), or
+// report a bug (kInternal).
+enum class ErrorCategory {
+  kInput,       // a file, a setting or an argument is wrong (the default)
+  kSyntax,      // the database refused a statement as written
+  kData,        // the SQL is sound, rows already there break it
+  kConnection,  // the server cannot be reached, or the connection was lost
+  kLock,        // another session holds a lock past the timeout
+  kResource,    // a full disk, a read-only file, a failing write
+  kInternal,    // retort contradicts itself: a bug
+};
+
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
@@ -35,20 +49,23 @@ class Error : public std::runtime_error {
     exit_code_ = code;
     return *this;
   }
-  // The SQL is not at fault, the database is: a lock held by someone else, a
-  // full disk, a read-only file, a lost connection. The same command can
-  // succeed once that is resolved, so nobody should be told to edit the file.
-  Error& transient() {
-    transient_ = true;
+  Error& category(ErrorCategory c) {
+    category_ = c;
     return *this;
   }
+  // The SQL is not at fault, the database is (kConnection, kLock,
+  // kResource): the same command can succeed once that is resolved, so
+  // nobody should be told to edit the file.
+  Error& connection() { return category(ErrorCategory::kConnection); }
+  Error& lock() { return category(ErrorCategory::kLock); }
+  Error& resource() { return category(ErrorCategory::kResource); }
   // The SQL is sound but rows already in the database break it (a value too
   // long, a duplicate key, a NULL where NOT NULL is wanted): the data or the
   // file may need the fix.
-  Error& rows() {
-    rows_ = true;
-    return *this;
-  }
+  Error& rows() { return category(ErrorCategory::kData); }
+  Error& syntax() { return category(ErrorCategory::kSyntax); }
+  // main() prints it as an internal error and asks for a report.
+  Error& internal() { return category(ErrorCategory::kInternal); }
   // Further problems found in the same pass (every bad file, not just the first).
   Error& also(Error other) {
     more_.push_back(std::move(other));
@@ -60,8 +77,12 @@ class Error : public std::runtime_error {
   const std::vector<std::string>& hints() const { return hints_; }
   const std::vector<Error>& more() const { return more_; }
   int exit_code() const { return exit_code_; }
-  bool is_transient() const { return transient_; }
-  bool is_rows() const { return rows_; }
+  ErrorCategory category() const { return category_; }
+  bool is_transient() const {
+    return category_ == ErrorCategory::kConnection || category_ == ErrorCategory::kLock ||
+           category_ == ErrorCategory::kResource;
+  }
+  bool is_rows() const { return category_ == ErrorCategory::kData; }
 
   // "retort: error: path:line: message" lines, then "  hint: ..." lines.
   std::string format() const;
@@ -72,9 +93,12 @@ class Error : public std::runtime_error {
   std::vector<std::string> hints_;
   std::vector<Error> more_;
   int exit_code_ = kExitFailure;
-  bool transient_ = false;
-  bool rows_ = false;
+  ErrorCategory category_ = ErrorCategory::kInput;
 };
+
+// The last hint of every internal error, and of what main() catches that is
+// not an Error.
+extern const char* const kReportBugHint;
 
 // Collects problems so a pass can report all of them at once; throws if any.
 class ErrorList {

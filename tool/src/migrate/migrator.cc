@@ -11,6 +11,7 @@
 #include <optional>
 #include <ostream>
 
+#include "backend/backend.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/text.h"
@@ -113,7 +114,7 @@ struct ResolvedTable {
 // the database tells case apart, is an error: recording revisions there
 // would make the version table lie.
 ResolvedTable resolve_table(Driver& d, const std::string& configured, const std::string& setting) {
-  const Dialect& dialect = d.dialect();
+  const BookkeepingSql& dialect = d.bookkeeping();
   Rows found = d.query(dialect.find_table_query(configured));
   if (!found.empty()) {
     const auto& row = found.front();
@@ -146,7 +147,7 @@ std::vector<std::string> read_heads(Driver& d, const std::string& version_table)
   ResolvedTable t = resolve_table(d, version_table, "version_table");
   if (!t.exists) return {};
   std::vector<std::string> out;
-  for (auto& row : d.query(d.dialect().select_heads(t.name)))
+  for (auto& row : d.query(d.bookkeeping().select_heads(t.name)))
     out.push_back(row.at(0));
   return out;
 }
@@ -181,7 +182,7 @@ std::vector<std::string> Migrator::stored_heads() {
   resolve_bookkeeping();
   if (!version_table_exists_) return {};
   std::vector<std::string> out;
-  for (auto& row : d_.query(d_.dialect().select_heads(version_table_)))
+  for (auto& row : d_.query(d_.bookkeeping().select_heads(version_table_)))
     out.push_back(row.at(0));
   return out;
 }
@@ -203,7 +204,7 @@ std::vector<size_t> Migrator::applied_heads() {
 
 void Migrator::ensure_bookkeeping() {
   resolve_bookkeeping();
-  d_.execute(d_.dialect().create_bookkeeping(version_table_, log_table_), {});
+  d_.execute(d_.bookkeeping().create_bookkeeping(version_table_, log_table_), {});
   version_table_exists_ = true;
 }
 
@@ -212,7 +213,7 @@ std::vector<Error> Migrator::edited_revisions(const std::vector<size_t>& heads) 
   resolve_bookkeeping();
   if (!resolve_table(d_, log_table_, "log_table").exists) return out;
   std::map<std::string, std::string> applied;  // the latest upgrade wins
-  for (auto& row : d_.query(d_.dialect().select_checksums(log_table_)))
+  for (auto& row : d_.query(d_.bookkeeping().select_checksums(log_table_)))
     applied[row.at(0)] = row.at(1);
   auto live = g_.ancestors(heads, true);
   for (size_t i = 0; i < g_.size(); ++i) {
@@ -275,7 +276,7 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
   // we planned; if one did, the caller plans again.
   auto unmoved = [&] {
     std::vector<std::string> now;
-    for (auto& row : d_.query(d_.dialect().select_heads(version_table_)))
+    for (auto& row : d_.query(d_.bookkeeping().select_heads(version_table_)))
       now.push_back(row.at(0));
     return sorted_key(now) == expected;
   };
@@ -296,8 +297,8 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
                   ms,
                   current_user(),
                   host_name()};
-    d_.execute(d_.dialect().move_heads(version_table_, ids(before), ids(after)) +
-                   d_.dialect().insert_log(log_table_, log),
+    d_.execute(d_.bookkeeping().move_heads(version_table_, ids(before), ids(after)) +
+                   d_.bookkeeping().insert_log(log_table_, log),
                {});
   };
   // In a one-transaction run, where a failure now takes the database back to.
@@ -414,7 +415,7 @@ void Migrator::run(Direction dir, const Target& target) {
   // whole run; otherwise it ends once the plan is made.
   std::optional<Transaction> run_tx;
   try {
-    lock.emplace(d_, o_.version_table);
+    if (d_.backend().capabilities().advisory_locks) lock.emplace(d_, o_.version_table);
     run_tx.emplace(d_);
     // Tables, heads, goal and the edit check, all under the write lock.
     Transaction& tx = *run_tx;
@@ -488,11 +489,10 @@ void Migrator::run(Direction dir, const Target& target) {
       tx.commit();
     }
     if (sorted_key(ids(now)) == expected || ++replans > 2 * g_.size() + 16)
-      throw Error("internal error: the version table " + version_table_ + " reads as " +
-                  where(now) + " outside the write transaction but differently inside it")
-          .hint(
-              "this is a bug in retort; please report it with the command you ran and the "
-              "version_table setting; nothing more was applied");
+      throw Error("the version table " + version_table_ + " reads as " + where(now) +
+                  " outside the write transaction but differently inside it")
+          .hint("nothing more was applied; give the version_table setting in the report")
+          .internal();
     heads = std::move(now);
     steps = plan_steps(g_, goal, heads);
     if (dir == Direction::kDowngrade) check_reversible(g_, steps);
@@ -512,7 +512,8 @@ void Migrator::downgrade(const Target& target) {
 void Migrator::stamp(const Target& target, bool purge) {
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
-  RunLock lock(d_, o_.version_table);
+  std::optional<RunLock> lock;
+  if (d_.backend().capabilities().advisory_locks) lock.emplace(d_, o_.version_table);
   Transaction tx(d_);
   ensure_bookkeeping();
   std::vector<std::string> stored = stored_heads();
@@ -524,13 +525,13 @@ void Migrator::stamp(const Target& target, bool purge) {
                                          : applied_heads();
   auto after = resolve_stamp(g_, target, heads);
   auto after_ids = ids(after);
-  std::string sql = d_.dialect().move_heads(version_table_, stored, after_ids);
+  std::string sql = d_.bookkeeping().move_heads(version_table_, stored, after_ids);
   // Every change of the version table leaves a row in the log: "stamp" for
   // a revision recorded, "unstamp" for one taken out without its downgrade.
   auto now = iso_time(Clock::now());
   auto log = [&](const std::string& id, const char* direction) {
-    sql += d_.dialect().insert_log(log_table_,
-                                   {id, direction, "", now, now, 0, current_user(), host_name()});
+    sql += d_.bookkeeping().insert_log(
+        log_table_, {id, direction, "", now, now, 0, current_user(), host_name()});
   };
   for (const auto& id : stored)
     if (std::find(after_ids.begin(), after_ids.end(), id) == after_ids.end()) log(id, "unstamp");
@@ -544,8 +545,9 @@ void Migrator::stamp(const Target& target, bool purge) {
          << " -> " << (after_ids.empty() ? "base" : join(after_ids, ", ")) << "\n";
 }
 
-void write_offline_script(const RevisionGraph& g, const Dialect& dialect, const MigrateOptions& o,
-                          Direction dir, const TargetRange& range, std::ostream& out) {
+void write_offline_script(const RevisionGraph& g, const BookkeepingSql& dialect,
+                          const MigrateOptions& o, Direction dir, const TargetRange& range,
+                          std::ostream& out) {
   std::vector<size_t> heads;
   if (range.from.kind != Target::kBase) {
     if (range.from.kind == Target::kRelative)

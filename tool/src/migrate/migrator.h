@@ -82,7 +82,7 @@ std::vector<std::string> contradictory_heads(const RevisionGraph& g,
 
 // Writes the SQL script that `upgrade`/`downgrade` over `range` would run,
 // bookkeeping included, without touching a database.
-void write_offline_script(const RevisionGraph& g, const Dialect& dialect,
+void write_offline_script(const RevisionGraph& g, const BookkeepingSql& dialect,
                           const MigrateOptions& options, Direction dir, const TargetRange& range,
                           std::ostream& out);
 

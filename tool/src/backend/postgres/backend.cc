@@ -18,10 +18,13 @@ class PostgresBackend final : public Backend {
   }
   const Capabilities& capabilities() const override {
     static const Capabilities caps{/*transactional_ddl=*/true, /*advisory_locks=*/true,
-                                   /*schemas=*/true};
+                                   /*savepoints=*/true, /*schemas=*/true,
+                                   /*concurrent_index_builds=*/true};
     return caps;
   }
-  std::unique_ptr<Dialect> dialect() const override { return make_postgres_dialect(); }
+  std::unique_ptr<BookkeepingSql> bookkeeping() const override {
+    return make_postgres_bookkeeping();
+  }
   std::unique_ptr<Driver> connect(const DatabaseUrl& url,
                                   const DriverOptions& options) const override {
     return open_postgres_driver(url, options);

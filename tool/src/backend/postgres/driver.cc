@@ -78,7 +78,7 @@ class Result {
 class PostgresDriver final : public Driver {
  public:
   PostgresDriver(const DatabaseUrl& url, const DriverOptions& options)
-      : url_(url), options_(options), dialect_(make_postgres_dialect()) {}
+      : url_(url), options_(options), bookkeeping_(make_postgres_bookkeeping()) {}
 
   ~PostgresDriver() override {
     if (cancel_) PQfreeCancel(cancel_);
@@ -150,7 +150,8 @@ class PostgresDriver final : public Driver {
     cancel_ = PQgetCancel(conn_);
   }
 
-  const Dialect& dialect() const override { return *dialect_; }
+  const BookkeepingSql& bookkeeping() const override { return *bookkeeping_; }
+  const Backend& backend() const override { return postgres_backend(); }
   std::string describe() const override { return url_.redacted(); }
 
   void begin() override {
@@ -271,7 +272,7 @@ class PostgresDriver final : public Driver {
             .hint(
                 "another retort upgrade, downgrade or stamp is running against this database; "
                 "retry, or raise --lock-timeout")
-            .transient();
+            .lock();
       }
       std::this_thread::sleep_for(std::min<steady_clock::duration>(pause, deadline - now));
       pause = std::min(pause * 2, milliseconds(100));
@@ -335,7 +336,7 @@ class PostgresDriver final : public Driver {
             "is PostgreSQL running there and answering? check the host and port in the URL (or "
             "PGHOST, PGPORT), e.g. with pg_isready; a slow server needs a longer "
             "connect_timeout in the URL (?connect_timeout=30) or PGCONNECT_TIMEOUT")
-        .transient();
+        .connection();
   }
 
   std::chrono::steady_clock::time_point connect_deadline() const {
@@ -444,7 +445,7 @@ class PostgresDriver final : public Driver {
   Error connection_error(const std::string& what) const {
     return Error(what + " to " + url_.redacted() + ": " + first_line(PQerrorMessage(conn_)))
         .hint("the connection to the server was lost; check the server and run again")
-        .transient();
+        .connection();
   }
 
   Error server_error(const std::string& what, const Result& r) const {
@@ -477,9 +478,11 @@ class PostgresDriver final : public Driver {
     } else if (code == "40P01" || code == "40001") {
       e.hint("another session's transaction conflicted with this one; run again");
     }
-    if (is_database_fault(code)) e.transient();
+    if (is_database_fault(code)) e.category(fault_category(code));
     // Classes 22 (data exception) and 23 (integrity constraint violation).
     if (code.rfind("22", 0) == 0 || code.rfind("23", 0) == 0) e.rows();
+    // Class 42: syntax error or access rule violation.
+    if (code.rfind("42", 0) == 0) e.syntax();
   }
 
   // SQLSTATEs that say the server was in the way, not the SQL: locks and
@@ -490,6 +493,11 @@ class PostgresDriver final : public Driver {
     if (code == "55P03" || code == "40P01" || code == "40001") return true;
     std::string cls = code.substr(0, 2);
     return cls == "53" || cls == "57" || cls == "58" || cls == "08";
+  }
+  static ErrorCategory fault_category(const std::string& code) {
+    if (code == "55P03" || code == "40P01" || code == "40001") return ErrorCategory::kLock;
+    if (code.rfind("08", 0) == 0 || code.rfind("57", 0) == 0) return ErrorCategory::kConnection;
+    return ErrorCategory::kResource;
   }
 
   // An error in `sql` (as given to execute()). `sent_at` is where the text
@@ -524,7 +532,7 @@ class PostgresDriver final : public Driver {
 
   DatabaseUrl url_;
   DriverOptions options_;
-  std::unique_ptr<Dialect> dialect_;
+  std::unique_ptr<BookkeepingSql> bookkeeping_;
   static constexpr int kDefaultConnectTimeout = 10;  // seconds
   PGconn* conn_ = nullptr;
   PGcancel* cancel_ = nullptr;

@@ -21,7 +21,7 @@ const Backend& postgres_backend();
 
 // Loads the driver module on first use (backend.cc, backend/module.h).
 std::unique_ptr<Driver> open_postgres_driver(const DatabaseUrl& url, const DriverOptions& options);
-std::unique_ptr<Dialect> make_postgres_dialect();
+std::unique_ptr<BookkeepingSql> make_postgres_bookkeeping();
 
 // Reads one schema (options.schema, or the connection's current_schema()).
 // Types are format_type()'s canonical spelling; a column that owns the

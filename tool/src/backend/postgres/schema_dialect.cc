@@ -416,7 +416,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
              (x->constraint.not_valid ? " NOT VALID" : "") + ";\n";
     if (auto* x = std::get_if<DropConstraint>(&c)) {
       if (x->constraint.name.empty())
-        throw Error("internal error: cannot drop an unnamed constraint on " + x->table);
+        throw Error("cannot drop an unnamed constraint on " + x->table).internal();
       return "ALTER TABLE " + quote_ident(x->table) + " DROP CONSTRAINT " +
              quote_ident(x->constraint.name) + ";\n";
     }
@@ -437,7 +437,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<AlterEnum>(&c))
       return !x->recreate && only_adds_labels(x->from, x->to) ? add_enum_labels(*x)
                                                               : recreate_enum(*x);
-    throw Error("internal error: '" + describe(op) + "' has no PostgreSQL rendering");
+    throw Error("'" + describe(op) + "' has no PostgreSQL rendering").internal();
   }
 
   static std::string add_column(const std::string& table, const Column& col) {

@@ -19,10 +19,11 @@ class SqliteBackend final : public Backend {
   }
   const Capabilities& capabilities() const override {
     static const Capabilities caps{/*transactional_ddl=*/true, /*advisory_locks=*/false,
-                                   /*schemas=*/false};
+                                   /*savepoints=*/true, /*schemas=*/false,
+                                   /*concurrent_index_builds=*/false};
     return caps;
   }
-  std::unique_ptr<Dialect> dialect() const override { return make_sqlite_dialect(); }
+  std::unique_ptr<BookkeepingSql> bookkeeping() const override { return make_sqlite_bookkeeping(); }
   std::unique_ptr<Driver> connect(const DatabaseUrl& url,
                                   const DriverOptions& options) const override {
     return open_sqlite_driver(url, options);

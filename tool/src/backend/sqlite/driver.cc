@@ -94,7 +94,7 @@ bool may_change_session(std::string_view sql) {
 class SqliteDriver final : public Driver {
  public:
   SqliteDriver(const DatabaseUrl& url, const DriverOptions& options)
-      : url_(url), options_(options), dialect_(make_sqlite_dialect()) {}
+      : url_(url), options_(options), bookkeeping_(make_sqlite_bookkeeping()) {}
 
   ~SqliteDriver() override {
     if (db_) sqlite3_close_v2(db_);
@@ -163,7 +163,8 @@ class SqliteDriver final : public Driver {
     return true;
   }
 
-  const Dialect& dialect() const override { return *dialect_; }
+  const BookkeepingSql& bookkeeping() const override { return *bookkeeping_; }
+  const Backend& backend() const override { return sqlite_backend(); }
   std::string describe() const override { return url_.redacted(); }
 
   void begin() override {
@@ -285,7 +286,7 @@ class SqliteDriver final : public Driver {
     for (auto& row : query("SELECT type, name FROM temp.sqlite_schema WHERE type IN ('table', "
                            "'view', 'trigger') ORDER BY type = 'table'"))
       exec_or_throw("DROP " + to_upper_word(row[0]) + " IF EXISTS temp." +
-                    dialect_->quote_name(row[1]));
+                    bookkeeping_->quote_name(row[1]));
     // PRAGMA busy_timeout replaces the busy handler that --lock-timeout and
     // Ctrl-C rely on.
     sqlite3_busy_handler(db_, busy_wait, this);
@@ -440,7 +441,8 @@ class SqliteDriver final : public Driver {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
     throw Error("cannot restore the session after a revision (" + sql + "): " + msg)
-        .hint("a revision changed a setting retort cannot put back; please report it");
+        .hint("a revision changed a setting retort cannot put back")
+        .internal();
   }
 
   Error locked_error() const {
@@ -451,7 +453,7 @@ class SqliteDriver final : public Driver {
         .hint(
             "another retort or the application holds a write lock; retry, or raise "
             "--lock-timeout")
-        .transient();
+        .lock();
   }
 
   // A lock, a full disk, a read-only file or a failing write: the database
@@ -466,18 +468,18 @@ class SqliteDriver final : public Driver {
     if ((rc & 0xff) == SQLITE_FULL)
       return Error(what + ": the disk is full (" + url_.database + ")")
           .hint("free some space and run again")
-          .transient();
+          .resource();
     if ((rc & 0xff) == SQLITE_READONLY)
       return Error(what + ": SQLite database " + url_.database + " is read-only")
           .hint("check the permissions of the file and its directory")
-          .transient();
+          .resource();
     if ((rc & 0xff) == SQLITE_BUSY) return locked_error();
     if ((rc & 0xff) == SQLITE_IOERR) {
       int os_errno = sqlite3_system_errno(db_);
       return Error(what + ": SQLite could not write " + url_.database + " (" +
                    (os_errno ? std::strerror(os_errno) : sqlite3_errmsg(db_)) + ")")
           .hint("check free space, file size limits (ulimit -f) and the disk itself")
-          .transient();
+          .resource();
     }
     return Error(what + ": " + sqlite3_errmsg(db_));
   }
@@ -489,6 +491,7 @@ class SqliteDriver final : public Driver {
     e.at(origin.file, origin.file.empty() ? 0 : line_at(sql, offset, origin.first_line));
     // A constraint, or a STRICT column's type, that rows already there break.
     if ((rc & 0xff) == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_MISMATCH) e.rows();
+    if (std::strstr(sqlite3_errmsg(db_), "syntax error")) e.syntax();
     // "cannot VACUUM from within a transaction", and the like.
     if (std::strstr(sqlite3_errmsg(db_), "within a transaction")) e.hint(kOutsideTransactionHint);
     e.hint("in statement: " + statement_excerpt(statement));
@@ -497,7 +500,7 @@ class SqliteDriver final : public Driver {
 
   DatabaseUrl url_;
   DriverOptions options_;
-  std::unique_ptr<Dialect> dialect_;
+  std::unique_ptr<BookkeepingSql> bookkeeping_;
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
   std::optional<Snapshot> snapshot_;  // taken before the first revision that may change it

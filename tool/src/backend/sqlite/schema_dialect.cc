@@ -259,7 +259,7 @@ class SqliteSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<DropTrigger>(&c))
       return "DROP TRIGGER " + quote_ident(x->trigger.name) + ";\n";
     if (auto* x = std::get_if<RebuildTable>(&c)) return render_rebuild(*x);
-    throw Error("internal error: '" + describe(op) + "' reached SQLite rendering unlowered");
+    throw Error("'" + describe(op) + "' reached SQLite rendering unlowered").internal();
   }
 
   std::string render_rebuild(const RebuildTable& r) const {

@@ -18,7 +18,7 @@ namespace retort {
 const Backend& sqlite_backend();
 
 std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
-std::unique_ptr<Dialect> make_sqlite_dialect();
+std::unique_ptr<BookkeepingSql> make_sqlite_bookkeeping();
 std::unique_ptr<SchemaDialect> make_sqlite_schema_dialect();
 // mode, cache, uri, timeout and the file: URI parameters (url.cc).
 void check_sqlite_url(const DatabaseUrl& url, const UrlFailure& fail);

@@ -18,9 +18,9 @@ struct LogRecord {
   std::string applied_by, host;
 };
 
-class Dialect {
+class BookkeepingSql {
  public:
-  virtual ~Dialect() = default;
+  virtual ~BookkeepingSql() = default;
   virtual std::string name() const = 0;
   // Opens a transaction that holds the write lock from its first statement.
   virtual std::string begin_transaction() const = 0;

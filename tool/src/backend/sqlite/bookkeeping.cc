@@ -1,5 +1,5 @@
 // SQLite's bookkeeping SQL.
-#include "backend/dialect.h"
+#include "backend/bookkeeping.h"
 #include "backend/sqlite/sqlite.h"
 #include "core/text.h"
 
@@ -7,7 +7,7 @@ namespace retort {
 
 namespace {
 
-class SqliteDialect final : public Dialect {
+class SqliteBookkeeping final : public BookkeepingSql {
  public:
   std::string name() const override { return "sqlite"; }
   // IMMEDIATE takes the write lock before the version table is read, so two
@@ -47,8 +47,8 @@ class SqliteDialect final : public Dialect {
 
 }  // namespace
 
-std::unique_ptr<Dialect> make_sqlite_dialect() {
-  return std::make_unique<SqliteDialect>();
+std::unique_ptr<BookkeepingSql> make_sqlite_bookkeeping() {
+  return std::make_unique<SqliteBookkeeping>();
 }
 
 }  // namespace retort

@@ -1,6 +1,6 @@
 // PostgreSQL's bookkeeping SQL. No libpq here: the offline --sql script uses
 // these statements without a server.
-#include "backend/dialect.h"
+#include "backend/bookkeeping.h"
 #include "backend/postgres/postgres.h"
 #include "core/text.h"
 
@@ -8,7 +8,7 @@ namespace retort {
 
 namespace {
 
-class PostgresDialect final : public Dialect {
+class PostgresBookkeeping final : public BookkeepingSql {
  public:
   std::string name() const override { return "postgresql"; }
   // Writers are kept apart by the advisory lock held for the whole run, so
@@ -60,8 +60,8 @@ class PostgresDialect final : public Dialect {
 
 }  // namespace
 
-std::unique_ptr<Dialect> make_postgres_dialect() {
-  return std::make_unique<PostgresDialect>();
+std::unique_ptr<BookkeepingSql> make_postgres_bookkeeping() {
+  return std::make_unique<PostgresBookkeeping>();
 }
 
 }  // namespace retort

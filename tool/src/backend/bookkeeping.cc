@@ -1,4 +1,4 @@
-#include "backend/dialect.h"
+#include "backend/bookkeeping.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 
 namespace retort {
 
-std::string Dialect::quote_name(const std::string& dotted) const {
+std::string BookkeepingSql::quote_name(const std::string& dotted) const {
   std::string out;
   for (const auto& part : split_list(dotted, '.')) {
     if (!out.empty()) out += '.';
@@ -16,18 +16,18 @@ std::string Dialect::quote_name(const std::string& dotted) const {
   return out;
 }
 
-std::string Dialect::select_heads(const std::string& version_table) const {
+std::string BookkeepingSql::select_heads(const std::string& version_table) const {
   return "SELECT version_num FROM " + quote_name(version_table) + " ORDER BY version_num";
 }
 
-std::string Dialect::select_checksums(const std::string& log_table) const {
+std::string BookkeepingSql::select_checksums(const std::string& log_table) const {
   return "SELECT revision, checksum FROM " + quote_name(log_table) +
          " WHERE direction = 'upgrade' ORDER BY id";
 }
 
-std::string Dialect::move_heads(const std::string& version_table,
-                                const std::vector<std::string>& before,
-                                const std::vector<std::string>& after) const {
+std::string BookkeepingSql::move_heads(const std::string& version_table,
+                                       const std::vector<std::string>& before,
+                                       const std::vector<std::string>& after) const {
   std::vector<std::string> removed, added;
   for (const auto& h : before)
     if (std::find(after.begin(), after.end(), h) == after.end()) removed.push_back(h);
@@ -45,7 +45,7 @@ std::string Dialect::move_heads(const std::string& version_table,
   return sql;
 }
 
-std::string Dialect::insert_log(const std::string& log_table, const LogRecord& r) const {
+std::string BookkeepingSql::insert_log(const std::string& log_table, const LogRecord& r) const {
   auto text_or_null = [](const std::string& s) {
     return s.empty() ? std::string("NULL") : quote_sql_string(s);
   };
