@@ -1,0 +1,133 @@
+// Feeds arbitrary bytes to the SQL lexer with every preset, and to what is
+// built on it. Besides not crashing: the tokens follow each other without a
+// gap, none is empty, they cover the input and only the last can be
+// unterminated; statements lie inside the text in order; skip_trivia stops
+// at a token start and skips nothing but trivia. While the lexers it
+// replaced are still at hand (legacy_lexers.cc), the presets that stand for
+// them must agree with them byte for byte.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "core/sql_statements.h"
+#include "legacy_lexers.h"
+#include "sql/lexer.h"
+
+namespace {
+
+using retort::sql::LexerOptions;
+using retort::sql::Token;
+using retort::sql::TokenKind;
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+// Every token, checking the invariants on the way.
+std::vector<Token> all_tokens(std::string_view s, const LexerOptions& o) {
+  std::vector<Token> out;
+  retort::sql::Lexer lexer(s, o);
+  Token t;
+  size_t at = 0;
+  while (lexer.next(t)) {
+    check(t.begin == at && t.end > t.begin && t.end <= s.size());
+    check(out.empty() || !out.back().unterminated);
+    at = t.end;
+    out.push_back(t);
+  }
+  check(at == s.size());
+  return out;
+}
+
+// From each token that starts a run of trivia, skip_trivia must reach the
+// next token that is not trivia, or an unterminated comment. Runs only, so
+// the check stays linear.
+void check_skip_trivia(std::string_view s, const LexerOptions& o, const std::vector<Token>& all) {
+  std::vector<size_t> stop(all.size() + 1, s.size());
+  for (size_t k = all.size(); k-- > 0;)
+    stop[k] =
+        !retort::sql::is_trivia(all[k].kind) || all[k].unterminated ? all[k].begin : stop[k + 1];
+  for (size_t k = 0; k < all.size(); ++k)
+    if (k == 0 || !retort::sql::is_trivia(all[k - 1].kind))
+      check(retort::sql::skip_trivia(s, all[k].begin, o) == stop[k]);
+  check(retort::sql::skip_trivia(s, s.size(), o) == s.size());
+}
+
+// The old splitter and the new one on revision_default.
+void diff_split(std::string_view s) {
+  retort::LexNotes notes;
+  legacy::Notes old_notes;
+  auto spans = retort::split_sql_statements(s, &notes);
+  auto old = legacy::split_sql_statements(s, &old_notes);
+  check(spans.size() == old.size());
+  for (size_t i = 0; i < spans.size(); ++i)
+    check(spans[i].begin == old[i].begin && spans[i].end == old[i].end);
+  check(notes.client_commands == old_notes.client_commands);
+  check(notes.open_at == old_notes.open_at);
+  check(std::string_view(notes.open_what) == old_notes.open_what);
+}
+
+void diff_tokens(std::string_view s) {
+  auto tokens = retort::sql::tokens(s, LexerOptions::schema_default());
+  auto old = legacy::tokenize_sql(s);
+  check(tokens.size() == old.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    int kind = 5;
+    switch (tokens[i].kind) {
+      case TokenKind::kWord:
+        kind = 0;
+        break;
+      case TokenKind::kQuotedName:
+        kind = 1;
+        break;
+      case TokenKind::kString:
+        kind = 2;
+        break;
+      case TokenKind::kNumber:
+        kind = 3;
+        break;
+      case TokenKind::kBlob:
+        kind = 4;
+        break;
+      default:
+        break;
+    }
+    check(kind == old[i].kind && tokens[i].begin == old[i].begin && tokens[i].end == old[i].end);
+  }
+}
+
+// From the first offsets, and from every token start after one that is
+// not trivia (the driver's calls): linear, not one call per byte.
+void diff_skip(std::string_view s, const std::vector<Token>& sqlite_tokens) {
+  auto same = [&](size_t from) {
+    const char* old = legacy::skip_space_and_comments(s.data() + from, s.data() + s.size());
+    check(retort::sql::skip_trivia(s, from, LexerOptions::sqlite()) ==
+          static_cast<size_t>(old - s.data()));
+  };
+  for (size_t from = 0; from <= s.size() && from < 64; ++from)
+    same(from);
+  for (size_t k = 1; k < sqlite_tokens.size(); ++k)
+    if (!retort::sql::is_trivia(sqlite_tokens[k - 1].kind)) same(sqlite_tokens[k].begin);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view s(reinterpret_cast<const char*>(data), size);
+  for (const auto& o :
+       {LexerOptions::revision_default(), LexerOptions::schema_default(), LexerOptions::sqlite(),
+        LexerOptions::postgres(), LexerOptions::mariadb()}) {
+    auto all = all_tokens(s, o);
+    check_skip_trivia(s, o, all);
+    size_t n = 0;
+    for (const auto& t : all)
+      if (!retort::sql::is_trivia(t.kind)) ++n;
+    check(retort::sql::tokens(s, o).size() == n);
+  }
+  diff_split(s);
+  diff_tokens(s);
+  diff_skip(s, all_tokens(s, LexerOptions::sqlite()));
+  return 0;
+}
