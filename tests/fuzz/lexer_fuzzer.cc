@@ -55,6 +55,19 @@ void check_skip_trivia(std::string_view s, const LexerOptions& o, const std::vec
   check(retort::sql::skip_trivia(s, s.size(), o) == s.size());
 }
 
+// Statements lie inside the text, in order, none empty.
+void check_split(std::string_view s, const LexerOptions& o) {
+  retort::LexNotes notes;
+  size_t at = 0;
+  for (const auto& span : retort::sql::split_statements(s, o, &notes)) {
+    check(span.begin >= at && span.begin < span.end && span.end <= s.size());
+    at = span.end;
+  }
+  check(notes.open_at == std::string_view::npos || notes.open_at < s.size());
+  for (size_t c : notes.client_commands)
+    check(c < s.size());
+}
+
 // The old splitter and the new one on revision_default.
 void diff_split(std::string_view s) {
   retort::LexNotes notes;
@@ -125,6 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& t : all)
       if (!retort::sql::is_trivia(t.kind)) ++n;
     check(retort::sql::tokens(s, o).size() == n);
+    check_split(s, o);
   }
   diff_split(s);
   diff_tokens(s);

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sql_statements.h"
 #include "sql/lexer.h"
 
 using namespace retort::sql;
@@ -35,6 +36,13 @@ std::vector<Token> every(std::string_view sql, const LexerOptions& o) {
   Token t;
   while (lexer.next(t))
     out.push_back(t);
+  return out;
+}
+
+std::vector<std::string> split(std::string_view sql, const LexerOptions& o) {
+  std::vector<std::string> out;
+  for (const auto& s : split_statements(sql, o))
+    out.emplace_back(sql.substr(s.begin, s.end - s.begin));
   return out;
 }
 
@@ -191,4 +199,78 @@ TEST_CASE("lexer: ASCII case helpers") {
   CHECK(keyword_is("BEGIN", "begin"));
   CHECK_FALSE(keyword_is("BEGINS", "begin"));
   CHECK_FALSE(keyword_is("\xC3\x89", "\xC3\xA9"));
+}
+
+TEST_CASE("statements: MariaDB bodies keep their ';' without DELIMITER") {
+  const auto o = LexerOptions::mariadb();
+  const std::string trigger =
+      "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN\n"
+      "  IF NEW.n > 0 THEN SET NEW.n = 0; ELSEIF NEW.n < 0 THEN SET NEW.n = 1; END IF;\n"
+      "  SET NEW.m = IF(NEW.n, 1, 2);\n"
+      "END;";
+  CHECK(split(trigger + "\nSELECT 1;", o) == std::vector<std::string>{trigger, "SELECT 1;"});
+  const std::string procedure =
+      "CREATE DEFINER = `root`@`%` PROCEDURE p(IN x INT)\n"
+      "BEGIN\n"
+      "  DECLARE i INT DEFAULT 0;\n"
+      "  DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN SET i = -1; END;\n"
+      "  lbl: LOOP SET i = i + 1; IF i > x THEN LEAVE lbl; END IF; END LOOP lbl;\n"
+      "  WHILE i > 0 DO SET i = i - 1; END WHILE;\n"
+      "  REPEAT SET i = i + 1; UNTIL i > 3 END REPEAT;\n"
+      "  CASE x WHEN 1 THEN SELECT 'one'; ELSE SELECT CASE WHEN i THEN IF(x, 1, 2) END; END CASE;\n"
+      "  SELECT REPEAT('a', 3); -- ; in a comment\n"
+      "  # and here;\n"
+      "END";
+  CHECK(split(procedure + ";\nCALL p(1);", o) ==
+        std::vector<std::string>{procedure + ";", "CALL p(1);"});
+  // Without BEGIN a trigger or function body is one statement.
+  CHECK(split("CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.n = 1; SELECT 1;", o)
+            .size() == 2);
+  CHECK(split("CREATE FUNCTION f(x INT) RETURNS INT DETERMINISTIC RETURN CASE WHEN x THEN 1 END; "
+              "SELECT 1;",
+              o)
+            .size() == 2);
+  CHECK(split("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM a; DELETE FROM b; END; "
+              "SELECT 1;",
+              o)
+            .size() == 2);
+  // A plain BEGIN is a transaction; BEGIN NOT ATOMIC a block.
+  CHECK(split("BEGIN; INSERT INTO a VALUES (1); COMMIT;", o).size() == 3);
+  CHECK(split("BEGIN NOT ATOMIC IF 1 THEN SELECT 1; END IF; SELECT 2; END; SELECT 3;", o) ==
+        std::vector<std::string>{"BEGIN NOT ATOMIC IF 1 THEN SELECT 1; END IF; SELECT 2; END;",
+                                 "SELECT 3;"});
+  // Backslashes, backticks and double-quoted strings hide ';' too.
+  CHECK(split("SELECT 'a\\';'; SELECT \"b;\", `c;`; SELECT 1 --x\n;", o) ==
+        std::vector<std::string>{"SELECT 'a\\';';", "SELECT \"b;\", `c;`;", "SELECT 1 --x\n;"});
+}
+
+TEST_CASE("statements: compound bodies by option") {
+  const std::string trigger =
+      "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET n = 1; DELETE FROM c; END;";
+  CHECK(split(trigger, LexerOptions::sqlite()).size() == 1);
+  CHECK(split(trigger, LexerOptions::postgres()).size() == 1);
+  CHECK(split(trigger, LexerOptions::mariadb()).size() == 1);
+  CHECK(split(trigger, LexerOptions::schema_default()).size() == 3);
+  // SQLite's [names] hide ';' in its own options, not in the revision default.
+  CHECK(split("SELECT [a;b];", LexerOptions::sqlite()).size() == 1);
+  CHECK(split("SELECT [a;b];", LexerOptions::revision_default()).size() == 2);
+}
+
+TEST_CASE("statements: what is left open is named for each quote") {
+  auto open = [](std::string_view sql, const LexerOptions& o) {
+    retort::LexNotes notes;
+    split_statements(sql, o, &notes);
+    return std::pair<size_t, std::string>(notes.open_at, notes.open_what);
+  };
+  CHECK(open("SELECT `a", LexerOptions::mariadb()) ==
+        std::pair<size_t, std::string>(7, "a `...` name"));
+  CHECK(open("SELECT \"a", LexerOptions::mariadb()) ==
+        std::pair<size_t, std::string>(7, "a \"...\" string"));
+  CHECK(open("SELECT [a", LexerOptions::sqlite()) ==
+        std::pair<size_t, std::string>(7, "a [...] name"));
+  CHECK(open("SELECT x'a", LexerOptions::sqlite()) ==
+        std::pair<size_t, std::string>(7, "an X'...' literal"));
+  CHECK(open("SELECT 1; /* a", LexerOptions::mariadb()) ==
+        std::pair<size_t, std::string>(10, "a /* comment"));
+  CHECK(open("SELECT 1;", LexerOptions::mariadb()).first == std::string_view::npos);
 }

@@ -9,175 +9,174 @@ namespace retort {
 
 namespace {
 
-bool ident_start(unsigned char c) {
-  return std::isalpha(c) || c == '_' || c >= 0x80;
-}
-bool ident_char(unsigned char c) {
-  return ident_start(c) || std::isdigit(c) || c == '$';
-}
-
-bool word_is(std::string_view w, std::string_view lower) {
-  if (w.size() != lower.size()) return false;
-  for (size_t i = 0; i < w.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(w[i])) != lower[i]) return false;
-  return true;
-}
-
-// Length of a dollar-quote delimiter ($$ or $tag$) starting at i, else 0.
-size_t dollar_tag_at(std::string_view s, size_t i) {
-  size_t j = i + 1;
-  if (j < s.size() && s[j] == '$') return 2;
-  if (j >= s.size() || !ident_start(static_cast<unsigned char>(s[j])) ||
-      static_cast<unsigned char>(s[j]) == '$')
-    return 0;
-  while (j < s.size() && s[j] != '$') {
-    auto c = static_cast<unsigned char>(s[j]);
-    if (!(std::isalnum(c) || c == '_' || c >= 0x80)) return 0;
-    ++j;
+// Tracks the bodies that hide their ';' (LexerOptions::compound): depth() is
+// how many are open at the statement's current token.
+class Bodies {
+ public:
+  explicit Bodies(sql::CompoundBodies kind) : kind_(kind) {}
+  int depth() const {
+    return kind_ == sql::CompoundBodies::kBeginEnd ? static_cast<int>(open_.size()) : depth_;
   }
-  return j < s.size() ? j - i + 1 : 0;
-}
+  void reset() { *this = Bodies(kind_); }
 
-// Just past the quote closing the one at i, where a doubled quote stands for
-// itself (and, in E'' strings, a backslash escapes the next character); npos
-// when the text ends first.
-size_t past_quoted(std::string_view s, size_t i, bool backslash) {
-  const char quote = s[i];
-  for (++i; i < s.size(); ++i) {
-    if (backslash && s[i] == '\\') {
-      ++i;
-    } else if (s[i] == quote) {
-      if (i + 1 < s.size() && s[i + 1] == quote)
-        ++i;
-      else
-        return i + 1;
+  // Every token of the statement but trivia; `paren` is the parenthesis
+  // depth it stands at.
+  void token(const sql::Token& t, std::string_view text, int paren) {
+    if (kind_ == sql::CompoundBodies::kNone) return;
+    if (t.kind != sql::TokenKind::kWord) {
+      if (kind_ == sql::CompoundBodies::kBeginEnd) non_word(text);
+      return;
+    }
+    if (words_ == 0) creates_ = sql::keyword_is(text, "create");
+    // CREATE [OR REPLACE] [DEFINER = ...] FUNCTION|PROCEDURE|TRIGGER|EVENT
+    const size_t window = kind_ == sql::CompoundBodies::kRoutineAndTrigger ? 6 : 8;
+    if (creates_ && words_ > 0 && words_ < window &&
+        (sql::keyword_is(text, "function") || sql::keyword_is(text, "procedure") ||
+         sql::keyword_is(text, "trigger") ||
+         (kind_ == sql::CompoundBodies::kBeginEnd && sql::keyword_is(text, "event"))))
+      routine_ = true;
+    ++words_;
+    if (kind_ == sql::CompoundBodies::kRoutineAndTrigger)
+      routine_and_trigger(text, paren);
+    else
+      begin_end(text, paren);
+  }
+
+ private:
+  // psql's heuristic: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, a BEGIN
+  // ATOMIC body's ';' do not end the statement until its END; the same holds
+  // for SQLite's CREATE [TEMP] TRIGGER [IF NOT EXISTS] ... BEGIN.
+  void routine_and_trigger(std::string_view w, int paren) {
+    if (!routine_ || paren != 0) return;
+    if (sql::keyword_is(w, "begin"))
+      ++depth_;
+    else if (sql::keyword_is(w, "case") && depth_ > 0)
+      ++depth_;
+    else if (sql::keyword_is(w, "end") && depth_ > 0)
+      --depth_;
+  }
+
+  // MariaDB's stored programs, as its parser nests them: BEGIN ... END, and
+  // at the start of a statement in a body IF, LOOP, WHILE, REPEAT and CASE,
+  // which close with END IF and so on (IF() and REPEAT() elsewhere are
+  // functions); a CASE expression's CASE ... END anywhere. A top-level BEGIN
+  // NOT ATOMIC is a block, a plain BEGIN a transaction.
+  void begin_end(std::string_view w, int paren) {
+    const bool was_start = at_start_, was_end = after_end_, was_begin = after_begin_;
+    at_start_ = after_end_ = after_begin_ = false;
+    auto is = [&](std::string_view k) { return sql::keyword_is(w, k); };
+    if (words_ == 1) first_begin_ = is("begin");
+    if (!routine_ && words_ == 2 && first_begin_ && is("not")) {
+      routine_ = true;
+      open_.push_back('s');
+      at_start_ = after_begin_ = true;
+      return;
+    }
+    if (!routine_ || paren != 0) return;
+    const bool block = is("if") || is("loop") || is("while") || is("repeat") || is("case");
+    if (was_end && block) return;  // END IF, END LOOP, ...: part of the END
+    if (is("begin")) {
+      open_.push_back('s');
+      at_start_ = after_begin_ = true;
+    } else if (was_begin && (is("not") || is("atomic"))) {
+      at_start_ = after_begin_ = true;
+    } else if (is("end")) {
+      if (!open_.empty()) open_.pop_back();
+      after_end_ = true;
+    } else if (was_start && block) {
+      open_.push_back('s');
+      at_start_ = is("loop") || is("repeat");
+    } else if (is("case")) {
+      open_.push_back('e');  // an expression: its THEN and ELSE are followed by values
+    } else if (((is("then") || is("else")) && (open_.empty() || open_.back() == 's')) || is("do") ||
+               is("loop") || is("repeat") || (is("row") && open_.empty())) {
+      at_start_ = true;  // a statement of the body follows (FOR EACH ROW: a trigger's)
     }
   }
-  return std::string_view::npos;
+
+  void non_word(std::string_view text) {
+    at_start_ = routine_ && (text == ";" || text == ":");  // ... ; or label:
+    after_end_ = after_begin_ = false;
+  }
+
+  sql::CompoundBodies kind_;
+  int depth_ = 0;     // kRoutineAndTrigger
+  std::string open_;  // kBeginEnd: per open block, 's' (statements) or 'e' (a CASE expression)
+  size_t words_ = 0;
+  bool creates_ = false, routine_ = false;  // CREATE ... FUNCTION|PROCEDURE|TRIGGER
+  bool first_begin_ = false, at_start_ = false, after_end_ = false, after_begin_ = false;
+};
+
+const char* open_what(const sql::Token& t, char open) {
+  switch (t.kind) {
+    case sql::TokenKind::kBlockComment:
+      return "a /* comment";
+    case sql::TokenKind::kDollarBody:
+      return "a $tag$ body";
+    case sql::TokenKind::kBlob:
+      return "an X'...' literal";
+    case sql::TokenKind::kString:
+      return open == '"' ? "a \"...\" string" : "a '...' string";
+    case sql::TokenKind::kQuotedName:
+      return open == '`' ? "a `...` name" : open == '[' ? "a [...] name" : "a \"...\" name";
+    default:
+      return "a quote";
+  }
 }
 
 }  // namespace
 
-std::vector<StatementSpan> split_sql_statements(std::string_view s, LexNotes* notes) {
+std::vector<StatementSpan> sql::split_statements(std::string_view s, const LexerOptions& options,
+                                                 LexNotes* notes) {
   std::vector<StatementSpan> out;
-  auto open_at = [&](size_t at, const char* what) {
-    if (notes && notes->open_at == std::string_view::npos) {
-      notes->open_at = at;
-      notes->open_what = what;
-    }
-  };
   const size_t n = s.size();
-  size_t i = 0;
   size_t start = std::string_view::npos;  // first token of the current statement
-  int paren_depth = 0, begin_depth = 0, word_count = 0;
-  bool creates = false, routine = false;  // CREATE ... FUNCTION|PROCEDURE|TRIGGER
+  int paren_depth = 0;
+  Bodies bodies(options.compound);
   auto finish = [&](size_t end) {
     if (start != std::string_view::npos) out.push_back({start, end});
     start = std::string_view::npos;
-    paren_depth = begin_depth = word_count = 0;
-    creates = routine = false;
+    paren_depth = 0;
+    bodies.reset();
   };
-  auto token = [&](size_t at) {
-    if (start == std::string_view::npos) start = at;
-  };
-  while (i < n) {
-    const char c = s[i];
-    const auto uc = static_cast<unsigned char>(c);
-    if (std::isspace(uc)) {
-      ++i;
-    } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-      while (i < n && s[i] != '\n')
-        ++i;
-    } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-      const size_t opened = i;
-      int depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-          ++depth;
-          i += 2;
-        } else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
-          --depth;
-          i += 2;
-        } else {
-          ++i;
-        }
-      }
-      if (depth > 0) open_at(opened, "a /* comment");
-    } else if (c == '\'') {
-      token(i);
-      // E'...' (and e'...') take backslash escapes; plain strings do not
-      // (standard_conforming_strings has been on by default since 9.1).
-      bool backslash = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-                       (i < 2 || !ident_char(static_cast<unsigned char>(s[i - 2])));
-      size_t past = past_quoted(s, i, backslash);
-      if (past == std::string_view::npos) open_at(i, "a '...' string");
-      i = past == std::string_view::npos ? n : past;
-    } else if (c == '"') {
-      token(i);
-      size_t past = past_quoted(s, i, false);
-      if (past == std::string_view::npos) open_at(i, "a \"...\" name");
-      i = past == std::string_view::npos ? n : past;
-    } else if (c == '$' && dollar_tag_at(s, i) > 0) {
-      token(i);
-      size_t len = dollar_tag_at(s, i);
-      std::string_view tag = s.substr(i, len);
-      size_t close = s.find(tag, i + len);
-      if (close == std::string_view::npos) open_at(i, "a $tag$ body");
-      i = close == std::string_view::npos ? n : close + len;
-    } else if (ident_start(uc)) {
-      token(i);
-      size_t b = i;
-      while (i < n && ident_char(static_cast<unsigned char>(s[i])))
-        ++i;
-      std::string_view w = s.substr(b, i - b);
-      // psql's heuristic: in CREATE [OR REPLACE] FUNCTION|PROCEDURE, a
-      // BEGIN ATOMIC body's ';' do not end the statement until its END; the
-      // same holds for SQLite's CREATE [TEMP] TRIGGER [IF NOT EXISTS] ... BEGIN.
-      if (word_count == 0) creates = word_is(w, "create");
-      if (creates && word_count > 0 && word_count < 6 &&
-          (word_is(w, "function") || word_is(w, "procedure") || word_is(w, "trigger")))
-        routine = true;
-      ++word_count;
-      if (routine && paren_depth == 0) {
-        if (word_is(w, "begin"))
-          ++begin_depth;
-        else if (word_is(w, "case") && begin_depth > 0)
-          ++begin_depth;
-        else if (word_is(w, "end") && begin_depth > 0)
-          --begin_depth;
-      }
-    } else if (std::isdigit(uc)) {
-      token(i);
-      while (i < n &&
-             (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' || s[i] == '_'))
-        ++i;
-    } else if (c == '(') {
-      token(i);
-      ++paren_depth;
-      ++i;
-    } else if (c == ')') {
-      token(i);
-      if (paren_depth > 0) --paren_depth;
-      ++i;
-    } else if (c == ';') {
-      ++i;
-      if (paren_depth == 0 && begin_depth == 0) finish(i);
-    } else if (c == '\\' ||
-               (c == '.' && start == std::string_view::npos && (i == 0 || s[i - 1] == '\n'))) {
+  Lexer lexer(s, options);
+  Token t;
+  while (lexer.next(t)) {
+    const std::string_view text = s.substr(t.begin, t.size());
+    if (t.unterminated && notes && notes->open_at == std::string_view::npos) {
+      notes->open_at = t.begin;
+      notes->open_what = open_what(t, text[0]);
+    }
+    if (is_trivia(t.kind)) continue;
+    if (t.kind == TokenKind::kPunct &&
+        (text == "\\" || (text == "." && start == std::string_view::npos &&
+                          (t.begin == 0 || s[t.begin - 1] == '\n')))) {
       // No SQL has a backslash outside a string: it is psql's meta-command
       // (\i, \set, \copy), which runs to the end of its line. A '.' opening
       // a line between statements is a sqlite3 shell command (.read).
-      if (notes) notes->client_commands.push_back(i);
-      while (i < n && s[i] != '\n')
-        ++i;
-    } else {
-      token(i);
-      ++i;
+      if (notes) notes->client_commands.push_back(t.begin);
+      const size_t nl = s.find('\n', t.begin);
+      lexer.seek(nl == std::string_view::npos ? n : nl);
+      continue;
     }
+    if (t.kind == TokenKind::kSemicolon) {
+      if (paren_depth == 0 && bodies.depth() == 0) {
+        finish(t.end);
+        continue;
+      }
+    } else if (start == std::string_view::npos) {
+      start = t.begin;
+    }
+    if (text == "(") ++paren_depth;
+    if (text == ")" && paren_depth > 0) --paren_depth;
+    bodies.token(t, text, paren_depth);
   }
   finish(n);
   return out;
+}
+
+std::vector<StatementSpan> split_sql_statements(std::string_view sql, LexNotes* notes) {
+  return sql::split_statements(sql, sql::LexerOptions::revision_default(), notes);
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "sql/lexer.h"
 
 namespace retort {
 
@@ -31,7 +32,14 @@ struct LexNotes {
 };
 
 // Statements holding only comments and whitespace are left out.
+// LexerOptions::revision_default(): lint may not know the database.
 std::vector<StatementSpan> split_sql_statements(std::string_view sql, LexNotes* notes = nullptr);
+
+namespace sql {
+// The statements of `sql` as a database with `options` reads them.
+std::vector<StatementSpan> split_statements(std::string_view sql, const LexerOptions& options,
+                                            LexNotes* notes = nullptr);
+}  // namespace sql
 
 // Text of a section that only a client program understands (psql's \i or
 // \set, sqlite3's .read, the mysql client's DELIMITER), COPY ... FROM STDIN
