@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   p.flag("quiet,q", "quiet", &quiet_flag);
   p.option("message,m", "MESSAGE", "message", &message);
   p.option("url", "URL", "url", &url);
-  p.int_option("lock-timeout", "SECONDS", "wait", &lock_timeout);
+  p.int_option("lock-timeout", "SECONDS", "wait", &lock_timeout, 0, 604800);
   p.repeated("branch-label", "LABEL", "labels", &labels);
   try {
     (void)p.parse(args);
