@@ -3,19 +3,9 @@
 #include <cctype>
 
 #include "core/text.h"
+#include "sql/lexer.h"
 
 namespace retort {
-
-namespace {
-
-bool ident_start(unsigned char c) {
-  return std::isalpha(c) || c == '_' || c >= 0x80;
-}
-bool ident_char(unsigned char c) {
-  return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
-}  // namespace
 
 bool SqlToken::is_word(std::string_view upper_word) const {
   if (kind != kWord || text.size() != upper_word.size()) return false;
@@ -26,69 +16,36 @@ bool SqlToken::is_word(std::string_view upper_word) const {
 
 std::vector<SqlToken> tokenize_sql(std::string_view s) {
   std::vector<SqlToken> out;
-  size_t i = 0, n = s.size();
-  auto quoted = [&](size_t open, char close) {
-    size_t j = open + 1;
-    while (j < n) {
-      if (s[j] == close) {
-        if (close != ']' && j + 1 < n && s[j + 1] == close) {
-          j += 2;
-          continue;
-        }
-        return j + 1;
-      }
-      ++j;
+  sql::Lexer lexer(s, sql::LexerOptions::schema_default());
+  sql::Token t;
+  while (lexer.next(t)) {
+    SqlToken::Kind kind = SqlToken::kPunct;
+    switch (t.kind) {
+      case sql::TokenKind::kWord:
+        kind = SqlToken::kWord;
+        break;
+      case sql::TokenKind::kQuotedName:
+        kind = SqlToken::kQuotedName;
+        break;
+      case sql::TokenKind::kString:
+      case sql::TokenKind::kDollarBody:  // not in these options; a literal if it were
+        kind = SqlToken::kString;
+        break;
+      case sql::TokenKind::kNumber:
+        kind = SqlToken::kNumber;
+        break;
+      case sql::TokenKind::kBlob:
+        kind = SqlToken::kBlob;
+        break;
+      case sql::TokenKind::kPunct:
+      case sql::TokenKind::kSemicolon:
+        break;
+      case sql::TokenKind::kLineComment:
+      case sql::TokenKind::kBlockComment:
+      case sql::TokenKind::kSpace:
+        continue;
     }
-    return n;
-  };
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (std::isspace(c)) {
-      ++i;
-      continue;
-    }
-    if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-      while (i < n && s[i] != '\n')
-        ++i;
-      continue;
-    }
-    if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-      auto close = s.find("*/", i + 2);
-      i = close == std::string_view::npos ? n : close + 2;
-      continue;
-    }
-    SqlToken t{SqlToken::kPunct, {}, i, i};
-    size_t j = i + 1;
-    if ((c == 'x' || c == 'X') && i + 1 < n && s[i + 1] == '\'') {
-      t.kind = SqlToken::kBlob;
-      j = quoted(i + 1, '\'');
-    } else if (ident_start(c)) {
-      t.kind = SqlToken::kWord;
-      while (j < n && ident_char(static_cast<unsigned char>(s[j])))
-        ++j;
-    } else if (c == '\'') {
-      t.kind = SqlToken::kString;
-      j = quoted(i, '\'');
-    } else if (c == '"' || c == '`' || c == '[') {
-      t.kind = SqlToken::kQuotedName;
-      j = quoted(i, c == '[' ? ']' : static_cast<char>(c));
-    } else if (std::isdigit(c) ||
-               (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
-      t.kind = SqlToken::kNumber;
-      while (j < n && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' ||
-                       ((s[j] == '+' || s[j] == '-') && (s[j - 1] == 'e' || s[j - 1] == 'E'))))
-        ++j;
-    } else {
-      // Two-character operators stay one token so spacing cannot split them.
-      static const char* const two[] = {"<=", ">=", "<>", "!=", "==", "||", "<<", ">>", "::", "->"};
-      for (const char* op : two)
-        if (i + 1 < n && s[i] == op[0] && s[i + 1] == op[1]) j = i + 2;
-      if (j == i + 2 && i + 2 < n && s.substr(i, 3) == "->>") j = i + 3;
-    }
-    t.end = j;
-    t.text = std::string(s.substr(i, j - i));
-    out.push_back(std::move(t));
-    i = j;
+    out.push_back({kind, std::string(s.substr(t.begin, t.size())), t.begin, t.end});
   }
   return out;
 }
