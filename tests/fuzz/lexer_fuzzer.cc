@@ -2,19 +2,17 @@
 // built on it. Besides not crashing: the tokens follow each other without a
 // gap, none is empty, they cover the input and only the last can be
 // unterminated; statements lie inside the text in order; skip_trivia stops
-// at a token start and skips nothing but trivia. While the lexers it
-// replaced are still at hand (legacy_lexers.cc), the presets that stand for
-// them must agree with them byte for byte.
+// at a token start and skips nothing but trivia. The schema tokenizer and
+// its helpers run too.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
 
-#include "core/sql_statements.h"
-#include "legacy_lexers.h"
-#include "schema/sql_tokens.h"
 #include "sql/lexer.h"
+#include "sql/statements.h"
+#include "sql/tokens.h"
 
 namespace {
 
@@ -69,46 +67,17 @@ void check_split(std::string_view s, const LexerOptions& o) {
     check(c < s.size());
 }
 
-// The old splitter and the new one on revision_default.
-void diff_split(std::string_view s) {
-  retort::LexNotes notes;
-  legacy::Notes old_notes;
-  auto spans = retort::split_sql_statements(s, &notes);
-  auto old = legacy::split_sql_statements(s, &old_notes);
-  check(spans.size() == old.size());
-  for (size_t i = 0; i < spans.size(); ++i)
-    check(spans[i].begin == old[i].begin && spans[i].end == old[i].end);
-  check(notes.client_commands == old_notes.client_commands);
-  check(notes.open_at == old_notes.open_at);
-  check(std::string_view(notes.open_what) == old_notes.open_what);
-}
-
-// The schema tokenizer and the old one; what is built on it must not crash.
-void diff_tokens(std::string_view s) {
-  auto tokens = retort::tokenize_sql(s);
-  auto old = legacy::tokenize_sql(s);
-  check(tokens.size() == old.size());
-  for (size_t i = 0; i < tokens.size(); ++i)
-    check(static_cast<int>(tokens[i].kind) == old[i].kind && tokens[i].begin == old[i].begin &&
-          tokens[i].end == old[i].end &&
-          tokens[i].text == s.substr(old[i].begin, old[i].end - old[i].begin));
+// What is built on the schema tokenizer must not crash either.
+void tokenize(std::string_view s) {
+  size_t at = 0;
+  for (const auto& t : retort::tokenize_sql(s)) {
+    check(t.begin >= at && t.end > t.begin && t.end <= s.size() &&
+          t.text == s.substr(t.begin, t.end - t.begin));
+    at = t.end;
+  }
   (void)retort::normalize_sql(s);
   (void)retort::compact_sql(s);
   (void)retort::sql_mentions(s, "a");
-}
-
-// From the first offsets, and from every token start after one that is
-// not trivia (the driver's calls): linear, not one call per byte.
-void diff_skip(std::string_view s, const std::vector<Token>& sqlite_tokens) {
-  auto same = [&](size_t from) {
-    const char* old = legacy::skip_space_and_comments(s.data() + from, s.data() + s.size());
-    check(retort::sql::skip_trivia(s, from, LexerOptions::sqlite()) ==
-          static_cast<size_t>(old - s.data()));
-  };
-  for (size_t from = 0; from <= s.size() && from < 64; ++from)
-    same(from);
-  for (size_t k = 1; k < sqlite_tokens.size(); ++k)
-    if (!retort::sql::is_trivia(sqlite_tokens[k - 1].kind)) same(sqlite_tokens[k].begin);
 }
 
 }  // namespace
@@ -126,8 +95,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(retort::sql::tokens(s, o).size() == n);
     check_split(s, o);
   }
-  diff_split(s);
-  diff_tokens(s);
-  diff_skip(s, all_tokens(s, LexerOptions::sqlite()));
+  tokenize(s);
   return 0;
 }

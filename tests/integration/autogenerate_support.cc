@@ -11,7 +11,7 @@
 #include "schema/autogenerate.h"
 #include "schema/introspect.h"
 #include "schema/postgres_schema.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace fs = std::filesystem;
 

@@ -1,12 +1,12 @@
-// The one SQL lexer, option by option.
+// The one SQL lexer, option by option, and statement splitting on it.
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "core/sql_statements.h"
 #include "sql/lexer.h"
+#include "sql/statements.h"
 
 using namespace retort::sql;
 

@@ -13,7 +13,7 @@
 #include "core/text.h"
 #include "schema/diff.h"
 #include "schema/postgres_schema.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

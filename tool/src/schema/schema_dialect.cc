@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "schema/postgres_schema.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

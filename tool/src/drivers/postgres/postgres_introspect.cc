@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "schema/postgres_schema.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

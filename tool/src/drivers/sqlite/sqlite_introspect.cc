@@ -12,7 +12,7 @@
 
 #include "core/text.h"
 #include "schema/introspect.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

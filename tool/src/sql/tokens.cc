@@ -1,8 +1,5 @@
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
-#include <cctype>
-
-#include "core/text.h"
 #include "sql/lexer.h"
 
 namespace retort {
@@ -10,7 +7,7 @@ namespace retort {
 bool SqlToken::is_word(std::string_view upper_word) const {
   if (kind != kWord || text.size() != upper_word.size()) return false;
   for (size_t i = 0; i < text.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(text[i])) != upper_word[i]) return false;
+    if (sql::ascii_upper(text[i]) != upper_word[i]) return false;
   return true;
 }
 
@@ -93,10 +90,10 @@ std::string normalize_sql(std::string_view sql) {
       case SqlToken::kPunct:
       case SqlToken::kNumber:
       case SqlToken::kBlob:
-        out += to_lower(t.text);
+        out += sql::ascii_lower(t.text);
         break;
       case SqlToken::kQuotedName:
-        out += to_lower(unquote_name(t));
+        out += sql::ascii_lower(unquote_name(t));
         break;
       case SqlToken::kString:
         out += t.text;
@@ -127,10 +124,10 @@ std::string quote_ident(std::string_view name) {
 }
 
 bool sql_mentions(std::string_view sql, std::string_view name) {
-  const std::string want = to_lower(name);
+  const std::string want = sql::ascii_lower(name);
   for (const auto& t : tokenize_sql(sql))
     if ((t.kind == SqlToken::kWord || t.kind == SqlToken::kQuotedName) &&
-        to_lower(unquote_name(t)) == want)
+        sql::ascii_lower(unquote_name(t)) == want)
       return true;
   return false;
 }
