@@ -9,16 +9,6 @@ namespace retort {
 
 namespace {
 
-std::string lower_word(std::string_view sql, size_t at) {
-  size_t e = at;
-  while (e < sql.size() && std::isalpha(static_cast<unsigned char>(sql[e])))
-    ++e;
-  std::string w(sql.substr(at, e - at));
-  for (auto& c : w)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return w;
-}
-
 std::string to_upper_words(const std::string& a, const std::string& b) {
   std::string out = a + " " + b;
   for (auto& c : out)
@@ -51,22 +41,20 @@ std::string statement_excerpt(std::string_view sql) {
 
 namespace {
 
-// The statement's words outside parentheses, lowercased, up to `limit`.
+// The statement's words outside parentheses, lowercased, up to `limit`;
+// words in strings, names and comments are not the statement's.
 std::vector<std::string> leading_words(std::string_view sql, const StatementSpan& span,
                                        size_t limit) {
   std::vector<std::string> words;
   int depth = 0;
-  for (size_t i = span.begin; i < span.end && words.size() < limit;) {
-    const auto c = static_cast<unsigned char>(sql[i]);
-    if (c == '(') ++depth;
-    if (c == ')' && depth > 0) --depth;
-    if (std::isalpha(c) && depth == 0) {
-      std::string w = lower_word(sql, i);
-      i += w.size();
-      words.push_back(std::move(w));
-    } else {
-      ++i;
-    }
+  const std::string_view text = sql.substr(span.begin, span.end - span.begin);
+  sql::Lexer lexer(text, sql::LexerOptions::revision_default());
+  sql::Token t;
+  while (words.size() < limit && lexer.next(t)) {
+    const std::string_view token = text.substr(t.begin, t.size());
+    if (token == "(") ++depth;
+    if (token == ")" && depth > 0) --depth;
+    if (t.kind == sql::TokenKind::kWord && depth == 0) words.push_back(sql::ascii_lower(token));
   }
   return words;
 }
