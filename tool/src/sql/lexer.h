@@ -56,7 +56,7 @@ struct LexerOptions {
   bool nested_block_comments = false;  // PostgreSQL: /* a /* b */ c */ is one comment
   bool dollar_quotes = false;          // PostgreSQL: $$ ... $$ and $tag$ ... $tag$
   // PostgreSQL: a quote right after a lone E or e (E'\n') takes backslash
-  // escapes. The E stays its own word token, as the old splitter saw it.
+  // escapes. The E stays its own word token: the quote looks back at it.
   bool e_strings = false;
   bool backslash_escapes = false;         // MariaDB: \ escapes in every string
   bool hash_comments = false;             // MariaDB: # to the end of the line

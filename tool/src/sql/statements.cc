@@ -164,8 +164,8 @@ std::vector<StatementSpan> sql::split_statements(std::string_view s, const Lexer
     } else if (start == std::string_view::npos) {
       start = t.begin;
     }
-    if (text == "(") ++paren_depth;
-    if (text == ")" && paren_depth > 0) --paren_depth;
+    if (t.kind == TokenKind::kPunct && text == "(") ++paren_depth;
+    if (t.kind == TokenKind::kPunct && text == ")" && paren_depth > 0) --paren_depth;
     bodies.token(t, text, paren_depth);
   }
   finish(n);
