@@ -10,7 +10,7 @@
 #include "core/database_url.h"
 #include "core/text.h"
 #include "migrate/autogenerate.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace fs = std::filesystem;
 

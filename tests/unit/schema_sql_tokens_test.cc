@@ -2,7 +2,7 @@
 // are compared in.
 #include <catch2/catch.hpp>
 
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 using namespace retort;
 

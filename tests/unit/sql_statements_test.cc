@@ -139,3 +139,12 @@ TEST_CASE("sql statements: a quote, comment or body open at the end is named whe
   CHECK(problems("SELECT 'it''s';").empty());
   CHECK(problems("/* a /* b */ c */ SELECT 1;").empty());
 }
+
+TEST_CASE("sql statements: COPY's words are read as tokens, not out of strings and names") {
+  for (const char* ok : {"COPY t FROM '/data/from stdin.csv';", "COPY t FROM stdin_file;",
+                         "COPY t /* from stdin */ FROM '/tmp/a';", "COPY \"from\" TO 'stdout';"}) {
+    CAPTURE(ok);
+    CHECK(problems(ok).empty());
+  }
+  CHECK_THAT(problems("COPY t (a) FROM STDIN;")[0], Contains("COPY ... FROM STDIN"));
+}

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/text.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "schema/schema_model.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

@@ -1,7 +1,7 @@
 #include "schema/schema_dialect.h"
 
 #include "core/error.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

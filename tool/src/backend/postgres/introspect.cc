@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "schema/index_sql.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 
@@ -26,7 +26,6 @@ std::string index_method(const std::string& sql) {
     if (t[i].is_word("USING")) return to_lower(t[i + 1].text);
   return {};
 }
-
 
 // Separates array elements in one text field: no identifier contains it.
 constexpr char kSep = '\x1f';

@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "core/script_directory.h"
 #include "core/text.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "schema/diff.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

@@ -22,31 +22,11 @@
 #include "core/error.h"
 #include "core/sql_statements.h"
 #include "core/text.h"
+#include "sql/lexer.h"
 
 namespace retort {
 
 namespace {
-
-// Whitespace, "-- line" and "/* block */" comments before a statement. An
-// unterminated block comment is left for SQLite to report.
-const char* skip_space_and_comments(const char* p, const char* end) {
-  for (;;) {
-    while (p < end && std::isspace(static_cast<unsigned char>(*p)))
-      ++p;
-    if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
-      while (p < end && *p != '\n')
-        ++p;
-    } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
-      const char* q = p + 2;
-      while (end - q >= 2 && !(q[0] == '*' && q[1] == '/'))
-        ++q;
-      if (end - q < 2) return p;
-      p = q + 2;
-    } else {
-      return p;
-    }
-  }
-}
 
 int authorize(void* self, int action, const char*, const char*, const char*, const char*);
 int busy_wait(void* self, int count);
@@ -209,8 +189,10 @@ class SqliteDriver final : public Driver {
     while (cursor < end) {
       sqlite3_stmt* stmt = nullptr;
       const char* tail = nullptr;
-      // Start at the statement's first word, so its reported line is right.
-      cursor = skip_space_and_comments(cursor, end);
+      // Start at the statement's first word, so its reported line is right;
+      // an unterminated comment is left for SQLite to report.
+      cursor = start + sql::skip_trivia(sql, static_cast<size_t>(cursor - start),
+                                        sql::LexerOptions::sqlite());
       if (cursor == end) break;
       // Inside retort's transaction, BEGIN/COMMIT/ROLLBACK are refused at
       // prepare time (by the authorizer), before they can commit anything.

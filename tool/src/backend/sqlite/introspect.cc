@@ -13,7 +13,7 @@
 #include "backend/sqlite/sqlite.h"
 #include "core/text.h"
 #include "schema/index_sql.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

@@ -11,7 +11,7 @@
 #include "core/text.h"
 #include "schema/diff.h"
 #include "schema/schema_dialect.h"
-#include "schema/sql_tokens.h"
+#include "sql/tokens.h"
 
 namespace retort {
 

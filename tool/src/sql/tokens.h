@@ -20,8 +20,9 @@ struct SqlToken {
   bool is(char punct) const { return kind == kPunct && text.size() == 1 && text[0] == punct; }
 };
 
-// Whitespace and comments are dropped. Never throws: unterminated quotes run
-// to the end of the text.
+// The lexer's tokens with LexerOptions::schema_default() (the quotes of
+// every backend, flat comments). Whitespace and comments are dropped. Never
+// throws: unterminated quotes run to the end of the text.
 std::vector<SqlToken> tokenize_sql(std::string_view sql);
 
 // An identifier as the database means it: quotes removed ("a""b" -> a"b).

@@ -1,0 +1,1 @@
+SELECT 'a;''b'; SELECT "x;""y" FROM t; SELECT E'\';'; SELECT 'c\'; SELECT 2
