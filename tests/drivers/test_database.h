@@ -17,16 +17,11 @@
 
 namespace retort::test {
 
-inline auto backends() {
-  return all_backends();
-}  // until the suites call all_backends()
-
 class TestDatabase {
  public:
   // On each backend: TestDatabase db(GENERATE(all_backends())) (backend_fixture.h).
   explicit TestDatabase(std::string backend);
   const std::string& backend() const { return backend_; }
-  bool is_postgres() const { return backend_ == "postgresql"; }  // until the tests ask fixtures
   // What differs between databases: ask the fixture, never the name.
   const BackendFixture& fixture() const { return fixture_; }
   const std::string& text(const std::string& key) const { return fixture_.text(key); }
