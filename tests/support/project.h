@@ -32,7 +32,6 @@ class Project {
   // On each backend: Project p(GENERATE(all_backends())) (backend_fixture.h).
   explicit Project(std::string backend = "sqlite");
   const std::string& backend() const { return backend_; }
-  bool is_postgres() const { return backend_ == "postgresql"; }  // until the tests ask fixtures
   // What differs between databases: ask the fixture, never the name.
   const BackendFixture& fixture() const { return fixture_; }
   const FixtureDatabase& database() const { return database_; }
