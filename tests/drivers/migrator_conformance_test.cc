@@ -19,7 +19,7 @@ using namespace retort::test;
 using Catch::Contains;
 
 TEST_CASE("migrator: upgrade, downgrade and stamp") {
-  const std::string backend = GENERATE(backends());
+  const std::string backend = GENERATE(all_backends());
   const bool per_migration = GENERATE(true, false);
   CAPTURE(backend, per_migration);
   TestDatabase db(backend);
@@ -52,7 +52,7 @@ TEST_CASE("migrator: upgrade, downgrade and stamp") {
 }
 
 TEST_CASE("migrator: the bookkeeping can live in a schema") {
-  const std::string backend = GENERATE(backends());
+  const std::string backend = GENERATE(all_backends());
   CAPTURE(backend);
   TestDatabase db(backend);
   auto g = chain(2);
@@ -67,7 +67,7 @@ TEST_CASE("migrator: the bookkeeping can live in a schema") {
 }
 
 TEST_CASE("migrator: a failing revision rolls back alone, or the whole run") {
-  const std::string backend = GENERATE(backends());
+  const std::string backend = GENERATE(all_backends());
   const bool per_migration = GENERATE(true, false);
   CAPTURE(backend, per_migration);
   TestDatabase db(backend);
@@ -96,7 +96,7 @@ TEST_CASE("migrator: a failing revision rolls back alone, or the whole run") {
 }
 
 TEST_CASE("migrator: a transaction:false section records itself only once it succeeded") {
-  const std::string backend = GENERATE(backends());
+  const std::string backend = GENERATE(all_backends());
   const bool per_migration = GENERATE(true, false);
   CAPTURE(backend, per_migration);
   TestDatabase db(backend);
@@ -134,7 +134,7 @@ TEST_CASE("migrator: a transaction:false section records itself only once it suc
 }
 
 TEST_CASE("migrator: concurrent deployers apply each revision exactly once") {
-  const std::string backend = GENERATE(backends());
+  const std::string backend = GENERATE(all_backends());
   CAPTURE(backend);
   TestDatabase db(backend);
   auto g = chain(30);
@@ -166,7 +166,7 @@ TEST_CASE("migrator: concurrent deployers apply each revision exactly once") {
 }
 
 TEST_CASE("migrator: the offline script matches the transaction mode") {
-  const std::string backend = GENERATE(backends());
+  const std::string backend = GENERATE(all_backends());
   CAPTURE(backend);
   auto g = chain(2, [](int i, RevisionSpec& s) {
     if (i == 2) s.upgrade_options = " transaction:false";

@@ -1,18 +1,11 @@
 #include "test_database.h"
 
-#include "pg_server.h"
-
 namespace retort::test {
 
-TestDatabase::TestDatabase(std::string backend) : backend_(std::move(backend)) {
-  if (backend_ == "sqlite") {
-    dir_ = std::make_unique<TempDir>();
-    url_ = "sqlite:///" + (*dir_ / "test.db");
-  } else {
-    auto& pg = PgServer::get();
-    url_ = pg.url(pg.create_database());
-  }
-}
+TestDatabase::TestDatabase(std::string backend)
+    : backend_(std::move(backend)),
+      fixture_(fixture_named(backend_)),
+      database_(fixture_.create(dir_.path())) {}
 
 std::unique_ptr<Driver> TestDatabase::open(int lock_timeout_ms) const {
   DriverOptions o;

@@ -9,6 +9,7 @@
 
 #include "backend/backend.h"
 #include "backend/url.h"
+#include "backend_fixture.h"
 #include "core/database_url.h"
 #include "core/error.h"
 #include "expect_error.h"
@@ -16,22 +17,22 @@
 
 namespace retort::test {
 
-// Every backend the suite runs against, as a Catch2 generator:
-//   const std::string backend = GENERATE(backends());
-inline auto backends() {
-  return Catch::Generators::values<std::string>({"sqlite", "postgresql"});
-}
-
 class TestDatabase {
  public:
+  // On each backend: TestDatabase db(GENERATE(all_backends())) (backend_fixture.h).
   explicit TestDatabase(std::string backend);
   const std::string& backend() const { return backend_; }
-  bool is_postgres() const { return backend_ == "postgresql"; }
-  const std::string& url_text() const { return url_; }
-  DatabaseUrl url() const { return parse_database_url(url_, "the test"); }
+  // What differs between databases: ask the fixture, never the name.
+  const BackendFixture& fixture() const { return fixture_; }
+  const std::string& text(const std::string& key) const { return fixture_.text(key); }
+  const std::vector<std::string>& texts(const std::string& key) const {
+    return fixture_.texts(key);
+  }
+  const std::string& url_text() const { return database_.url; }
+  DatabaseUrl url() const { return parse_database_url(database_.url, "the test"); }
   std::unique_ptr<Driver> open(int lock_timeout_ms = 5000) const;
   // A schema that qualified bookkeeping names may use.
-  std::string schema() const { return is_postgres() ? "deploy" : "main"; }
+  std::string schema() const { return text("sql: schema for qualified bookkeeping names"); }
   // First column of the first row of a query on a fresh connection ("" if none).
   std::string value(const std::string& sql) const;
   long long count(const std::string& table) const;
@@ -39,8 +40,9 @@ class TestDatabase {
 
  private:
   std::string backend_;
-  std::string url_;
-  std::unique_ptr<TempDir> dir_;
+  const BackendFixture& fixture_;
+  TempDir dir_;  // where a file database goes
+  FixtureDatabase database_;
 };
 
 }  // namespace retort::test

@@ -18,11 +18,12 @@ namespace retort::test {
 
 namespace {
 
-std::unique_ptr<Driver> connect(const Project& p) {
-  // retort.ini's SQLite URL is relative to the project directory, and the
-  // tests do not run there.
-  if (!p.is_postgres()) return open_driver(parse_database_url("sqlite:///" + p.db(), "test"), {});
-  return open_driver(parse_database_url(p.url(), "test"), {});
+// retort.ini's URL may be relative to the project directory, and the tests
+// do not run there. With `create`=false, nullptr when it does not exist yet.
+std::unique_ptr<Driver> connect(const Project& p, bool create = true) {
+  DriverOptions o;
+  o.create_if_missing = create;
+  return open_driver(parse_database_url(p.database().url, "test"), o);
 }
 
 }  // namespace
@@ -37,37 +38,36 @@ void ModelProject::models(const std::string& sql) const {
 
 // Types are shown as the database reports them (SQLite: as declared;
 // PostgreSQL: canonical), so a pair only passes when the types really changed
-// in the database. Where the backends differ it is marked; PostgreSQL never
-// sets without_rowid, autoincrement or triggers.
+// in the database. Where the backends differ, their fixtures' readback()
+// says how; PostgreSQL never sets without_rowid, autoincrement or triggers.
 std::string dump(const Schema& s, const std::string& backend) {
-  const bool pg = backend == "postgresql";
+  const BackendFixture& f = fixture_named(backend);
+  const SchemaReadback r = f.readback();
   std::ostringstream out;
   for (const auto& [k, t] : s.tables) {
     out << "table " << k << (t.comment.empty() ? "" : " comment " + t.comment)
         << (t.without_rowid ? " without rowid" : "") << (t.strict ? " strict" : "")
         << (t.autoincrement ? " autoincrement" : "") << "\n";
     auto columns = t.columns;
-    // PostgreSQL: by name, as a column added back by a downgrade comes last.
-    // SQLite rebuilds the table, so its column order is compared too.
-    if (pg)
+    if (!r.column_order)
       std::sort(columns.begin(), columns.end(),
                 [](const auto& x, const auto& y) { return x.name < y.name; });
     for (const auto& c : columns)
-      out << "  column " << (pg ? c.name : to_lower(c.name)) << " " << c.type
+      out << "  column " << (f.names_ignore_case() ? to_lower(c.name) : c.name) << " " << c.type
           << (c.collation.empty() ? "" : " collate " + c.collation)
           << (c.comment.empty() ? "" : " comment " + c.comment) << (c.not_null ? " not null" : "")
           << (c.default_sql ? " default " + normalize_sql(*c.default_sql) : "")
-          // PostgreSQL: the generation expression too.
-          << (c.generated ? (pg ? " " + c.definition : std::string(" generated")) : "") << "\n";
+          << (c.generated
+                  ? (r.generation_expression ? " " + c.definition : std::string(" generated"))
+                  : "")
+          << "\n";
     std::vector<std::string> cons;
     for (auto c : t.constraints) {
       if (c.kind == Constraint::Kind::kCheck) c.expression = normalize_sql(c.expression);
-      if (pg) {
-        // PostgreSQL keeps constraint names; describe() shows a key's options
-        // (DEFERRABLE, MATCH FULL).
+      if (r.constraint_names) {
+        // describe() shows a key's options (DEFERRABLE, MATCH FULL).
         cons.push_back(c.name + ": " + describe(c));
       } else {
-        // SQLite does not always keep constraint names.
         c.name.clear();
         cons.push_back(normalize_sql(describe(c)));
       }
@@ -77,13 +77,12 @@ std::string dump(const Schema& s, const std::string& backend) {
       out << "  " << c << "\n";
   }
   for (const auto& [k, ix] : s.indexes) {
-    // PostgreSQL: the CREATE INDEX as the server deparses it. SQLite: parsed
-    // from the CREATE INDEX it keeps as written.
-    if (pg) {
+    if (r.index_sql) {
       out << "index " << k << " " << ix.sql << "\n";
       continue;
     }
-    out << "index " << k << " on " << to_lower(ix.table) << (ix.unique ? " unique" : "");
+    out << "index " << k << " on " << (f.names_ignore_case() ? to_lower(ix.table) : ix.table)
+        << (ix.unique ? " unique" : "");
     for (const auto& e : ix.elements)
       out << " [" << normalize_sql(e) << "]";
     if (!ix.where.empty()) out << " where " << normalize_sql(ix.where);
@@ -101,18 +100,17 @@ std::string dump(const Schema& s, const std::string& backend) {
 Schema db_schema(const Project& p) {
   auto d = connect(p);
   IntrospectOptions options{{"retort_version", "retort_log"}, {}};
-  return backend_of(parse_database_url(p.url(), "test")).introspect(*d, options);
+  return p.fixture().backend().introspect(*d, options);
 }
 
 Schema model_schema(const Project& p, const std::string& sql) {
   TempDir tmp;
   write_text(tmp / "m.sql", sql);
-  // SQLite: an in-memory scratch database. PostgreSQL: a scratch schema in
-  // the project's database, rolled back.
-  const Backend& backend = backend_of(parse_database_url(p.url(), "test"));
-  if (!p.is_postgres()) return backend.load_models({tmp / "m.sql"}, nullptr, {});
-  auto d = connect(p);
-  return backend.load_models({tmp / "m.sql"}, d.get(), {});
+  // As autogenerate does: the project's database, when it exists, is the
+  // target (SQLite: an in-memory scratch database, the target unused.
+  // PostgreSQL: a scratch schema in the target, rolled back).
+  auto d = connect(p, /*create=*/false);
+  return p.fixture().backend().load_models({tmp / "m.sql"}, d.get(), {});
 }
 
 Pair read_pair(const std::string& path) {
@@ -134,8 +132,8 @@ Pair read_pair(const std::string& path) {
 }
 
 std::vector<std::string> pair_files(const std::string& backend) {
-  std::string dir = std::string(RETORT_SOURCE_DIR) + "/tests/fixtures/schema_pairs" +
-                    (backend == "postgresql" ? "_postgresql" : "");
+  std::string dir =
+      std::string(RETORT_SOURCE_DIR) + "/" + fixture_named(backend).schema_pairs_dir();
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".sql") out.push_back(e.path().string());

@@ -1,8 +1,8 @@
 // Helpers of the autogenerate integration tests (autogenerate_test.cc,
 // autogenerate_pg_test.cc), for both backends: a project with models, the
 // schema-pair corpus, and reading a schema back from the database or from
-// models, as a canonical text to compare. Where SQLite and PostgreSQL differ,
-// the helper picks by the project's backend.
+// models, as a canonical text to compare. Where the databases differ, the
+// helpers ask the backend's fixture (backend_fixture.h).
 #pragma once
 
 #include <map>
@@ -20,8 +20,8 @@ struct ModelProject : Project {
   void models(const std::string& sql) const;  // writes models/schema.sql
 };
 
-// A canonical text of a schema: what "the schema equals B" means for a
-// backend ("sqlite" or "postgresql").
+// A canonical text of a schema: what "the schema equals B" means for the
+// backend of that name.
 std::string dump(const Schema& s, const std::string& backend);
 
 // The project's database as autogenerate reads it, without retort's tables.
@@ -35,8 +35,7 @@ struct Pair {
   std::string name, a, b, rows;
 };
 Pair read_pair(const std::string& path);
-// The corpus of a backend, sorted: tests/fixtures/schema_pairs (SQLite) or
-// tests/fixtures/schema_pairs_postgresql.
+// The corpus of a backend, sorted: its fixture's schema_pairs_dir().
 std::vector<std::string> pair_files(const std::string& backend);
 
 // count(*) of each table of `s`, by its key, read from the project's database.

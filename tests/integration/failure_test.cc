@@ -18,11 +18,8 @@ TEST_CASE("a failing statement in revision k of n leaves the database at k-1") {
 
   auto r = p.run({"upgrade"});
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err,
-             Contains(p.is_postgres() ? "retort: error: migrations/versions/0002_bad00002.sql:9: "
-                                        "relation \"nosuch\" does not exist (SQLSTATE 42P01)"
-                                      : "retort: error: migrations/versions/0002_bad00002.sql:9: "
-                                        "no such table: nosuch"));
+  CHECK_THAT(r.err, Contains("retort: error: migrations/versions/0002_bad00002.sql:9: " +
+                             p.text("error: no such table nosuch")));
   CHECK_THAT(r.err, Contains("in statement: INSERT INTO nosuch VALUES (1);"));
   CHECK_THAT(r.err, Contains("revision bad00002 was rolled back; the database is at ok000001"));
   CHECK(p.heads() == std::vector<std::string>{"ok000001"});
@@ -42,9 +39,7 @@ TEST_CASE("a syntax error points at the line SQLite stopped on") {
   p.add({"syn00001", "", "CREATE TABLE a (\n  x INTEGER,\n  y TEXT NOT NUL\n);", "DROP TABLE a;"});
   auto r = p.run({"upgrade"});
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err,
-             Contains(p.is_postgres() ? "0001_syn00001.sql:8: syntax error at or near \"NUL\""
-                                      : "0001_syn00001.sql:8: near \"NUL\": syntax error"));
+  CHECK_THAT(r.err, Contains("0001_syn00001.sql:8: " + p.text("error: syntax error at NUL")));
   CHECK(p.heads().empty());
 }
 
@@ -55,8 +50,7 @@ TEST_CASE("a failing downgrade keeps the revision applied") {
   auto r = p.run({"downgrade"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err,
-             Contains(p.is_postgres() ? "0001_dn000001.sql:9: table \"nosuch\" does not exist"
-                                      : "0001_dn000001.sql:9: no such table: nosuch"));
+             Contains("0001_dn000001.sql:9: " + p.text("error: drop of the missing table nosuch")));
   CHECK(p.heads() == std::vector<std::string>{"dn000001"});
   CHECK(p.tables() == std::vector<std::string>{"a", "retort_log", "retort_version"});
 }

@@ -125,8 +125,8 @@ TEST_CASE("a version table row holding escape sequences is shown escaped") {
   Project p(GENERATE(all_backends()));
   p.add_chain(1);
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
-  p.exec("UPDATE retort_version SET version_num = 'dead' || " +
-         std::string(p.is_postgres() ? "chr(27)" : "char(27)") + " || '[2Jbeef'");
+  p.exec("UPDATE retort_version SET version_num = 'dead' || " + p.text("sql: character 27") +
+         " || '[2Jbeef'");
   for (const char* cmd : {"current", "upgrade"}) {
     INFO(cmd);
     auto r = p.run({cmd});

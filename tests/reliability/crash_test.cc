@@ -49,10 +49,8 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 // Checks that what the database says it has applied is what it holds, and
 // returns how many revisions that is.
 int check_consistent(const Project& p, const std::vector<std::string>& ids) {
-  if (!p.is_postgres()) {
-    if (!file_exists(p.db())) return 0;
-    REQUIRE(sqlite_value(p.db(), "PRAGMA integrity_check") == "ok");
-  }
+  if (!p.fixture().exists(p.database())) return 0;
+  p.fixture().require_intact(p.database());
   auto tables = p.tables();
   int k = 0;
   while (k < kRevisions && has(tables, "t" + std::to_string(k + 1)))
@@ -103,7 +101,7 @@ void sleep_us(long us) {
 }  // namespace
 
 TEST_CASE("upgrade killed with SIGKILL at a random moment leaves a consistent database") {
-  const std::string backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+  const std::string backend = GENERATE(all_backends());
   const int trials = env_int("RETORT_CRASH_TRIALS", 50);
   const unsigned seed =
       static_cast<unsigned>(env_int("RETORT_CRASH_SEED", static_cast<int>(std::random_device{}())));

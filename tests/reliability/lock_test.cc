@@ -4,8 +4,6 @@
 // processes (sqlite3, psql), not connections inside the test.
 #include <catch2/catch.hpp>
 
-#include <cstdint>
-
 #include "project.h"
 #include "reliability_support.h"
 
@@ -15,20 +13,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The key retort's PostgreSQL driver takes pg_advisory_lock on: FNV-1a of
-// "retort:" and the version table's name.
-long long advisory_key(const std::string& version_table) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : "retort:" + version_table) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return static_cast<long long>(h);
-}
-
 std::vector<std::string> client_argv(const Project& p) {
-  if (p.is_postgres()) return {"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", p.url()};
-  return {"sqlite3", p.db()};
+  return p.fixture().client_argv(p.database());
 }
 
 void add_second(Project& p) {
@@ -98,25 +84,26 @@ TEST_CASE("SQLite read-locked by the sqlite3 client: the commit cannot get throu
   CHECK(p.heads() == std::vector<std::string>{"lock0002"});
 }
 
-TEST_CASE("PostgreSQL: another session holds retort's advisory lock") {
-  Project p("postgresql");
+TEST_CASE("another session holds retort's advisory lock") {
+  Project p(GENERATE(backends_with(&retort::Capabilities::advisory_locks)));
+  CAPTURE(p.backend());
   p.add_chain(1);
   REQUIRE(p.run({"upgrade"}).exit_code == 0);
   add_second(p);
   {
     ClientSession holder(client_argv(p));
-    holder.send("SELECT pg_advisory_lock(" + std::to_string(advisory_key("retort_version")) + ");");
+    holder.send(p.fixture().hold_run_lock_sql("retort_version"));
     REQUIRE(holder.sync(p.root() + "/locked"));
     auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 30s);
     INFO(r.result.all());
     CHECK_FALSE(r.timed_out);
     CHECK(r.result.exit_code == 1);
-    CHECK_THAT(r.result.err, Contains("another deployer holds the lock on retort_version"));
+    CHECK_THAT(r.result.err, Contains(p.text("error: another session holds the run lock")));
     CHECK_THAT(r.result.err, Contains("(waited 1 s)"));
     CHECK_THAT(r.result.err, Contains("--lock-timeout"));
     check_still_at_r0001(p);
-    report("lock", "lock postgresql advisory lock (psql): clear error after " +
-                       std::to_string(r.ms) + " ms, nothing applied");
+    report("lock", "lock " + p.backend() + " advisory lock (" + client_argv(p).front() +
+                       "): clear error after " + std::to_string(r.ms) + " ms, nothing applied");
   }
   auto again = p.run({"upgrade"});
   INFO(again.all());

@@ -6,8 +6,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "pg_server.h"
-
 namespace retort::test {
 
 std::string render_revision(const RevisionSpec& s) {
@@ -19,16 +17,12 @@ std::string render_revision(const RevisionSpec& s) {
   return text;
 }
 
-Project::Project(std::string backend) : backend_(std::move(backend)) {
-  if (is_postgres()) {
-    auto& server = PgServer::get();
-    pg_database_ = server.create_database();
-    url_ = server.url(pg_database_);
-  } else {
-    url_ = "sqlite:///app.db";
-  }
+Project::Project(std::string backend)
+    : backend_(std::move(backend)),
+      fixture_(fixture_named(backend_)),
+      database_(fixture_.create(dir_.path())) {
   write_text(dir_ / "retort.ini",
-             "[retort]\nscript_location = migrations\ndatabase_url = " + url_ + "\n");
+             "[retort]\nscript_location = migrations\ndatabase_url = " + url() + "\n");
   write_text(dir_ / "migrations/script.sql.tmpl",
              "-- revision: ${revision}\n-- down_revision: ${down_revision}\n${optional_headers}"
              "-- created: ${created}\n-- message: ${message}\n\n-- migrate:upgrade\n${upgrade}\n\n"
@@ -37,12 +31,7 @@ Project::Project(std::string backend) : backend_(std::move(backend)) {
 }
 
 std::vector<std::string> Project::column(const std::string& sql) const {
-  if (!is_postgres()) return sqlite_column(db(), sql);
-  std::vector<std::string> rows;
-  std::istringstream out(PgServer::get().psql(pg_database_, sql));
-  for (std::string line; std::getline(out, line);)
-    rows.push_back(line);
-  return rows;
+  return fixture_.column(database_, sql);
 }
 
 std::string Project::value(const std::string& sql) const {
@@ -51,26 +40,15 @@ std::string Project::value(const std::string& sql) const {
 }
 
 void Project::exec(const std::string& sql) const {
-  if (is_postgres())
-    PgServer::get().psql(pg_database_, sql);
-  else
-    sqlite_exec(db(), sql);
+  fixture_.exec(database_, sql);
 }
 
 void Project::run_client_script(const std::string& path) const {
-  if (is_postgres()) {
-    PgServer::get().psql(pg_database_, read_text(path));
-    return;
-  }
-  std::string cmd = "sqlite3 -bail '" + db() + "' < '" + path + "'";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sqlite3 failed on " + path);
+  fixture_.run_script(database_, path);
 }
 
 std::vector<std::string> Project::tables() const {
-  auto t = is_postgres() ? column("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-                         : sqlite_tables(db());
-  std::sort(t.begin(), t.end());  // the same order whatever the server's collation
-  return t;
+  return fixture_.tables(database_);
 }
 
 std::string Project::add(const RevisionSpec& spec, const std::string& file) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_fixture.h"
 #include "sqlite_inspect.h"
 #include "temp_dir.h"
 #include "tool_runner.h"
@@ -26,21 +27,22 @@ struct RevisionSpec {
   std::string downgrade_options;  // e.g. " irreversible"
 };
 
-// The backends the integration suite runs against:
-//   Project p(GENERATE(all_backends()));
-inline auto all_backends() {
-  return Catch::Generators::values<std::string>({"sqlite", "postgresql"});
-}
-
 class Project {
  public:
+  // On each backend: Project p(GENERATE(all_backends())) (backend_fixture.h).
   explicit Project(std::string backend = "sqlite");
   const std::string& backend() const { return backend_; }
-  bool is_postgres() const { return backend_ == "postgresql"; }
+  // What differs between databases: ask the fixture, never the name.
+  const BackendFixture& fixture() const { return fixture_; }
+  const FixtureDatabase& database() const { return database_; }
+  const std::string& text(const std::string& key) const { return fixture_.text(key); }
+  const std::vector<std::string>& texts(const std::string& key) const {
+    return fixture_.texts(key);
+  }
   const std::string& root() const { return dir_.path(); }
   std::string versions() const { return dir_ / "migrations/versions"; }
-  std::string db() const { return dir_ / "app.db"; }  // the SQLite file
-  const std::string& url() const { return url_; }     // as written in retort.ini
+  std::string db() const { return dir_ / "app.db"; }                // a SQLite project's file
+  const std::string& url() const { return database_.project_url; }  // as written in retort.ini
 
   // First column of the rows a query returns, read directly from the database.
   std::vector<std::string> column(const std::string& sql) const;
@@ -63,9 +65,9 @@ class Project {
 
  private:
   std::string backend_;
+  const BackendFixture& fixture_;
   TempDir dir_;
-  std::string url_;
-  std::string pg_database_;
+  FixtureDatabase database_;
   int files_ = 0;
 };
 
