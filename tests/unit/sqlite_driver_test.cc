@@ -110,8 +110,11 @@ TEST_CASE("sqlite: query returns rows as text", "[sqlite]") {
              origin("", 1));
   auto rows = d->query("SELECT a, b FROM t ORDER BY a");
   REQUIRE(rows.size() == 2);
-  CHECK(rows[0] == V{"1", "x"});
-  CHECK(rows[1] == V{"2", ""});
+  CHECK(rows[0] == retort::Row{"1", "x"});
+  CHECK(rows[1] == retort::Row{"2", ""});
+  // NULL reads as "", and says it is NULL.
+  CHECK(rows[1][1].is_null());
+  CHECK_FALSE(rows[0][1].is_null());
   CHECK_THROWS_WITH(d->query("SELECT * FROM nope"), Contains("no such table: nope"));
 }
 

@@ -28,7 +28,36 @@ struct DriverOptions {
   int lock_timeout_ms = 60000;    // how long to wait for another deployer
 };
 
-using Rows = std::vector<std::vector<std::string>>;
+// One value of a query's result: the text the database gave, or NULL. It
+// reads, and compares, as its text ("" for NULL) wherever the two need no
+// telling apart, so is_null() is the one way to ask.
+class Value {
+ public:
+  Value() = default;                                                 // NULL
+  Value(std::string text) : text_(std::move(text)), null_(false) {}  // NOLINT: a value is text
+  Value(const char* text) : Value(std::string(text)) {}              // NOLINT
+  bool is_null() const { return null_; }
+  const std::string& text() const { return text_; }
+  operator const std::string&() const { return text_; }
+  operator std::string_view() const { return text_; }
+  bool empty() const { return text_.empty(); }
+  const char* c_str() const { return text_.c_str(); }
+  friend bool operator==(const Value& a, const Value& b) { return a.text_ == b.text_; }
+  friend bool operator==(const Value& v, const std::string& s) { return v.text_ == s; }
+  friend bool operator==(const Value& v, const char* s) { return v.text_ == s; }
+  // Messages are built from values: concatenate as the text.
+  friend std::string operator+(std::string a, const Value& v) { return a += v.text_; }
+  friend std::string operator+(const Value& v, std::string_view b) {
+    return v.text_ + std::string(b);
+  }
+  friend std::string operator+(const char* a, const Value& v) { return a + v.text_; }
+
+ private:
+  std::string text_;
+  bool null_ = true;
+};
+using Row = std::vector<Value>;
+using Rows = std::vector<Row>;
 
 // For statements a database refuses inside a transaction block.
 inline constexpr const char* kOutsideTransactionHint =

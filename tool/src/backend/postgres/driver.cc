@@ -241,10 +241,15 @@ class PostgresDriver final : public Driver {
     int n = PQntuples(r.get()), m = PQnfields(r.get());
     rows.reserve(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
-      std::vector<std::string> row;
+      Row row;
       row.reserve(static_cast<size_t>(m));
-      for (int j = 0; j < m; ++j)
-        row.emplace_back(PQgetisnull(r.get(), i, j) ? "" : PQgetvalue(r.get(), i, j));
+      for (int j = 0; j < m; ++j) {
+        if (PQgetisnull(r.get(), i, j))
+          row.emplace_back();
+        else
+          row.emplace_back(std::string(PQgetvalue(r.get(), i, j),
+                                       static_cast<size_t>(PQgetlength(r.get(), i, j))));
+      }
       rows.push_back(std::move(row));
     }
     return rows;

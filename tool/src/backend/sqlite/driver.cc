@@ -234,11 +234,14 @@ class SqliteDriver final : public Driver {
     if (rc != SQLITE_OK) throw sqlite_error("query failed", rc);
     Rows rows;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<std::string> row;
+      Row row;
       int n = sqlite3_column_count(stmt);
       for (int i = 0; i < n; ++i) {
         auto* v = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-        row.emplace_back(v ? v : "");
+        if (v)
+          row.emplace_back(std::string(v, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+        else
+          row.emplace_back();
       }
       rows.push_back(std::move(row));
     }
@@ -395,7 +398,7 @@ class SqliteDriver final : public Driver {
 
   std::string pragma(const std::string& name) {
     Rows r = query("PRAGMA " + name);
-    return r.empty() || r[0].empty() ? std::string() : r[0][0];
+    return r.empty() || r[0].empty() ? std::string() : r[0][0].text();
   }
 
   void take_snapshot() {

@@ -217,19 +217,19 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
       definitions[k][key_of(c.name)] = c.definition;
   for (auto& [k, t] : s.tables)
     t.columns.clear();
-  for (auto& r : d.query(
-           "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value IS NOT NULL, "
-           "p.dflt_value, p.pk, p.hidden FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS p "
-           "WHERE m.type = 'table' ORDER BY m.name, p.cid")) {
+  for (auto& r :
+       d.query("SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+               "FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS p "
+               "WHERE m.type = 'table' ORDER BY m.name, p.cid")) {
     auto it = s.tables.find(key_of(r[0]));
     if (it == s.tables.end() || it->second.is_virtual) continue;
     Column c;
     c.name = r[1];
     c.type = r[2];
     c.not_null = r[3] == "1";
-    if (r[4] == "1") c.default_sql = r[5];
-    int pk = std::atoi(r[6].c_str());
-    int hidden = std::atoi(r[7].c_str());
+    if (!r[4].is_null()) c.default_sql = r[4];
+    int pk = std::atoi(r[5].c_str());
+    int hidden = std::atoi(r[6].c_str());
     if (hidden == 1) continue;  // a virtual table's hidden column
     c.generated = hidden >= 2;
     auto& defs = definitions[it->first];
