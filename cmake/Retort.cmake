@@ -78,8 +78,18 @@ for a ``retort`` program on the ``PATH`` (cache variable
 
   ``CONFIG <file>``
     A ``retort.ini``.  Default: ``<dir>/retort.ini`` if it exists, otherwise
-    none (the tool's defaults apply).  A change to it re-runs the graph
-    check.
+    none (the tool's defaults apply).  A change to it re-runs CMake and the
+    graph check.
+
+  The module never parses the config itself: it asks the tool
+  (``retort -c <file> config --get script_location``, and ``models``), so
+  sections, comments and defaults are exactly the tool's.  An installed or
+  imported ``retort`` answers while CMake configures; a config it rejects
+  fails the configure with the tool's message.  A ``retort`` compiled by
+  the same build (``add_subdirectory()``/``FetchContent``) answers once
+  built: until then the commands read the config themselves, the graph
+  check (which also checks every file) runs in every build, and the first
+  build makes CMake run again at the next one, which then asks the tool.
 
   ``DATABASE_URL <url>``
     The database used when nothing else names one.  The tool's precedence,
@@ -142,32 +152,84 @@ function(_retort_executable out_var)
     add_executable(Retort::retort IMPORTED GLOBAL)
     set_target_properties(Retort::retort PROPERTIES IMPORTED_LOCATION "${RETORT_EXECUTABLE}")
   endif()
+  get_target_property(imported Retort::retort IMPORTED)
+  get_property(recorded GLOBAL PROPERTY _RETORT_TOOL_RECORDED)
+  if(NOT imported AND NOT recorded)
+    # Where this build puts the tool, for the next configure to ask it.
+    file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/retort-tool/tool-$<CONFIG>.txt"
+         CONTENT "$<TARGET_FILE:Retort::retort>\n")
+    set_property(GLOBAL PROPERTY _RETORT_TOOL_RECORDED TRUE)
+  endif()
   set(${out_var} "$<TARGET_FILE:Retort::retort>" PARENT_SCOPE)
 endfunction()
 
-# Reads script_location from a retort.ini (relative to the ini's directory),
-# so that the module globs the same directory the tool will use.
-function(_retort_script_location_from_config config out_var)
-  file(STRINGS "${config}" lines REGEX "^[ \t]*script_location[ \t]*=")
-  set(value "")
-  foreach(line IN LISTS lines)
-    string(REGEX REPLACE "^[ \t]*script_location[ \t]*=[ \t]*" "" value "${line}")
-    # As the tool reads it: an inline comment is ';' or '#' after whitespace.
-    string(REGEX REPLACE "[ \t]+[;#].*$" "" value "${value}")
-    string(STRIP "${value}" value)
-  endforeach()
-  get_filename_component(config_dir "${config}" DIRECTORY)
-  if(value STREQUAL "")
-    set(value migrations)  # the tool's default
+# Sets out_var to a retort that can run now, while CMake configures, or to
+# "": an imported one (find_package, or a retort on the PATH), else the one
+# this build tree built before, as recorded at generate time. A retort this
+# build compiles and has not built yet cannot answer.
+function(_retort_configure_time_tool out_var)
+  set(candidates "")
+  get_target_property(imported Retort::retort IMPORTED)
+  if(imported)
+    get_target_property(configs Retort::retort IMPORTED_CONFIGURATIONS)
+    set(properties IMPORTED_LOCATION)
+    foreach(c IN LISTS configs)
+      string(TOUPPER "${c}" c)
+      list(APPEND properties IMPORTED_LOCATION_${c})
+    endforeach()
+    foreach(property IN LISTS properties)
+      get_target_property(location Retort::retort ${property})
+      list(APPEND candidates "${location}")
+    endforeach()
+  else()
+    file(GLOB recorded "${CMAKE_BINARY_DIR}/retort-tool/*.txt")
+    foreach(file IN LISTS recorded)
+      file(STRINGS "${file}" location LIMIT_COUNT 1)
+      list(APPEND candidates "${location}")
+    endforeach()
   endif()
-  string(REPLACE "%(here)s" "${config_dir}" value "${value}")
-  get_filename_component(value "${value}" ABSOLUTE BASE_DIR "${config_dir}")
-  set(${out_var} "${value}" PARENT_SCOPE)
+  set(${out_var} "" PARENT_SCOPE)
+  foreach(candidate IN LISTS candidates)
+    if(candidate AND EXISTS "${candidate}" AND NOT IS_DIRECTORY "${candidate}")
+      set(${out_var} "${candidate}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
 endfunction()
 
-# Writes the text printed by <prefix>-help.
+# Asks `tool` for settings of the retort.ini `config`, as the tool reads it
+# (sections, comments, defaults, paths relative to the ini): for each key,
+# sets <out_prefix>_<key> to its value and <out_prefix>_<key>_SET to whether
+# it has one. Sets <out_prefix>_FAILED to the tool's message when it could
+# not answer.
+function(_retort_ask_config tool config out_prefix)
+  set(${out_prefix}_FAILED "" PARENT_SCOPE)
+  foreach(key IN LISTS ARGN)
+    execute_process(
+      COMMAND "${tool}" -c "${config}" config --get ${key}
+      RESULT_VARIABLE rc OUTPUT_VARIABLE value ERROR_VARIABLE error)
+    string(REGEX REPLACE "\n$" "" value "${value}")
+    if(rc STREQUAL "0")
+      set(is_set TRUE)
+    elseif(rc STREQUAL "1" AND error STREQUAL "")
+      set(is_set FALSE)  # `config --get`: the setting has no value
+    else()
+      string(STRIP "${error}" error)
+      set(${out_prefix}_FAILED "${tool} cannot read ${config} (exit ${rc}):\n${error}"
+          PARENT_SCOPE)
+      return()
+    endif()
+    set(${out_prefix}_${key} "${value}" PARENT_SCOPE)
+    set(${out_prefix}_${key}_SET ${is_set} PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# Writes the text printed by <prefix>-help. has_models is TRUE, FALSE or
+# UNKNOWN (the config not read yet).
 function(_retort_write_help prefix has_models file)
-  if(has_models)
+  if(has_models STREQUAL "UNKNOWN")
+    set(new_help "New revision, autogenerated with models (MSG=\"title\")")
+  elseif(has_models)
     set(new_help "Autogenerate revision (MSG=\"title\")")
   else()
     set(new_help "Create a new revision (MSG=\"title\")")
@@ -251,20 +313,77 @@ function(retort_add_migrations)
       message(FATAL_ERROR "retort_add_migrations: CONFIG ${config} does not exist")
     endif()
   endif()
+  # With the directory from the config, the tool reads it there itself.
+  set(dir_from_config FALSE)
   if(DEFINED arg_DIRECTORY)
     get_filename_component(dir "${arg_DIRECTORY}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   elseif(config)
-    _retort_script_location_from_config("${config}" dir)
+    set(dir_from_config TRUE)
   else()
     set(dir "${CMAKE_CURRENT_SOURCE_DIR}/migrations")
   endif()
-  if(NOT IS_DIRECTORY "${dir}/versions")
-    message(FATAL_ERROR
-      "retort_add_migrations: ${dir}/versions is not a directory; create it "
-      "(it may start empty) or pass DIRECTORY")
-  endif()
   if(NOT config AND EXISTS "${dir}/retort.ini")
     set(config "${dir}/retort.ini")
+  endif()
+
+  _retort_executable(retort)
+  set(work "${CMAKE_CURRENT_BINARY_DIR}/retort/${prefix}")
+  # The Makefile generators do not create the directories of outputs.
+  file(MAKE_DIRECTORY "${work}/lint")
+
+  # Models make db-new autogenerate and give a db-check target.
+  set(models_args "")
+  set(has_models FALSE)
+  if(DEFINED arg_MODELS)
+    get_filename_component(models "${arg_MODELS}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    set(models_args --models "${models}")
+    set(has_models TRUE)
+  endif()
+
+  # What the config says is asked of the tool, never read here: its
+  # sections, comments and defaults are the tool's. When the tool is built
+  # by this build and does not exist yet, the settings stay unknown until
+  # CMake runs again after the first build (`deferred`).
+  set(deferred FALSE)
+  if(config AND (dir_from_config OR NOT DEFINED arg_MODELS))
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${config}")
+    _retort_configure_time_tool(tool)
+    get_target_property(imported Retort::retort IMPORTED)
+    if(tool)
+      _retort_ask_config("${tool}" "${config}" ini script_location models)
+      if(ini_FAILED AND imported)
+        message(FATAL_ERROR "retort_add_migrations: ${ini_FAILED}")
+      endif()
+    endif()
+    if(NOT tool OR ini_FAILED)
+      # A tool built here before may predate `retort config`, or fail on
+      # the config: the build, which rebuilds it first, says which.
+      set(deferred TRUE)
+      message(STATUS "retort_add_migrations(${prefix}): ${config} is read once retort is "
+                     "built; CMake then runs again")
+    else()
+      if(dir_from_config)
+        set(dir "${ini_script_location}")
+      endif()
+      if(NOT DEFINED arg_MODELS)
+        set(has_models ${ini_models_SET})
+      endif()
+    endif()
+  endif()
+  if(deferred AND NOT DEFINED arg_MODELS)
+    set(has_models UNKNOWN)
+  endif()
+  set(dir_known TRUE)
+  if(deferred AND dir_from_config)
+    set(dir_known FALSE)  # the tool finds it at build time
+    set(where "the script_location of ${config}")
+  else()
+    set(where "${dir}/versions")
+    if(NOT IS_DIRECTORY "${dir}/versions")
+      message(FATAL_ERROR
+        "retort_add_migrations: ${dir}/versions is not a directory; create it "
+        "(it may start empty) or pass DIRECTORY")
+    endif()
   endif()
 
   if(DEFINED arg_DATABASE_URL)
@@ -274,35 +393,22 @@ function(retort_add_migrations)
     set(default_url "sqlite:///${CMAKE_CURRENT_BINARY_DIR}/${prefix}.db")
   endif()
 
-  # Models make db-new autogenerate and give a db-check target.
-  set(models_args "")
-  set(has_models FALSE)
-  if(DEFINED arg_MODELS)
-    get_filename_component(models "${arg_MODELS}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
-    set(models_args --models "${models}")
-    set(has_models TRUE)
-  elseif(config)
-    file(STRINGS "${config}" model_lines REGEX "^[ \t]*models[ \t]*=")
-    if(model_lines)
-      set(has_models TRUE)
-    endif()
-  endif()
-
-  _retort_executable(retort)
-  set(work "${CMAKE_CURRENT_BINARY_DIR}/retort/${prefix}")
-  # The Makefile generators do not create the directories of outputs.
-  file(MAKE_DIRECTORY "${work}/lint")
-
   # Arguments every command that reads the whole script directory gets.
-  set(location_args --script-location "${dir}")
+  set(location_args "")
   set(config_deps "")
   if(config)
-    list(PREPEND location_args -c "${config}")
+    list(APPEND location_args -c "${config}")
     list(APPEND config_deps "${config}")
+  endif()
+  if(NOT dir_from_config)
+    list(APPEND location_args --script-location "${dir}")
   endif()
 
   # One lint per revision file, so editing one re-validates that one only.
-  file(GLOB revisions CONFIGURE_DEPENDS LIST_DIRECTORIES false "${dir}/versions/*.sql")
+  set(revisions "")
+  if(dir_known)
+    file(GLOB revisions CONFIGURE_DEPENDS LIST_DIRECTORIES false "${dir}/versions/*.sql")
+  endif()
   set(stamps "")
   foreach(revision IN LISTS revisions)
     get_filename_component(name "${revision}" NAME)
@@ -333,12 +439,29 @@ function(retort_add_migrations)
   _retort_write_if_changed("${work}/revisions.txt" "${revision_list}\n")
 
   set(graph_stamp "${work}/graph.stamp")
+  set(graph_first "")
+  set(graph_last COMMAND "${CMAKE_COMMAND}" -E touch "${graph_stamp}")
+  if(deferred)
+    # Until CMake runs again the files may not be known here, so the graph
+    # check (which checks every file too) runs in every build; the first
+    # such build touches a file CMake depends on, so the next one re-runs it.
+    set(rerun "${work}/rerun-cmake.stamp")
+    if(NOT EXISTS "${rerun}")
+      file(TOUCH "${rerun}")  # a missing dependency would re-run CMake always
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${rerun}")
+    set(graph_first COMMAND "${CMAKE_COMMAND}" -E touch "${rerun}")
+    set(graph_stamp "${work}/graph.always")  # never written: always out of date
+    set(graph_last "")
+    set_source_files_properties("${graph_stamp}" PROPERTIES SYMBOLIC TRUE)
+  endif()
   add_custom_command(
     OUTPUT "${graph_stamp}"
+    ${graph_first}
     COMMAND ${retort} ${location_args} lint
-    COMMAND "${CMAKE_COMMAND}" -E touch "${graph_stamp}"
+    ${graph_last}
     DEPENDS ${stamps} "${work}/revisions.txt" ${config_deps} Retort::retort
-    COMMENT "Checking the revision graph in ${dir}/versions"
+    COMMENT "Checking the revision graph in ${where}"
     VERBATIM)
 
   set(all ALL)
@@ -357,7 +480,7 @@ function(retort_add_migrations)
   set(common WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" USES_TERMINAL VERBATIM)
   add_custom_target(${prefix}-new
     COMMAND ${retort} ${db_args} revision ${models_args} --message-from-env MSG
-    COMMENT "${prefix}-new: writing a revision in ${dir}/versions"
+    COMMENT "${prefix}-new: writing a revision in ${where}"
     ${common})
   add_custom_target(${prefix}-up
     COMMAND ${retort} ${db_args} upgrade --target-from-env REV
@@ -377,6 +500,7 @@ function(retort_add_migrations)
     COMMENT "${prefix}-history"
     ${common})
   set(tasks new up down current history)
+  # Not knowing yet, keep the target: `retort check` says when no models are set.
   if(has_models)
     add_custom_target(${prefix}-check
       COMMAND ${retort} ${db_args} check ${models_args}

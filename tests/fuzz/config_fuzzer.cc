@@ -1,8 +1,8 @@
 // Feeds arbitrary text to the retort.ini reader and the .env reader.
 // Malformed input must end in retort::Error, nothing else.
 // Lines holding Boost.Program_options placeholders ("[x%invalid_line%y")
-// are fed too: Boost's message for them loops for ever, so retort's own
-// pre-pass must reject every malformed line before Boost sees it.
+// are fed too: Boost's message for them loops for ever, which is one reason
+// the reader is retort's own; it must reject every malformed line itself.
 #include <cstddef>
 #include <cstdint>
 #include <string>

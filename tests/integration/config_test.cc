@@ -201,3 +201,58 @@ TEST_CASE("sqlite:///x.db?mode=ro never writes; unknown parameters are refused")
                               "SQLite URL parameter 'journal'\n",
                           0) == 0);
 }
+
+TEST_CASE("retort config prints the settings of [retort] as the tool reads them") {
+  Project p;
+  const std::string secret = "pa#ss;w0rd";
+  write_text(p.root() + "/retort.ini",
+             "[retort]\n"
+             "# models = commented/*.sql\n"
+             "; script_location = commented\n"
+             "script_location = migrations   ; inline comment\n"
+             "database_url = postgresql://app:" +
+                 secret +
+                 "@localhost/app\n"
+                 "version_table_schema = meta\n"
+                 "[other]\n"
+                 "script_location = elsewhere\n"
+                 "models = other/*.sql\n");
+  auto get = [&](const std::string& key) { return p.run({"config", "--get", key}); };
+  auto loc = get("script_location");
+  CHECK(loc.exit_code == 0);
+  CHECK(loc.out == p.root() + "/migrations\n");
+  CHECK(get("version_table").out == "meta.retort_version\n");
+  CHECK(get("timezone").out == "UTC\n");  // the default
+  auto url = get("database_url");
+  CHECK(url.exit_code == 0);
+  CHECK(url.out == "postgresql://app:***@localhost/app\n");
+  // Not set in [retort]: nothing printed, exit 1, as `git config --get`.
+  auto models = get("models");
+  CHECK(models.exit_code == 1);
+  CHECK(models.all().empty());
+  auto list = p.run({"config", "--list"});
+  CHECK(list.exit_code == 0);
+  CHECK_THAT(list.out, Contains("script_location = " + p.root() + "/migrations\n"));
+  CHECK_THAT(list.out, Contains("database_url = postgresql://app:***@localhost/app\n"));
+  CHECK_THAT(list.out, Contains("version_table_schema = meta\n"));
+  CHECK(list.out.find("models") == std::string::npos);
+  CHECK(list.all().find("w0rd") == std::string::npos);
+  // The global --script-location wins, as for every command.
+  CHECK(p.run({"--script-location", "/x", "config", "--get", "script_location"}).out == "/x\n");
+}
+
+TEST_CASE("retort config: an unknown setting or a missing --get is a usage error") {
+  Project p;
+  auto typo = p.run({"config", "--get", "scrip_location"});
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.err, Contains("unknown setting 'scrip_location'"));
+  CHECK_THAT(typo.err, Contains("did you mean 'script_location'?"));
+  CHECK(typo.out.empty());
+  CHECK(p.run({"config"}).exit_code == 2);
+  CHECK(p.run({"config", "--get", "timezone", "--list"}).exit_code == 2);
+  // A broken ini is reported as for any command.
+  write_text(p.root() + "/retort.ini", "[retort]\nscript_locaton = m\n");
+  auto bad = p.run({"config", "--get", "script_location"});
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Contains("retort.ini:2: unknown setting 'script_locaton' in [retort]"));
+}

@@ -93,3 +93,42 @@ TEST_CASE("a whole-number option outside its range says the range", "[args]") {
   REQUIRE(u.parser.parse({"--lock-timeout", "3600"}));
   CHECK(u.lock_timeout == 3600);
 }
+
+namespace {
+
+// As main() reads the words before the command.
+struct Globals {
+  std::string config;
+  bool quiet = false;
+  std::vector<std::string> rest;
+  ArgParser parser{"[-c FILE] [-q] COMMAND [ARGS]", "retort"};
+  Globals() {
+    parser.option("config,c", "FILE", "config", &config);
+    parser.flag("quiet,q", "quiet", &quiet);
+    parser.rest("COMMAND", "the command and its arguments", &rest);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("rest(): options end at the first word that is not an option's value", "[args]") {
+  using V = std::vector<std::string>;
+  Globals g;
+  REQUIRE(g.parser.parse({"-q", "-c", "config", "config", "--get", "x", "-c", "y"}));
+  CHECK(g.quiet);
+  CHECK(g.config == "config");  // a value named like an option is still a value
+  CHECK(g.rest == V{"config", "--get", "x", "-c", "y"});
+  Globals number;
+  REQUIRE(number.parser.parse({"-1", "-q"}));
+  CHECK(number.rest == V{"-1", "-q"});
+  CHECK_FALSE(number.quiet);
+  Globals none;
+  REQUIRE(none.parser.parse({"-c", "upgrade"}));
+  CHECK(none.config == "upgrade");
+  CHECK(none.rest.empty());
+  Globals bad;
+  CHECK_THAT(expect_error([&] {
+               bad.parser.parse({"--bogus", "upgrade"});
+             }).what(),
+             Contains("unrecognised option '--bogus'"));
+}

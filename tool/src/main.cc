@@ -19,7 +19,8 @@ namespace {
 
 using retort::Error;
 
-void print_usage(std::ostream& out) {
+std::string usage() {
+  std::ostringstream out;
   out << "usage: retort [-c FILE] [--url URL] [-q|-v] COMMAND [ARGS]\n\n"
          "Versioned, reviewable, reversible schema migrations for SQLite and "
          "PostgreSQL.\n\nCommands:\n";
@@ -29,57 +30,36 @@ void print_usage(std::ostream& out) {
     out << "  " << name << c.summary << "\n";
   }
   out << "\nRun 'retort COMMAND --help' for a command's options.\n";
+  return out.str();
 }
 
-// Global options may come before the command; after it, each command's own
-// parser accepts them too.
+// Global options may come before the command, read here; the words from the
+// command on go to the command's own parser, which takes them too.
 int dispatch(const std::vector<std::string>& argv, std::ostream& out) {
   retort::GlobalOptions g;
-  size_t i = 0;
-  auto value = [&](const std::string& opt) -> std::string {
-    if (i + 1 >= argv.size()) throw Error("option " + opt + " needs a value").usage();
-    return argv[++i];
-  };
-  for (; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    auto eq = a.find('=');
-    std::string name = a.substr(0, eq);
-    auto take = [&](std::string& into) {
-      into = eq == std::string::npos ? value(name) : a.substr(eq + 1);
-    };
-    if (name == "-c" || name == "--config")
-      take(g.config);
-    else if (name == "--url")
-      take(g.url);
-    else if (name == "--default-url")
-      take(g.default_url);
-    else if (name == "--script-location")
-      take(g.script_location);
-    else if (a == "-q" || a == "--quiet")
-      g.quiet = true;
-    else if (a == "-v" || a == "--verbose")
-      g.verbose = true;
-    else if (a == "-h" || a == "--help") {
-      print_usage(out);
-      return retort::kExitOk;
-    } else if (a == "--version") {
-      out << "retort 0.1.0\n";
-      return retort::kExitOk;
-    } else
-      break;
+  bool version = false;
+  std::vector<std::string> command_line;
+  retort::ArgParser p("[-c FILE] [--url URL] [-q|-v] COMMAND [ARGS]", "");
+  retort::add_global_options(p, g);
+  p.flag("version", "print retort's version", &version);
+  p.rest("COMMAND", "the command and its arguments", &command_line);
+  p.help_text(usage());
+  if (!p.parse(argv)) return retort::kExitOk;
+  if (version) {
+    out << "retort 0.1.0\n";
+    return retort::kExitOk;
   }
-  if (i == argv.size()) {
-    print_usage(std::cerr);
+  if (command_line.empty()) {
+    std::cerr << usage();
     return retort::kExitUsage;
   }
-  std::string name = argv[i];
+  std::string name = command_line[0];
   if (name == "help") {
-    if (i + 1 < argv.size())
-      name = argv[i + 1];
-    else {
-      print_usage(out);
+    if (command_line.size() < 2) {
+      out << usage();
       return retort::kExitOk;
     }
+    name = command_line[1];
     const auto* c = retort::find_command(name);
     if (!c) throw Error("unknown command '" + name + "'").usage();
     retort::Context ctx({"--help"}, g, out);
@@ -93,7 +73,8 @@ int dispatch(const std::vector<std::string>& argv, std::ostream& out) {
     e.hint("run 'retort --help' for the list of commands");
     throw e.usage();
   }
-  retort::Context ctx(std::vector<std::string>(argv.begin() + i + 1, argv.end()), g, out);
+  retort::Context ctx(std::vector<std::string>(command_line.begin() + 1, command_line.end()), g,
+                      out);
   return command->run(ctx);
 }
 

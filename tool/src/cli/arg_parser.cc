@@ -16,16 +16,29 @@ namespace retort {
 
 namespace {
 
-// "-1" is a target, not an option: hide such words from Boost behind a marker
-// and take it off again after parsing.
-constexpr char kNumberMark = '\x1f';
-
 bool looks_negative_number(const std::string& s) {
   return s.size() >= 2 && s[0] == '-' && s[1] >= '0' && s[1] <= '9';
 }
 
-void unmark(std::string& s) {
-  if (!s.empty() && s[0] == kNumberMark) s.erase(0, 1);
+bool looks_like_option(const std::string& s) {
+  return s.size() >= 2 && s[0] == '-' && !looks_negative_number(s);
+}
+
+// "-1" is a word, not an unknown short option: a target ("downgrade -1") or
+// an option's value ("-m -1"). No command_line_style says so; this is
+// Boost's hook for syntax of one's own (extra_style_parser), tried before
+// its built-in styles. Asked whether the word after "-m" is an option, it
+// answers yes, but Boost finds no option named "-1" and takes it as -m's.
+std::vector<po::option> negative_number(std::vector<std::string>& args) {
+  std::vector<po::option> out;
+  if (looks_negative_number(args.front())) {
+    po::option o;  // no key: Boost gives it the next position
+    o.value.push_back(args.front());
+    o.original_tokens.push_back(args.front());
+    out.push_back(std::move(o));
+    args.erase(args.begin());
+  }
+  return out;
 }
 
 }  // namespace
@@ -36,7 +49,8 @@ struct ArgParser::Impl {
   po::positional_options_description positional;
   std::vector<std::pair<std::string, std::string>> positional_help;
   std::vector<std::pair<std::string, std::vector<std::string>*>> positional_out;
-  std::vector<std::string*> string_outs;
+  std::vector<std::string>* rest = nullptr;
+  std::string custom_help;
   // Whole-number options are read as text and converted here, so that every
   // bad value (a word, "-1", one past INT_MAX) gets the same message.
   struct Number {
@@ -64,7 +78,6 @@ void ArgParser::flag(const char* names, const char* help, bool* out) {
 void ArgParser::option(const char* names, const char* value_name, const char* help,
                        std::string* out) {
   impl_->options.add_options()(names, po::value<std::string>(out)->value_name(value_name), help);
-  impl_->string_outs.push_back(out);
 }
 
 void ArgParser::int_option(const char* names, const char* value_name, const char* help, int* out,
@@ -91,7 +104,17 @@ void ArgParser::positional(const char* name, const char* help, std::vector<std::
   impl_->positional_out.emplace_back(key, out);
 }
 
+void ArgParser::rest(const char* name, const char* help, std::vector<std::string>* out) {
+  impl_->positional_help.emplace_back(name, help);
+  impl_->rest = out;
+}
+
+void ArgParser::help_text(std::string text) {
+  impl_->custom_help = std::move(text);
+}
+
 std::string ArgParser::help() const {
+  if (!impl_->custom_help.empty()) return impl_->custom_help;
   std::ostringstream out;
   out << "usage: retort " << impl_->usage << "\n\n" << impl_->summary << "\n";
   if (!impl_->positional_help.empty()) {
@@ -154,6 +177,11 @@ std::string describe(const po::error& e, const std::vector<std::string>& args) {
   return "cannot use option " + quoted + " this way";
 }
 
+bool is_missing_value(const po::error& e) {
+  auto* syntax = dynamic_cast<const po::invalid_syntax*>(&e);
+  return syntax && syntax->kind() == po::invalid_syntax::missing_parameter;
+}
+
 }  // namespace
 
 bool ArgParser::parse(const std::vector<std::string>& args) {
@@ -163,19 +191,46 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
   for (const auto& [key, out] : impl_->positional_out)
     hidden.add_options()(key.c_str(), po::value<std::vector<std::string>>(out)->composing());
   all.add(hidden);
-  po::variables_map vm;
-  try {
-    std::vector<std::string> marked = args;
-    for (auto& a : marked)
-      if (looks_negative_number(a)) a.insert(a.begin(), kNumberMark);
-    auto parsed =
-        po::command_line_parser(marked)
+  // One Boost parse of `words`, stored into the outputs.
+  auto run = [&](const std::vector<std::string>& words) {
+    po::variables_map vm;
+    po::store(
+        po::command_line_parser(words)
             .options(all)
             .positional(impl_->positional)
+            .extra_style_parser(negative_number)
             .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-            .run();
-    po::store(parsed, vm);
+            .run(),
+        vm);
     po::notify(vm);
+    return vm;
+  };
+  po::variables_map vm;
+  try {
+    if (!impl_->rest) {
+      vm = run(args);
+    } else {
+      // Boost cannot end the options at the first word that is not an
+      // option's value (getopt's "+"): no style does, and an extra style
+      // parser that took the rest would also be asked, with the next word
+      // alone, whether an option's value is an option, so `-c config` (a
+      // file named like an option) would read as "-c without a value". So
+      // each word in turn is tried as the start of the rest: the first
+      // before which Boost reads every word as options and their values is
+      // it. A word Boost misses as a value ("-c FILE") is passed over.
+      size_t start = 0;
+      for (; start < args.size(); ++start) {
+        if (looks_like_option(args[start])) continue;
+        try {
+          vm = run({args.begin(), args.begin() + static_cast<std::ptrdiff_t>(start)});
+          break;
+        } catch (const po::error& e) {
+          if (!is_missing_value(e)) throw;
+        }
+      }
+      if (start == args.size()) vm = run(args);
+      impl_->rest->assign(args.begin() + static_cast<std::ptrdiff_t>(start), args.end());
+    }
   } catch (const po::too_many_positional_options_error&) {
     throw Error("too many arguments").hint("usage: retort " + impl_->usage).usage();
   } catch (const po::error& e) {
@@ -183,7 +238,6 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
   }
   for (auto& n : impl_->numbers) {
     if (n.text.empty() && !vm.count(n.name)) continue;  // not given: the default stands
-    unmark(n.text);
     errno = 0;
     char* end = nullptr;
     long long v = std::strtoll(n.text.c_str(), &end, 10);
@@ -198,11 +252,6 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
           .usage();
     *n.out = static_cast<int>(v);
   }
-  for (auto& [key, out] : impl_->positional_out)
-    for (auto& v : *out)
-      unmark(v);
-  for (auto* out : impl_->string_outs)
-    unmark(*out);
   if (impl_->help) {
     std::cout << help();
     return false;

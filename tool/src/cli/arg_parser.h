@@ -25,6 +25,11 @@ class ArgParser {
                 std::vector<std::string>* out);
   // Positional arguments, in order; the last may take many (max = -1).
   void positional(const char* name, const char* help, std::vector<std::string>* out, int max);
+  // Options end at the first word that is not an option: it and every word
+  // after it go to `out` unread (retort's global options, then COMMAND ARGS).
+  void rest(const char* name, const char* help, std::vector<std::string>* out);
+  // What --help prints instead of the generated help.
+  void help_text(std::string text);
 
   // Returns false when --help was given and the help was printed. Throws a
   // usage Error on anything the parser does not understand.

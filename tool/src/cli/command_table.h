@@ -34,5 +34,6 @@ int run_stamp(Context&);
 int run_verify(Context&);
 int run_lint(Context&);
 int run_check(Context&);
+int run_config(Context&);
 
 }  // namespace retort

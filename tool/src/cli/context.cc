@@ -11,17 +11,20 @@ namespace retort {
 Context::Context(std::vector<std::string> args, GlobalOptions globals, std::ostream& out)
     : args_(std::move(args)), globals_(std::move(globals)), out_(out) {}
 
-bool Context::parse(ArgParser& p) {
+void add_global_options(ArgParser& p, GlobalOptions& g) {
   p.option("config,c", "FILE", "retort.ini to use (default: $RETORT_CONFIG, else found upward)",
-           &globals_.config);
-  p.option("url", "URL", "database URL (overrides DATABASE_URL, .env and retort.ini)",
-           &globals_.url);
+           &g.config);
+  p.option("url", "URL", "database URL (overrides DATABASE_URL, .env and retort.ini)", &g.url);
   p.option("default-url", "URL", "database URL used only when nothing else sets one",
-           &globals_.default_url);
+           &g.default_url);
   p.option("script-location", "DIR", "migration directory (overrides retort.ini)",
-           &globals_.script_location);
-  p.flag("quiet,q", "print errors only", &globals_.quiet);
-  p.flag("verbose,v", "print more detail", &globals_.verbose);
+           &g.script_location);
+  p.flag("quiet,q", "print errors only", &g.quiet);
+  p.flag("verbose,v", "print more detail", &g.verbose);
+}
+
+bool Context::parse(ArgParser& p) {
+  add_global_options(p, globals_);
   return p.parse(args_);
 }
 

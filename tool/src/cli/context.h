@@ -27,6 +27,10 @@ struct GlobalOptions {
   bool verbose = false;
 };
 
+// Adds the options every command takes, before its name or after, writing
+// into `g`; a value set before parsing stays unless the option is given.
+void add_global_options(ArgParser& p, GlobalOptions& g);
+
 // --lock-timeout's ceiling: a week, and in milliseconds still an int.
 constexpr int kMaxLockTimeoutSeconds = 7 * 24 * 3600;
 

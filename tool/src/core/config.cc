@@ -1,17 +1,14 @@
 #include "core/config.h"
 
-#include <boost/program_options/options_description.hpp>
-#include <boost/program_options/parsers.hpp>
-#include <boost/program_options/variables_map.hpp>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "core/script_directory.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
-namespace po = boost::program_options;
 
 namespace retort {
 
@@ -29,18 +26,97 @@ bool valid_identifier(std::string_view s) {
   return s.front() != '.' && s.back() != '.';
 }
 
-constexpr char kHash = '\x01';
-
 std::string expand_here(std::string value, const std::string& dir) {
-  for (auto& ch : value)
-    if (ch == kHash) ch = '#';
   const std::string token = "%(here)s";
   for (size_t p; (p = value.find(token)) != std::string::npos;)
     value.replace(p, token.size(), dir);
   return value;
 }
 
+// The [retort] section's `key = value` lines, values as written; their line
+// numbers go to c.key_lines. Comments are as alembic.ini has them: ';' or
+// '#' at the start of a line or after whitespace. Every malformed line, in
+// any section, is added to `errors`.
+//
+// Boost.Program_options' parse_config_file() is not used for this: it cuts
+// every line at its first '#' (a password may hold one), knows no ';'
+// comments, reports no line numbers or unknown keys, and its messages for
+// some malformed lines ("%word%") never end.
+std::map<std::string, std::string> read_retort_section(const std::string& text,
+                                                       const std::string& path, Config& c,
+                                                       ErrorList& errors) {
+  std::map<std::string, std::string> values;
+  std::string section;
+  int lineno = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    ++lineno;
+    const std::string_view t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    if (t[0] == '[') {
+      section.clear();  // a malformed header starts a section nothing reads
+      size_t close = t.find(']');
+      if (close == std::string_view::npos) {
+        errors.add(Error("malformed section header: no closing ']'").at(path, lineno));
+        continue;
+      }
+      // Only a comment may follow the header ("[retort]  ; notes").
+      std::string_view rest = trim(t.substr(close + 1));
+      if (!rest.empty() && rest[0] != ';' && rest[0] != '#') {
+        errors.add(Error("unexpected text after the section header's ']'").at(path, lineno));
+        continue;
+      }
+      section = std::string(trim(t.substr(1, close - 1)));
+      continue;
+    }
+    // An inline comment starts at whitespace followed by ';' or '#'.
+    std::string_view setting = line;
+    for (size_t i = 1; i < setting.size(); ++i)
+      if ((setting[i] == ';' || setting[i] == '#') &&
+          (setting[i - 1] == ' ' || setting[i - 1] == '\t')) {
+        setting = setting.substr(0, i);
+        break;
+      }
+    size_t eq = setting.find('=');
+    if (eq == std::string_view::npos) {  // "a ; b = c" has none left
+      errors.add(Error("expected 'key = value'").at(path, lineno));
+      continue;
+    }
+    if (section != "retort") continue;
+    std::string key(trim(setting.substr(0, eq)));
+    bool known = false;
+    for (const char* k : kKeys)
+      known |= key == k;
+    if (!known) {
+      Error e("unknown setting '" + key + "' in [retort]");
+      e.at(path, lineno);
+      for (const auto& k : similar_config_keys(key))
+        e.hint("did you mean '" + k + "'?");
+      errors.add(std::move(e));
+    } else if (c.key_lines.count(key)) {
+      errors.add(Error("setting '" + key + "' appears twice (first on line " +
+                       std::to_string(c.key_lines[key]) + ")")
+                     .at(path, lineno));
+    } else {
+      c.key_lines[key] = lineno;
+      values[key] = std::string(trim(setting.substr(eq + 1)));
+    }
+  }
+  return values;
+}
+
 }  // namespace
+
+std::vector<std::string> config_keys() {
+  return {std::begin(kKeys), std::end(kKeys)};
+}
+
+std::vector<std::string> similar_config_keys(std::string_view key) {
+  std::vector<std::string> near;
+  for (const char* k : kKeys)
+    if (edit_distance(key, k) <= 3) near.emplace_back(k);
+  return near;
+}
 
 std::string Config::where(const std::string& key) const {
   if (path.empty()) return "the built-in default of " + key;
@@ -49,107 +125,35 @@ std::string Config::where(const std::string& key) const {
   return path + ":" + std::to_string(it->second) + " (" + key + ")";
 }
 
+std::optional<std::string> Config::value(const std::string& key) const {
+  auto text = [](const std::string& v) -> std::optional<std::string> {
+    if (v.empty()) return std::nullopt;
+    return v;
+  };
+  if (key == "script_location") return text(script_location);
+  if (key == "database_url") return database_url;
+  if (key == "version_table") return version_table;
+  if (key == "log_table") return log_table;
+  if (key == "file_template") return file_template;
+  if (key == "timezone") return timezone;
+  if (key == "models") return text(join(models, " "));
+  if (key == "transaction_per_migration")
+    return std::string(transaction_per_migration ? "true" : "false");
+  if (key == "version_table_schema") return text(version_table_schema);
+  throw std::logic_error("Config::value: no setting '" + key + "'");
+}
+
 Config parse_config(const std::string& text, const std::string& path, const std::string& dir) {
   Config c;
   c.path = path;
   c.dir = dir;
-
-  // Our own pass finds line numbers and unknown keys, which Boost's parser
-  // does not report, and handles comments as alembic.ini has them (';' or
-  // '#' at the start of a line or after whitespace); Boost then reads the
-  // values.
-  std::string normalized;
-  std::string section;
   ErrorList errors;
-  int lineno = 0;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    ++lineno;
-    const std::string t(trim(line));  // a copy: `line` is rewritten below
-    if (t.empty() || t[0] == '#' || t[0] == ';') {
-      line = "#";
-    } else if (t[0] == '[') {
-      // Every syntax error is caught here: Boost's own messages for them can
-      // loop forever on a line holding "%word%".
-      size_t close = t.find(']');
-      if (close == std::string::npos) {
-        errors.add(Error("malformed section header: no closing ']'").at(path, lineno));
-        line = "#";
-        section.clear();
-        continue;
-      }
-      // Only a comment may follow the header ("[retort]  ; notes").
-      std::string_view rest = trim(std::string_view(t).substr(close + 1));
-      if (!rest.empty() && rest[0] != ';' && rest[0] != '#') {
-        errors.add(Error("unexpected text after the section header's ']'").at(path, lineno));
-        line = "#";
-        section.clear();
-        continue;
-      }
-      section = std::string(trim(std::string_view(t).substr(1, close - 1)));
-      line = "[" + section + "]";  // exactly what Boost accepts as a header
-    } else {
-      // An inline comment starts at whitespace followed by ';' or '#'.
-      for (size_t i = 1; i < line.size(); ++i)
-        if ((line[i] == ';' || line[i] == '#') && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
-          line.erase(i);
-          break;
-        }
-      if (line.find('=') == std::string::npos) {  // "a ; b = c" has none left
-        errors.add(Error("expected 'key = value'").at(path, lineno));
-        line = "#";
-        continue;
-      }
-      // Boost cuts a value at any '#'; a password may hold one, so hide it
-      // from Boost and restore it after parsing.
-      for (auto& ch : line)
-        if (ch == '#') ch = kHash;
-    }
-    if (section == "retort" && line != "#" && t[0] != '[') {
-      auto eq = t.find('=');
-      {
-        std::string key(trim(std::string_view(t).substr(0, eq)));
-        bool known = false;
-        for (const char* k : kKeys)
-          known |= key == k;
-        if (!known) {
-          Error e("unknown setting '" + key + "' in [retort]");
-          e.at(path, lineno);
-          for (const char* k : kKeys)
-            if (edit_distance(key, k) <= 3) e.hint(std::string("did you mean '") + k + "'?");
-          errors.add(std::move(e));
-        } else if (c.key_lines.count(key)) {
-          errors.add(Error("setting '" + key + "' appears twice (first on line " +
-                           std::to_string(c.key_lines[key]) + ")")
-                         .at(path, lineno));
-        } else {
-          c.key_lines[key] = lineno;
-        }
-      }
-    }
-    normalized += line;
-    normalized += '\n';
-  }
+  const auto values = read_retort_section(text, path, c, errors);
   errors.throw_if_any();
-
-  po::options_description desc;
-  for (const char* k : kKeys)
-    desc.add_options()((std::string("retort.") + k).c_str(), po::value<std::string>());
-  po::variables_map vm;
-  try {
-    std::istringstream in(normalized);
-    po::store(po::parse_config_file(in, desc, /*allow_unregistered=*/true), vm);
-  } catch (const po::error&) {
-    // Not e.what(): for some lines Boost's message formatting never ends.
-    // The pass above should have reported every line Boost rejects.
-    throw Error("cannot read config: a line is neither '[section]' nor 'key = value'")
-        .at(path)
-        .hint("check the file's syntax; this is also a retort bug worth reporting");
-  }
   auto get = [&](const char* key) -> std::optional<std::string> {
-    auto it = vm.find(std::string("retort.") + key);
-    if (it == vm.end()) return std::nullopt;
-    return expand_here(it->second.as<std::string>(), dir);
+    auto it = values.find(key);
+    if (it == values.end()) return std::nullopt;
+    return expand_here(it->second, dir);
   };
 
   if (c.key_lines.empty() && text.find("[retort]") == std::string::npos)
@@ -185,6 +189,7 @@ Config parse_config(const std::string& text, const std::string& path, const std:
       throw Error("version_table_schema '" + sch + "' is not a schema name")
           .at(path, c.key_lines["version_table_schema"])
           .hint("use letters, digits and '_'");
+    c.version_table_schema = sch;
     if (c.version_table.find('.') == std::string::npos)
       c.version_table = sch + "." + c.version_table;
     if (c.log_table.find('.') == std::string::npos) c.log_table = sch + "." + c.log_table;

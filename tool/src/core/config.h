@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/database_url.h"
@@ -24,11 +25,21 @@ struct Config {
   std::vector<std::string> models;
   bool transaction_per_migration = true;
   std::optional<std::string> database_url;  // from the ini
+  std::string version_table_schema;         // already applied to the two tables
   std::map<std::string, int> key_lines;     // setting -> line in the ini
 
   // "retort.ini:7 (version_table)" for messages about a setting.
   std::string where(const std::string& key) const;
+  // The value retort uses for `key`, one of config_keys(), as text: the
+  // ini's (with %(here)s expanded, paths made absolute) or the default;
+  // nullopt when the setting has none. database_url comes unmasked.
+  std::optional<std::string> value(const std::string& key) const;
 };
+
+// The settings [retort] may hold, in the order `retort config --list` shows.
+std::vector<std::string> config_keys();
+// The settings whose names are close to `key`, for "did you mean".
+std::vector<std::string> similar_config_keys(std::string_view key);
 
 struct ConfigSearch {
   std::string explicit_path;    // -c/--config
