@@ -126,6 +126,15 @@ std::vector<std::string> scenarios() {
   return out;
 }
 
+std::vector<std::string> scenario_file_names(const std::string& scenario) {
+  std::vector<std::string> out;
+  for (const auto& e :
+       fs::directory_iterator(source_path(std::string(kSchemaPairsDir) + "/" + scenario)))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 ScenarioFiles scenario_files(const std::string& scenario, const std::string& backend) {
   const BackendFixture& f = fixture_named(backend);
   ScenarioFiles out;
@@ -134,6 +143,15 @@ ScenarioFiles scenario_files(const std::string& scenario, const std::string& bac
   if (std::string skip = source_path(f.schema_pair_skip_file(scenario)); fs::exists(skip))
     out.skip = skip;
   return out;
+}
+
+std::string skip_reason(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_text(path));
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  if (lines.size() != 1 || trim(lines[0]).empty()) return "";
+  return lines[0];
 }
 
 Pair read_pair(const std::string& path) {
