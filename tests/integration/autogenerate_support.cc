@@ -26,6 +26,11 @@ std::unique_ptr<Driver> connect(const Project& p, bool create = true) {
   return open_driver(parse_database_url(p.database().url, "test"), o);
 }
 
+// The absolute path of one relative to the source tree.
+std::string source_path(const std::string& relative) {
+  return std::string(RETORT_SOURCE_DIR) + "/" + relative;
+}
+
 }  // namespace
 
 ModelProject::ModelProject(std::string backend) : Project(std::move(backend)) {
@@ -113,9 +118,45 @@ Schema model_schema(const Project& p, const std::string& sql) {
   return p.fixture().backend().load_models({tmp / "m.sql"}, d.get(), {});
 }
 
+std::vector<std::string> scenarios() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(source_path(std::string(kSchemaPairsDir))))
+    if (e.is_directory()) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> scenario_file_names(const std::string& scenario) {
+  std::vector<std::string> out;
+  for (const auto& e :
+       fs::directory_iterator(source_path(std::string(kSchemaPairsDir) + "/" + scenario)))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ScenarioFiles scenario_files(const std::string& scenario, const std::string& backend) {
+  const BackendFixture& f = fixture_named(backend);
+  ScenarioFiles out;
+  if (std::string pair = source_path(f.schema_pair_file(scenario)); fs::exists(pair))
+    out.pair = pair;
+  if (std::string skip = source_path(f.schema_pair_skip_file(scenario)); fs::exists(skip))
+    out.skip = skip;
+  return out;
+}
+
+std::string skip_reason(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_text(path));
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  if (lines.size() != 1 || trim(lines[0]).empty()) return "";
+  return lines[0];
+}
+
 Pair read_pair(const std::string& path) {
   Pair p;
-  p.name = fs::path(path).stem().string();
+  p.name = fs::path(path).parent_path().filename().string();
   std::string* cur = nullptr;
   std::istringstream in(read_text(path));
   for (std::string line; std::getline(in, line);) {
@@ -132,12 +173,10 @@ Pair read_pair(const std::string& path) {
 }
 
 std::vector<std::string> pair_files(const std::string& backend) {
-  std::string dir =
-      std::string(RETORT_SOURCE_DIR) + "/" + fixture_named(backend).schema_pairs_dir();
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".sql") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
+  for (const auto& scenario : scenarios())
+    if (auto files = scenario_files(scenario, backend); !files.pair.empty())
+      out.push_back(files.pair);
   return out;
 }
 

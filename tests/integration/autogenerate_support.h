@@ -29,13 +29,29 @@ Schema db_schema(const Project& p);
 // The schema that `sql` as the models builds, on the project's backend.
 Schema model_schema(const Project& p, const std::string& sql);
 
-// One file of the schema-pair corpus: the schema before (-- @a), after
-// (-- @b), and rows to insert before the upgrade (-- @rows).
+// The schema-pair corpus (kSchemaPairsDir): one directory per scenario,
+// holding <backend>.sql for each registered backend, or <backend>.skip whose
+// one line says why that backend has none.
+std::vector<std::string> scenarios();  // their names, sorted
+// The names of the files in a scenario's directory, sorted.
+std::vector<std::string> scenario_file_names(const std::string& scenario);
+// A scenario on one backend: the paths of its pair and of its .skip, each
+// empty when there is no such file.
+struct ScenarioFiles {
+  std::string pair, skip;
+};
+ScenarioFiles scenario_files(const std::string& scenario, const std::string& backend);
+// The reason a .skip file gives: its one line; empty unless the file holds
+// exactly one line that is not blank.
+std::string skip_reason(const std::string& path);
+
+// One file of the schema-pair corpus: its scenario, the schema before
+// (-- @a), after (-- @b), and rows to insert before the upgrade (-- @rows).
 struct Pair {
   std::string name, a, b, rows;
 };
 Pair read_pair(const std::string& path);
-// The corpus of a backend, sorted: its fixture's schema_pairs_dir().
+// The pairs of a backend, sorted by scenario.
 std::vector<std::string> pair_files(const std::string& backend);
 
 // count(*) of each table of `s`, by its key, read from the project's database.

@@ -57,7 +57,6 @@ class SqliteFixture final : public BackendFixture {
     return {/*column_order=*/true, /*generation_expression=*/false, /*constraint_names=*/false,
             /*index_sql=*/false};
   }
-  std::string schema_pairs_dir() const override { return "tests/fixtures/schema_pairs"; }
 
  protected:
   const Texts& text_table() const override {
@@ -168,7 +167,6 @@ class PostgresFixture final : public BackendFixture {
     return {/*column_order=*/false, /*generation_expression=*/true, /*constraint_names=*/true,
             /*index_sql=*/true};
   }
-  std::string schema_pairs_dir() const override { return "tests/fixtures/schema_pairs_postgresql"; }
 
  protected:
   const Texts& text_table() const override {
@@ -250,6 +248,14 @@ std::string BackendFixture::hold_run_lock_sql(const std::string&) const {
   FAIL(name() << " has no advisory lock: choose backends with "
                  "backends_with(&Capabilities::advisory_locks)");
   throw std::logic_error("unreachable");
+}
+
+std::string BackendFixture::schema_pair_file(const std::string& scenario) const {
+  return std::string(kSchemaPairsDir) + "/" + scenario + "/" + std::string(name()) + ".sql";
+}
+
+std::string BackendFixture::schema_pair_skip_file(const std::string& scenario) const {
+  return std::string(kSchemaPairsDir) + "/" + scenario + "/" + std::string(name()) + ".skip";
 }
 
 const std::vector<std::string>& BackendFixture::texts(const std::string& key) const {

@@ -37,6 +37,11 @@ struct SchemaReadback {
   bool index_sql;              // an index compares as the server's own CREATE INDEX text
 };
 
+// The autogenerate schema-pair corpus, relative to the source tree: one
+// directory per scenario, with a file for each registered backend (its
+// BackendFixture::schema_pair_file(), or the .skip that says why not).
+inline constexpr std::string_view kSchemaPairsDir = "tests/fixtures/schema_pairs";
+
 class BackendFixture {
  public:
   virtual ~BackendFixture() = default;
@@ -72,8 +77,11 @@ class BackendFixture {
   // Quoted names too match without regard to case.
   virtual bool names_ignore_case() const = 0;
   virtual SchemaReadback readback() const = 0;
-  // The autogenerate schema-pair corpus, relative to the source tree.
-  virtual std::string schema_pairs_dir() const = 0;
+  // Its files of a scenario of the autogenerate schema-pair corpus, relative
+  // to the source tree: kSchemaPairsDir/<scenario>/<name()>.sql, the pair,
+  // or <name()>.skip, one line saying why the backend has none.
+  std::string schema_pair_file(const std::string& scenario) const;
+  std::string schema_pair_skip_file(const std::string& scenario) const;
 
   // The one expected string under `key`. Fails the test, naming the key and
   // the backend, when the fixture has none: never another backend's value.
