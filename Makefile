@@ -10,6 +10,9 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_JOBS ?= 2
 # Extra arguments for the first configure, e.g. CMAKE_ARGS=-DCMAKE_BUILD_TYPE=Debug
 CMAKE_ARGS ?=
+# WERROR=ON makes every compiler warning in retort's own code an error
+# (RETORT_WERROR), as .ci/run builds; unset, $(BUILD_DIR) keeps its setting.
+WERROR ?=
 # How many clang-tidy processes `make lint` runs at once.
 LINT_JOBS ?= $(JOBS)
 
@@ -47,6 +50,7 @@ help:
 	@echo 'test-reliability  Crash trials, faults, hostile input, fuzzing, ASan/UBSan'
 	@echo '              (ctest -L reliability; 8 to 11 minutes)'
 	@echo 'lint          clang-format check of tool/src and tests, clang-tidy of tool/src'
+	@echo '              (CI runs it, then test and test-reliability with WERROR=ON)'
 	@echo 'bench         Run the benchmarks under bench/'
 	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
 	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
@@ -71,7 +75,7 @@ help:
 # compile's progress once; the db-* tasks then print just what retort says.
 $(CONFIGURED):
 	scripts/install-deps
-	$(CMAKE) -S . -B $(BUILD_DIR) -G "$(GENERATOR)" $(CMAKE_ARGS)
+	$(CMAKE) -S . -B $(BUILD_DIR) -G "$(GENERATOR)" $(CONFIGURE_ARGS)
 	$(CMAKE) --build $(BUILD_DIR) --target retort --parallel $(JOBS)
 
 # Ninja's status lines are noise around `make db-current`; errors still show.
@@ -83,8 +87,10 @@ QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),$(if $(wildcard $(BUILD_DIR)/b
 # expand a $(shell) before the recipe's first line has installed ninja.
 GENERATOR = $$(command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
+CONFIGURE_ARGS = $(CMAKE_ARGS) $(if $(WERROR),-DRETORT_WERROR=$(WERROR))
+
 # Re-configures; the generator is chosen only for a new build tree.
-CONFIGURE = $(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CMAKE_ARGS)
+CONFIGURE = $(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CONFIGURE_ARGS)
 
 configure:
 	$(CONFIGURE)
