@@ -10,6 +10,11 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_JOBS ?= 2
 # Extra arguments for the first configure, e.g. CMAKE_ARGS=-DCMAKE_BUILD_TYPE=Debug
 CMAKE_ARGS ?=
+# WERROR=ON makes every compiler warning in retort's own code an error
+# (RETORT_WERROR), as .ci/run builds; unset, $(BUILD_DIR) keeps its setting.
+WERROR ?=
+# How many clang-tidy processes `make lint` runs at once.
+LINT_JOBS ?= $(JOBS)
 
 # make expands '$' in variables given on its command line before exporting
 # them to a recipe. MSG is a free-text message and must reach the tool as
@@ -32,7 +37,7 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 # Written by a successful generate step, whichever the generator.
 CONFIGURED := $(BUILD_DIR)/CMakeFiles/TargetDirectories.txt
 
-.PHONY: help configure build test test-reliability bench install clean distclean \
+.PHONY: help configure build test test-reliability lint bench install clean distclean \
         db-new db-up db-down db-current db-history
 
 help:
@@ -44,6 +49,8 @@ help:
 	@echo '              but the reliability suite'
 	@echo 'test-reliability  Crash trials, faults, hostile input, fuzzing, ASan/UBSan'
 	@echo '              (ctest -L reliability; 8 to 11 minutes)'
+	@echo 'lint          clang-format check of tool/src and tests, clang-tidy of tool/src'
+	@echo '              (CI runs it, then test and test-reliability with WERROR=ON)'
 	@echo 'bench         Run the benchmarks under bench/'
 	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
 	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
@@ -68,7 +75,7 @@ help:
 # compile's progress once; the db-* tasks then print just what retort says.
 $(CONFIGURED):
 	scripts/install-deps
-	$(CMAKE) -S . -B $(BUILD_DIR) -G "$(GENERATOR)" $(CMAKE_ARGS)
+	$(CMAKE) -S . -B $(BUILD_DIR) -G "$(GENERATOR)" $(CONFIGURE_ARGS)
 	$(CMAKE) --build $(BUILD_DIR) --target retort --parallel $(JOBS)
 
 # Ninja's status lines are noise around `make db-current`; errors still show.
@@ -80,8 +87,10 @@ QUIET = $(if $(wildcard $(BUILD_DIR)/build.ninja),$(if $(wildcard $(BUILD_DIR)/b
 # expand a $(shell) before the recipe's first line has installed ninja.
 GENERATOR = $$(command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
+CONFIGURE_ARGS = $(CMAKE_ARGS) $(if $(WERROR),-DRETORT_WERROR=$(WERROR))
+
 # Re-configures; the generator is chosen only for a new build tree.
-CONFIGURE = $(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CMAKE_ARGS)
+CONFIGURE = $(CMAKE) -S . -B $(BUILD_DIR) $(if $(wildcard $(CONFIGURED)),,-G "$(GENERATOR)") $(CONFIGURE_ARGS)
 
 configure:
 	$(CONFIGURE)
@@ -113,6 +122,13 @@ test-reliability:
 	  || status=$$?; \
 	echo; echo '== reliability figures'; cat $(RELIABILITY_REPORT)/*.txt 2>/dev/null; \
 	exit $$status
+
+# clang-format over tool/src and tests, then clang-tidy over tool/src/**/*.cc
+# with $(BUILD_DIR)'s compile commands (scripts/lint): configures, builds nothing.
+lint:
+	scripts/install-deps lint
+	$(CONFIGURE)
+	scripts/lint $(BUILD_DIR) $(LINT_JOBS)
 
 bench: build
 	@if [ -x bench/run ]; then BUILD_DIR=$(BUILD_DIR) bench/run; \

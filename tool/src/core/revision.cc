@@ -77,8 +77,8 @@ struct Parser {
   ErrorList errors;
   bool seen_revision = false, seen_down = false;
 
-  void fail(int line, std::string msg, std::string hint = {}) {
-    Error e(std::move(msg));
+  void fail(int line, const std::string& msg, std::string hint = {}) {
+    Error e(msg);
     e.at(path, line);
     if (!hint.empty()) e.hint(std::move(hint));
     errors.add(std::move(e));

@@ -89,7 +89,8 @@ const std::string& default_template() {
 
 namespace {
 
-std::string render(std::string text, const std::vector<std::pair<std::string, std::string>>& vars) {
+std::string render(const std::string& text,
+                   const std::vector<std::pair<std::string, std::string>>& vars) {
   // One left-to-right pass, so a value that happens to contain "${x}" is
   // never expanded again.
   std::string out;

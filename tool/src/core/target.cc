@@ -10,7 +10,7 @@ namespace retort {
 
 namespace {
 
-Error bad_target(std::string_view text, std::string why) {
+Error bad_target(std::string_view text, const std::string& why) {
   return Error("invalid target " + quoted_for_display(text) + ": " + why)
       .hint(
           "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N or "

@@ -45,9 +45,7 @@ class Bodies {
   // for SQLite's CREATE [TEMP] TRIGGER [IF NOT EXISTS] ... BEGIN.
   void routine_and_trigger(std::string_view w, int paren) {
     if (!routine_ || paren != 0) return;
-    if (sql::keyword_is(w, "begin"))
-      ++depth_;
-    else if (sql::keyword_is(w, "case") && depth_ > 0)
+    if (sql::keyword_is(w, "begin") || (sql::keyword_is(w, "case") && depth_ > 0))
       ++depth_;
     else if (sql::keyword_is(w, "end") && depth_ > 0)
       --depth_;
