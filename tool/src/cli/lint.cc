@@ -28,11 +28,7 @@ int run_lint(Context& ctx) {
     ErrorList errors;
     for (const auto& f : files) {
       try {
-        auto name = std::filesystem::path(f).filename().string();
-        if (auto why = unbuildable_name_reason(name); !why.empty())
-          throw Error("revision file " + quoted_for_display(f) + " " + why +
-                      "; the build cannot carry it")
-              .hint(kRenameRevisionHint);
+        check_buildable_name(std::filesystem::path(f).filename().string(), quoted_for_display(f));
         check_statements(parse_revision(read_file(f), f));
       } catch (const Error& e) {
         errors.add(e);

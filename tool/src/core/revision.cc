@@ -241,10 +241,13 @@ struct Parser {
 
 void check_section(const Revision& rev, const Section& s, ErrorList& errors) {
   if (!s.marker_line) return;
-  for (auto& e : unrunnable_text(s.sql, rev.path, s.first_line))
+  // One split serves both checks: upgrade runs this over every planned section.
+  LexNotes notes;
+  const auto spans = split_sql_statements(s.sql, &notes);
+  for (auto& e : unrunnable_text(s.sql, spans, notes, rev.path, s.first_line))
     errors.add(std::move(e));
   if (!s.transactional) return;
-  for (const auto& st : split_sql_statements(s.sql))
+  for (const auto& st : spans)
     if (ends_transaction(s.sql, st))
       errors.add(transaction_control_error(s.sql, st, rev.path, s.first_line));
 }

@@ -14,8 +14,10 @@ namespace fs = std::filesystem;
 
 namespace retort {
 
+namespace {
 const char* const kRenameRevisionHint =
     "rename the file (letters, digits, '_', '-', '.' and spaces are safe) and keep its .sql";
+}  // namespace
 
 std::string display_path(const std::string& path) {
   std::error_code ec;
@@ -48,6 +50,12 @@ std::string unbuildable_name_reason(std::string_view name) {
   return "";
 }
 
+void check_buildable_name(std::string_view name, const std::string& shown) {
+  if (auto why = unbuildable_name_reason(name); !why.empty())
+    throw Error("revision file " + shown + " " + why + "; the build cannot carry it")
+        .hint(kRenameRevisionHint);
+}
+
 std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
   std::string dir = versions_dir();
   // opendir/readdir rather than std::filesystem: this runs before every
@@ -74,10 +82,7 @@ std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
   ErrorList errors;
   for (const auto& name : names) {
     try {
-      if (auto why = unbuildable_name_reason(name); !why.empty())
-        throw Error("revision file " + shown_dir + "/" + quoted_for_display(name) + " " + why +
-                    "; the build cannot carry it")
-            .hint(kRenameRevisionHint);
+      check_buildable_name(name, shown_dir + "/" + quoted_for_display(name));
       revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
     } catch (const Error& e) {
       errors.add(e);

@@ -29,7 +29,9 @@ struct ScriptDirectory {
 // backticks change meaning in the commands the generators write. A '/'
 // would put the file outside versions/.
 std::string unbuildable_name_reason(std::string_view name);
-extern const char* const kRenameRevisionHint;
+// Throws the error for a revision file `name`, shown as `shown`, that the
+// build cannot carry; returns when it can.
+void check_buildable_name(std::string_view name, const std::string& shown);
 
 // A path as the user should see it: relative to the working directory when
 // it lies below it, else as given.

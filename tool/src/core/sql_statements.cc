@@ -62,12 +62,17 @@ std::vector<std::string> leading_words(std::string_view sql, const StatementSpan
 }  // namespace
 
 std::vector<Error> unrunnable_text(std::string_view sql, const std::string& file, int first_line) {
+  LexNotes notes;
+  auto spans = split_sql_statements(sql, &notes);
+  return unrunnable_text(sql, spans, notes, file, first_line);
+}
+
+std::vector<Error> unrunnable_text(std::string_view sql, const std::vector<StatementSpan>& spans,
+                                   const LexNotes& notes, const std::string& file, int first_line) {
   std::vector<Error> out;
   auto at = [&](Error e, size_t offset) {
     out.push_back(std::move(e.at(file, file.empty() ? 0 : line_at(sql, offset, first_line))));
   };
-  LexNotes notes;
-  auto spans = split_sql_statements(sql, &notes);
   for (size_t c : notes.client_commands) {
     // The command's name only (\i, .read): its arguments may be anything.
     size_t e = c + 1;

@@ -19,6 +19,10 @@ namespace retort {
 // at `first_line` of `file`. Lint and the migrator refuse such a revision
 // before anything runs.
 std::vector<Error> unrunnable_text(std::string_view sql, const std::string& file, int first_line);
+// The same over a split already made, so a caller that needs the statements
+// too splits once.
+std::vector<Error> unrunnable_text(std::string_view sql, const std::vector<StatementSpan>& spans,
+                                   const LexNotes& notes, const std::string& file, int first_line);
 
 // What to do about a statement that ends retort's transaction
 // (ends_transaction), in every message that refuses one.
