@@ -171,11 +171,10 @@ TEST_CASE("migrator: the offline script matches the transaction mode") {
   auto g = chain(2, [](int i, RevisionSpec& s) {
     if (i == 2) s.upgrade_options = " transaction:false";
   });
-  auto dialect = backend_named(backend)->bookkeeping();
   MigrateOptions o;
   o.transaction_per_migration = false;
   std::ostringstream out;
-  write_offline_script(g, *dialect, o, Direction::kUpgrade, parse_target_range("head"), out);
+  write_offline_script(g, *backend_named(backend), o, Direction::kUpgrade, parse_target_range("head"), out);
   std::string sql = out.str();
   auto count = [&](const std::string& what) {
     size_t n = 0;

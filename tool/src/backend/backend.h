@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "schema/schema_dialect.h"
 #include "schema/schema_model.h"
+#include "sql/lexer.h"
 
 namespace retort {
 
@@ -57,6 +58,8 @@ class Backend {
     (void)fail;
   }
   virtual const Capabilities& capabilities() const = 0;
+  // How the database reads SQL text: its quotes, comments and bodies.
+  virtual sql::LexerOptions lexer_options() const = 0;
 
   // The bookkeeping statements, also for offline scripts: never connects.
   virtual std::unique_ptr<BookkeepingSql> bookkeeping() const = 0;

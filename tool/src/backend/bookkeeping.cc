@@ -7,11 +7,23 @@
 
 namespace retort {
 
+std::string BookkeepingSql::quote_identifier(const std::string& name) const {
+  return '"' + name + '"';
+}
+
+std::string BookkeepingSql::string_literal(const std::string& text) const {
+  return quote_sql_string(text);
+}
+
+std::string BookkeepingSql::time_literal(const std::string& utc) const {
+  return string_literal(utc);
+}
+
 std::string BookkeepingSql::quote_name(const std::string& dotted) const {
   std::string out;
   for (const auto& part : split_list(dotted, '.')) {
     if (!out.empty()) out += '.';
-    out += '"' + part + '"';
+    out += quote_identifier(part);
   }
   return out;
 }
@@ -36,24 +48,24 @@ std::string BookkeepingSql::move_heads(const std::string& version_table,
   const std::string table = quote_name(version_table);
   std::string sql;
   if (removed.size() == 1 && added.size() == 1)
-    return "UPDATE " + table + " SET version_num = " + quote_sql_string(added[0]) +
-           " WHERE version_num = " + quote_sql_string(removed[0]) + ";\n";
+    return "UPDATE " + table + " SET version_num = " + string_literal(added[0]) +
+           " WHERE version_num = " + string_literal(removed[0]) + ";\n";
   for (const auto& h : removed)
-    sql += "DELETE FROM " + table + " WHERE version_num = " + quote_sql_string(h) + ";\n";
+    sql += "DELETE FROM " + table + " WHERE version_num = " + string_literal(h) + ";\n";
   for (const auto& h : added)
-    sql += "INSERT INTO " + table + " (version_num) VALUES (" + quote_sql_string(h) + ");\n";
+    sql += "INSERT INTO " + table + " (version_num) VALUES (" + string_literal(h) + ");\n";
   return sql;
 }
 
 std::string BookkeepingSql::insert_log(const std::string& log_table, const LogRecord& r) const {
-  auto text_or_null = [](const std::string& s) {
-    return s.empty() ? std::string("NULL") : quote_sql_string(s);
+  auto text_or_null = [this](const std::string& s) {
+    return s.empty() ? std::string("NULL") : string_literal(s);
   };
-  auto time_or_now = [&](const std::string& s) { return s.empty() ? now() : quote_sql_string(s); };
+  auto time_or_now = [&](const std::string& s) { return s.empty() ? now() : time_literal(s); };
   return "INSERT INTO " + quote_name(log_table) +
          " (revision, direction, checksum, started_at, finished_at, duration_ms, applied_by, host)"
          " VALUES (" +
-         quote_sql_string(r.revision) + ", " + quote_sql_string(r.direction) + ", " +
+         string_literal(r.revision) + ", " + string_literal(r.direction) + ", " +
          text_or_null(r.checksum) + ", " + time_or_now(r.started_at) + ", " +
          time_or_now(r.finished_at) + ", " +
          (r.duration_ms < 0 ? std::string("NULL") : std::to_string(r.duration_ms)) + ", " +

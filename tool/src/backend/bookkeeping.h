@@ -38,6 +38,13 @@ class BookkeepingSql {
   // an offline script ("" where a script cannot know them).
   virtual std::string reset_session() const { return ""; }
 
+  // One name quoted as the database quotes names: "name" (`name` in MariaDB).
+  virtual std::string quote_identifier(const std::string& name) const;
+  // A string literal: 'it''s' (MariaDB's backslash escapes need more).
+  virtual std::string string_literal(const std::string& text) const;
+  // A time retort took ("2026-12-03 13:00:00.123+00:00", UTC) as a literal
+  // the log table's time columns take.
+  virtual std::string time_literal(const std::string& utc) const;
   // "schema"."table" from schema.table.
   std::string quote_name(const std::string& dotted) const;
   std::string select_heads(const std::string& version_table) const;

@@ -1,5 +1,6 @@
 // The one list of backends. Everything else finds a database through here,
 // by a URL's scheme or its backend name, and never compares names itself.
+#include "backend/mariadb/mariadb.h"
 #include "backend/postgres/postgres.h"
 #include "backend/sqlite/sqlite.h"
 #include "core/error.h"
@@ -7,7 +8,8 @@
 namespace retort {
 
 const std::vector<const Backend*>& registered_backends() {
-  static const std::vector<const Backend*> all = {&sqlite_backend(), &postgres_backend()};
+  static const std::vector<const Backend*> all = {&sqlite_backend(), &postgres_backend(),
+                                                  &mariadb_backend()};
   return all;
 }
 

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "backend/backend.h"
 #include "cli/command_table.h"
 #include "cli/context.h"
 #include "core/error.h"
@@ -10,6 +11,21 @@
 #include "core/text.h"
 
 namespace retort {
+
+namespace {
+
+// SQL is read as the configured database reads it (MariaDB's backslash
+// escapes and # comments); without a usable URL, as SQLite and PostgreSQL
+// read it. Lint never needs a URL, so a missing or broken one is no error.
+sql::LexerOptions lint_lexer(Context& ctx) {
+  try {
+    return backend_of(ctx.url()).lexer_options();
+  } catch (const Error&) {
+    return sql::LexerOptions::revision_default();
+  }
+}
+
+}  // namespace
 
 int run_lint(Context& ctx) {
   ArgParser p("lint [FILE...] [--allow-multiple-heads]",
@@ -24,12 +40,13 @@ int run_lint(Context& ctx) {
   p.flag("allow-multiple-heads", "accept several unmerged heads", &allow_heads);
   if (!ctx.parse(p)) return kExitOk;
 
+  const sql::LexerOptions lexer = lint_lexer(ctx);
   if (!files.empty()) {
     ErrorList errors;
     for (const auto& f : files) {
       try {
         check_buildable_name(std::filesystem::path(f).filename().string(), quoted_for_display(f));
-        check_statements(parse_revision(read_file(f), f));
+        check_statements(parse_revision(read_file(f), f), lexer);
       } catch (const Error& e) {
         errors.add(e);
       }
@@ -43,7 +60,7 @@ int run_lint(Context& ctx) {
   ErrorList errors;
   for (const auto& r : g.revisions()) {
     try {
-      check_statements(r);
+      check_statements(r, lexer);
     } catch (const Error& e) {
       errors.add(e);
     }

@@ -38,9 +38,8 @@ int migrate(Context& ctx, Direction dir) {
   text = from_env_or(env_var, text);
   const RevisionGraph& g = ctx.graph();
   if (sql) {
-    auto dialect = backend_of(ctx.url()).bookkeeping();
-    write_offline_script(g, *dialect, ctx.migrate_options(), dir, parse_target_range(text),
-                         ctx.out());
+    write_offline_script(g, backend_of(ctx.url()), ctx.migrate_options(), dir,
+                         parse_target_range(text), ctx.out());
     return kExitOk;
   }
   if (text.find(':') != std::string::npos)

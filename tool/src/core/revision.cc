@@ -239,11 +239,12 @@ struct Parser {
 
 }  // namespace
 
-void check_section(const Revision& rev, const Section& s, ErrorList& errors) {
+void check_section(const Revision& rev, const Section& s, ErrorList& errors,
+                   const sql::LexerOptions& options) {
   if (!s.marker_line) return;
   // One split serves both checks: upgrade runs this over every planned section.
   LexNotes notes;
-  const auto spans = split_sql_statements(s.sql, &notes);
+  const auto spans = sql::split_statements(s.sql, options, &notes);
   for (auto& e : unrunnable_text(s.sql, spans, notes, rev.path, s.first_line))
     errors.add(std::move(e));
   if (!s.transactional) return;
@@ -252,10 +253,10 @@ void check_section(const Revision& rev, const Section& s, ErrorList& errors) {
       errors.add(transaction_control_error(s.sql, st, rev.path, s.first_line));
 }
 
-void check_statements(const Revision& rev) {
+void check_statements(const Revision& rev, const sql::LexerOptions& options) {
   ErrorList errors;
-  check_section(rev, rev.upgrade, errors);
-  check_section(rev, rev.downgrade, errors);
+  check_section(rev, rev.upgrade, errors, options);
+  check_section(rev, rev.downgrade, errors, options);
   errors.throw_if_any();
 }
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/lexer.h"
+
 namespace retort {
 
 class ErrorList;
@@ -57,10 +59,13 @@ Revision parse_revision(std::string_view text, const std::string& path,
 // end retort's own transaction (BEGIN, COMMIT, END, ROLLBACK, ABORT, START
 // TRANSACTION) in a section not marked transaction:false. Throws Error
 // naming the file and line of each.
-void check_statements(const Revision& rev);
+// `options`: how the database the revision is for reads SQL, when known.
+void check_statements(const Revision& rev,
+                      const sql::LexerOptions& options = sql::LexerOptions::revision_default());
 // The same for one section, adding to `errors`: the migrator checks the
 // sections of a plan before it runs any (the drivers refuse transaction
 // control again as they go).
-void check_section(const Revision& rev, const Section& section, ErrorList& errors);
+void check_section(const Revision& rev, const Section& section, ErrorList& errors,
+                   const sql::LexerOptions& options = sql::LexerOptions::revision_default());
 
 }  // namespace retort

@@ -68,10 +68,11 @@ void check_reversible(const RevisionGraph& g, const std::vector<Step>& steps) {
 // meta-command, COPY FROM STDIN, an unclosed quote, transaction control in a
 // transactional section), before anything runs, so a file the build's lint
 // would have refused never leaves a run half done.
-void check_runnable(const RevisionGraph& g, const std::vector<Step>& steps) {
+void check_runnable(const RevisionGraph& g, const std::vector<Step>& steps,
+                    const sql::LexerOptions& options) {
   ErrorList errors;
   for (const auto& s : steps)
-    check_section(g.at(s.rev), section_of(g.at(s.rev), s.dir), errors);
+    check_section(g.at(s.rev), section_of(g.at(s.rev), s.dir), errors, options);
   errors.throw_if_any();
 }
 
@@ -447,7 +448,7 @@ void Migrator::run(Direction dir, const Target& target) {
   }
   std::vector<Step> steps = plan_steps(g_, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g_, steps);
-  check_runnable(g_, steps);
+  check_runnable(g_, steps, d_.backend().lexer_options());
   if (steps.empty()) {
     if (run_tx) run_tx->commit();
     if (o_.verbosity > 0) out_ << "Nothing to do: the database is at " << where(heads) << "\n";
@@ -545,9 +546,10 @@ void Migrator::stamp(const Target& target, bool purge) {
          << " -> " << (after_ids.empty() ? "base" : join(after_ids, ", ")) << "\n";
 }
 
-void write_offline_script(const RevisionGraph& g, const BookkeepingSql& dialect,
-                          const MigrateOptions& o, Direction dir, const TargetRange& range,
-                          std::ostream& out) {
+void write_offline_script(const RevisionGraph& g, const Backend& backend, const MigrateOptions& o,
+                          Direction dir, const TargetRange& range, std::ostream& out) {
+  const auto owned_dialect = backend.bookkeeping();
+  const BookkeepingSql& dialect = *owned_dialect;
   std::vector<size_t> heads;
   if (range.from.kind != Target::kBase) {
     if (range.from.kind == Target::kRelative)
@@ -568,7 +570,7 @@ void write_offline_script(const RevisionGraph& g, const BookkeepingSql& dialect,
                                          : resolve_downgrade(g, range.to, heads);
   auto steps = plan_steps(g, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g, steps);
-  check_runnable(g, steps);
+  check_runnable(g, steps, backend.lexer_options());
   auto id_list = [&](const std::vector<size_t>& idx) {
     std::vector<std::string> v;
     for (size_t i : idx)

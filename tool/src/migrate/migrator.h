@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend.h"
 #include "backend/driver.h"
 #include "core/error.h"
 #include "core/plan.h"
@@ -82,7 +83,7 @@ std::vector<std::string> contradictory_heads(const RevisionGraph& g,
 
 // Writes the SQL script that `upgrade`/`downgrade` over `range` would run,
 // bookkeeping included, without touching a database.
-void write_offline_script(const RevisionGraph& g, const BookkeepingSql& dialect,
+void write_offline_script(const RevisionGraph& g, const Backend& backend,
                           const MigrateOptions& options, Direction dir, const TargetRange& range,
                           std::ostream& out);
 

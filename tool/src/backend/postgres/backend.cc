@@ -22,6 +22,7 @@ class PostgresBackend final : public Backend {
                                    /*concurrent_index_builds=*/true};
     return caps;
   }
+  sql::LexerOptions lexer_options() const override { return sql::LexerOptions::postgres(); }
   std::unique_ptr<BookkeepingSql> bookkeeping() const override {
     return make_postgres_bookkeeping();
   }

@@ -23,6 +23,7 @@ class SqliteBackend final : public Backend {
                                    /*concurrent_index_builds=*/false};
     return caps;
   }
+  sql::LexerOptions lexer_options() const override { return sql::LexerOptions::sqlite(); }
   std::unique_ptr<BookkeepingSql> bookkeeping() const override { return make_sqlite_bookkeeping(); }
   std::unique_ptr<Driver> connect(const DatabaseUrl& url,
                                   const DriverOptions& options) const override {

@@ -1,0 +1,23 @@
+// Everything retort knows about MariaDB (and MySQL, which speaks the same
+// protocol and most of the same SQL), behind the Backend in backend.cc: the
+// URL parameters it takes (url.cc) and the bookkeeping SQL (bookkeeping.cc).
+// The driver (driver.cc, the only file that includes <mysql.h>) is a module
+// loaded for mariadb:// and mysql:// URLs only. Only files in this folder and
+// backend/registry.cc include this header.
+#pragma once
+
+#include <memory>
+
+#include "backend/backend.h"
+
+namespace retort {
+
+const Backend& mariadb_backend();
+
+// Loads the driver module on first use (backend.cc, backend/module.h).
+std::unique_ptr<Driver> open_mariadb_driver(const DatabaseUrl& url, const DriverOptions& options);
+std::unique_ptr<BookkeepingSql> make_mariadb_bookkeeping();
+// unix_socket, charset, ssl_mode, the ssl_* files and connect_timeout.
+void check_mariadb_url(const DatabaseUrl& url, const UrlFailure& fail);
+
+}  // namespace retort
