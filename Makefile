@@ -98,14 +98,16 @@ configure:
 build: $(CONFIGURED)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
 
-# One private PostgreSQL server serves every test process and is stopped
-# after; no test output, passing tests' included, may contain its password.
+# One private PostgreSQL server and one MariaDB server serve every test
+# process and are stopped after; no test output, passing tests' included,
+# may contain either password.
 # The reliability suite (label `reliability`) takes minutes: test-reliability.
 test:
 	scripts/install-deps test
 	$(CONFIGURE)
 	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
 	scripts/with-postgres --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
+	  scripts/with-mariadb --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
 	  $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS) -LE reliability
 
 # Crash trials, a full disk, locks, hostile input, fuzzing and the suites
@@ -118,6 +120,7 @@ test-reliability:
 	rm -rf $(RELIABILITY_REPORT)
 	@status=0; \
 	scripts/with-postgres --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
+	  scripts/with-mariadb --scan $(BUILD_DIR)/Testing/Temporary/LastTest.log \
 	  $(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS) -L reliability \
 	  || status=$$?; \
 	echo; echo '== reliability figures'; cat $(RELIABILITY_REPORT)/*.txt 2>/dev/null; \

@@ -97,9 +97,9 @@ TEST_CASE("a file that is not a SQLite database") {
 TEST_CASE("an unknown URL scheme says where the URL came from") {
   Project p;
   p.add_chain(1);
-  auto cli = p.run({"upgrade", "--url", "mysql://u:hunter2@h/db"});
+  auto cli = p.run({"upgrade", "--url", "oracle://u:hunter2@h/db"});
   CHECK(cli.exit_code == 1);
-  CHECK_THAT(cli.err, Contains("unknown database URL scheme 'mysql' from --url"));
+  CHECK_THAT(cli.err, Contains("unknown database URL scheme 'oracle' from --url"));
   auto env = p.run({"current"}, {{"DATABASE_URL", "oracle://x"}});
   CHECK_THAT(env.err,
              Contains("unknown database URL scheme 'oracle' from DATABASE_URL in the environment"));

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mariadb_server.h"
 #include "pg_server.h"
 #include "sqlite_inspect.h"
 #include "temp_dir.h"
@@ -74,7 +75,7 @@ class SqliteFixture final : public BackendFixture {
          {"base (no revision applied; the database does not exist yet)\n"}},
         {"offline: begin", {"BEGIN IMMEDIATE;\n"}},
         {"offline: session reset before the bookkeeping", {""}},
-        {"sql: character 27", {"char(27)"}},
+        {"sql: the text dead, ESC, [2Jbeef", {"'dead' || char(27) || '[2Jbeef'"}},
         {"sql: endless query",
          {"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
           "SELECT count(*) FROM c;"}},
@@ -189,7 +190,7 @@ class PostgresFixture final : public BackendFixture {
         // The live run undoes a revision's SET and SET ROLE before its bookkeeping.
         {"offline: session reset before the bookkeeping",
          {"SET SESSION AUTHORIZATION DEFAULT;\nRESET ALL;\n"}},
-        {"sql: character 27", {"chr(27)"}},
+        {"sql: the text dead, ESC, [2Jbeef", {"'dead' || chr(27) || '[2Jbeef'"}},
         {"sql: endless query", {"SELECT pg_sleep(600);"}},
         // The server would go on running what a killed client started.
         {"sql: count of other sessions still running the endless query",
@@ -229,6 +230,109 @@ class PostgresFixture final : public BackendFixture {
           "varying(200)",
           "ALTER TABLE \"users\" ALTER COLUMN \"bio\" TYPE character "
           "varying(200);"}},
+    };
+    return texts;
+  }
+};
+
+// --- MariaDB -----------------------------------------------------------------
+
+class MariadbFixture final : public BackendFixture {
+ public:
+  std::string_view name() const override { return "mariadb"; }
+
+  FixtureDatabase create(const std::string&) const override {
+    auto& server = MariadbServer::get();
+    std::string db = server.create_database();
+    std::string url = server.url(db);
+    return {url, url, db};
+  }
+  bool exists(const FixtureDatabase&) const override { return true; }
+  void require_intact(const FixtureDatabase& db) const override {
+    for (const auto& t : tables(db)) {
+      auto check = column(db, "CHECK TABLE `" + t + "`");
+      REQUIRE(!check.empty());
+      CHECK_THAT(check.back(), Catch::Matchers::EndsWith("OK"));
+    }
+  }
+
+  std::vector<std::string> column(const FixtureDatabase& db,
+                                  const std::string& sql) const override {
+    std::vector<std::string> rows;
+    std::istringstream out(MariadbServer::get().client(db.name, sql));
+    for (std::string line; std::getline(out, line);)
+      rows.push_back(line);
+    return rows;
+  }
+  void exec(const FixtureDatabase& db, const std::string& sql) const override {
+    MariadbServer::get().client(db.name, sql);
+  }
+  void run_script(const FixtureDatabase& db, const std::string& path) const override {
+    MariadbServer::get().client(db.name, "source " + path);
+  }
+  std::vector<std::string> tables(const FixtureDatabase& db) const override {
+    auto t = column(db,
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                    "DATABASE() AND table_type = 'BASE TABLE'");
+    std::sort(t.begin(), t.end());
+    return t;
+  }
+  std::vector<std::string> client_argv(const FixtureDatabase& db) const override {
+    auto args = MariadbServer::get().client_args();
+    args.push_back(db.name);
+    return args;
+  }
+
+  std::string hold_run_lock_sql(const std::string& version_table) const override {
+    // The name retort's MariaDB driver takes GET_LOCK() on.
+    return "SELECT GET_LOCK('retort:" + version_table + "', 600);";
+  }
+
+  // Table names are case-sensitive on Linux (lower_case_table_names = 0).
+  bool names_ignore_case() const override { return false; }
+  SchemaReadback readback() const override {
+    return {/*column_order=*/true, /*generation_expression=*/true, /*constraint_names=*/true,
+            /*index_sql=*/false};
+  }
+
+ protected:
+  const Texts& text_table() const override {
+    static const Texts texts = {
+        {"error: no such table nosuch",
+         {".nosuch' doesn't exist (MariaDB error 1146, SQLSTATE 42S02)"}},
+        {"error: drop of the missing table nosuch", {".nosuch'"}},
+        {"error: syntax error at NUL",
+         {"You have an error in your SQL syntax; check the manual that corresponds to your "
+          "MariaDB server version for the right syntax to use near 'NUL"}},
+        {"error: syntax error at NUL, with its code", {"(MariaDB error 1064, SQLSTATE 42000)"}},
+        {"error: duplicate key u.id",
+         {"Duplicate entry '1' for key 'PRIMARY' (MariaDB error 1062, SQLSTATE 23000)"}},
+        {"error: duplicate key u.id, details", {}},
+        {"error: version_table Retort_Version beside retort_version",
+         {"version_table = Retort_Version does not exist, but retort_t"}},
+        {"error: another session holds the run lock",
+         {"another deployer holds the lock on retort_version"}},
+        {"current: before the first run", {"base (no revision applied)\n"}},
+        {"offline: begin", {"START TRANSACTION;\n"}},
+        {"offline: session reset before the bookkeeping", {""}},
+        {"sql: the text dead, ESC, [2Jbeef", {"CONCAT('dead', CHAR(27), '[2Jbeef')"}},
+        {"sql: endless query", {"SELECT SLEEP(600);"}},
+        {"sql: count of other sessions still running the endless query",
+         {"SELECT count(*) FROM information_schema.processlist WHERE info LIKE '%SLEEP(600)%' "
+          "AND id <> CONNECTION_ID()"}},
+        // DDL commits as it runs: nothing is refused inside a transaction.
+        {"sql: a statement that cannot run in a transaction", {}},
+        {"sql: table z whose trigger sets note to x;y",
+         {"CREATE TABLE z (id INTEGER, note VARCHAR(20) DEFAULT 'a;b');\n"
+          "CREATE TRIGGER zt BEFORE INSERT ON z FOR EACH ROW BEGIN SET NEW.note = 'x;y'; END;\n"
+          "INSERT INTO z (id) VALUES (1);"}},
+        {"sql: drop table z and its trigger", {"DROP TABLE z;"}},
+        {"sql: schema for qualified bookkeeping names", {}},
+        {"models: types", {}},
+        {"models: types respelled", {}},
+        {"models: users and old_logs", {}},
+        {"models: users and logs renamed", {}},
+        {"autogenerate: more in the upgrade of the renames", {}},
     };
     return texts;
   }
@@ -286,7 +390,8 @@ std::vector<std::string> BackendFixture::keys() const {
 const std::vector<const BackendFixture*>& backend_fixtures() {
   static const SqliteFixture sqlite;
   static const PostgresFixture postgres;
-  static const std::vector<const BackendFixture*> all = {&sqlite, &postgres};
+  static const MariadbFixture mariadb;
+  static const std::vector<const BackendFixture*> all = {&sqlite, &postgres, &mariadb};
   // In the registry's order, and one for each registered backend.
   std::vector<std::string> registered, fixtures;
   for (const Backend* b : registered_backends())
@@ -318,6 +423,14 @@ Catch::Generators::GeneratorWrapper<std::string> backends_with(bool Capabilities
   std::vector<std::string> names;
   for (const BackendFixture* f : backend_fixtures())
     if (f->capabilities().*capability) names.emplace_back(f->name());
+  return Catch::Generators::from_range(names);
+}
+
+Catch::Generators::GeneratorWrapper<std::string> autogenerate_backends() {
+  std::vector<std::string> names;
+  for (const BackendFixture* f : backend_fixtures())
+    if (f->autogenerates()) names.emplace_back(f->name());
+  if (names.empty()) FAIL("no registered backend autogenerates");
   return Catch::Generators::from_range(names);
 }
 

@@ -50,6 +50,7 @@ class BackendFixture {
   // retort's own backend of that name; fails the test when it is not built in.
   const Backend& backend() const;
   const Capabilities& capabilities() const { return backend().capabilities(); }
+  bool autogenerates() const { return backend().schema_dialect() != nullptr; }
 
   // A new, empty database; a file goes in `dir`, which the caller owns.
   virtual FixtureDatabase create(const std::string& dir) const = 0;
@@ -106,5 +107,7 @@ const BackendFixture& fixture_named(std::string_view name);  // fails the test w
 //   Project p(GENERATE(backends_with(&Capabilities::advisory_locks)));
 Catch::Generators::GeneratorWrapper<std::string> all_backends();
 Catch::Generators::GeneratorWrapper<std::string> backends_with(bool Capabilities::*capability);
+// The backends autogenerate reads and writes (Backend::schema_dialect()).
+Catch::Generators::GeneratorWrapper<std::string> autogenerate_backends();
 
 }  // namespace retort::test

@@ -274,9 +274,9 @@ TEST_CASE("URL errors name the source they came from", "[config]") {
              Contains("unknown database URL scheme 'oracle' from " + ini + ":2 (database_url)"));
   CHECK(from_ini.format().find("tiger") == std::string::npos);
 
-  write_text(tmp / ".env", "DATABASE_URL=mysql://x/y\n");
+  write_text(tmp / ".env", "DATABASE_URL=oracle://x/y\n");
   CHECK_THROWS_WITH(choose_database_url(c, {}),
-                    Contains("'mysql' from DATABASE_URL in " + (tmp / ".env")));
+                    Contains("'oracle' from DATABASE_URL in " + (tmp / ".env")));
 
   UrlSources env;
   env.env = "sqlite://host/x.db";

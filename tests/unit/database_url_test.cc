@@ -137,9 +137,9 @@ TEST_CASE("a port that is not a number is an error naming the source", "[url]") 
 
 TEST_CASE("an unknown scheme is an error naming the source", "[url]") {
   Error e = expect_error(
-      [] { parse_database_url("mysql://root:topsecret@h/db", "DATABASE_URL in /p/.env"); });
+      [] { parse_database_url("oracle://root:topsecret@h/db", "DATABASE_URL in /p/.env"); });
   CHECK_THAT(e.what(),
-             Contains("unknown database URL scheme 'mysql' from DATABASE_URL in /p/.env"));
+             Contains("unknown database URL scheme 'oracle' from DATABASE_URL in /p/.env"));
   REQUIRE_FALSE(e.hints().empty());
   CHECK_THAT(e.hints()[0], Contains("sqlite://"));
   CHECK_THAT(e.format(), !Contains("topsecret"));

@@ -58,7 +58,8 @@ class Backend {
     (void)fail;
   }
   virtual const Capabilities& capabilities() const = 0;
-  // How the database reads SQL text: its quotes, comments and bodies.
+  // How lint and the migrator's check before a run read a revision for this
+  // database: its quotes, comments and bodies.
   virtual sql::LexerOptions lexer_options() const = 0;
 
   // The bookkeeping statements, also for offline scripts: never connects.

@@ -22,7 +22,9 @@ class PostgresBackend final : public Backend {
                                    /*concurrent_index_builds=*/true};
     return caps;
   }
-  sql::LexerOptions lexer_options() const override { return sql::LexerOptions::postgres(); }
+  // Revisions are read by the rules of both databases (PostgreSQL's quotes
+  // and $tag$ bodies, SQLite's trigger bodies), as they always were.
+  sql::LexerOptions lexer_options() const override { return sql::LexerOptions::revision_default(); }
   std::unique_ptr<BookkeepingSql> bookkeeping() const override {
     return make_postgres_bookkeeping();
   }

@@ -23,7 +23,9 @@ class SqliteBackend final : public Backend {
                                    /*concurrent_index_builds=*/false};
     return caps;
   }
-  sql::LexerOptions lexer_options() const override { return sql::LexerOptions::sqlite(); }
+  // Revisions are read by the rules of both databases (PostgreSQL's quotes
+  // and $tag$ bodies, SQLite's trigger bodies), as they always were.
+  sql::LexerOptions lexer_options() const override { return sql::LexerOptions::revision_default(); }
   std::unique_ptr<BookkeepingSql> bookkeeping() const override { return make_sqlite_bookkeeping(); }
   std::unique_ptr<Driver> connect(const DatabaseUrl& url,
                                   const DriverOptions& options) const override {
