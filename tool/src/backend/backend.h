@@ -46,6 +46,8 @@ class Backend {
   virtual ~Backend() = default;
   // Equal to DatabaseUrl::backend of its URLs: "sqlite", "postgresql".
   virtual std::string_view name() const = 0;
+  // As people write it, for messages: "SQLite", "PostgreSQL".
+  virtual std::string_view title() const = 0;
   // URL schemes, the canonical one first ("postgresql", "postgres"); a
   // SQLAlchemy "+driver" suffix is taken off before they are compared.
   virtual std::vector<std::string_view> schemes() const = 0;
@@ -61,6 +63,14 @@ class Backend {
   // How lint and the migrator's check before a run read a revision for this
   // database: its quotes, comments and bodies.
   virtual sql::LexerOptions lexer_options() const = 0;
+  // Whether the database commits `statement` as it runs it, whatever
+  // transaction it is in (MariaDB's DDL): a revision holding one cannot be
+  // rolled back, so the migrator records its progress statement by
+  // statement. Only asked when !capabilities().transactional_ddl.
+  virtual bool commits_implicitly(std::string_view statement) const {
+    (void)statement;
+    return false;
+  }
 
   // The bookkeeping statements, also for offline scripts: never connects.
   virtual std::unique_ptr<BookkeepingSql> bookkeeping() const = 0;

@@ -88,6 +88,17 @@ class Driver {
   // Runs every statement of `sql` as the database itself parses it. On
   // failure throws Error at origin.file and the failing statement's line.
   virtual void execute(std::string_view sql, const SqlOrigin& origin) = 0;
+  // Runs one statement and then `record` (retort's bookkeeping of it) as
+  // one command, which the server finishes even when retort dies between
+  // the two, outside any transaction. False, having run nothing, where the
+  // database cannot (the caller then records before and after).
+  virtual bool execute_recorded(std::string_view statement, const SqlOrigin& origin,
+                                std::string_view record) {
+    (void)statement;
+    (void)origin;
+    (void)record;
+    return false;
+  }
   virtual Rows query(std::string_view sql) = 0;
 
   // Held for a whole upgrade, downgrade or stamp so that a second deployer

@@ -17,6 +17,8 @@ const std::vector<Command>& command_table() {
       {"branches", "show the branch points of the revision graph", run_branches},
       {"show", "show one revision", run_show},
       {"stamp", "record a revision in the database without running it", run_stamp},
+      {"resolve", "record that a partly applied revision was finished or undone by hand",
+       run_resolve},
       {"verify", "check that applied revisions still match their files", run_verify},
       {"lint", "check revision files (and the graph) without a database", run_lint},
       {"check", "exit 1 when the models and the database at head differ (for CI)", run_check},

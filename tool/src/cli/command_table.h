@@ -31,6 +31,7 @@ int run_heads(Context&);
 int run_branches(Context&);
 int run_show(Context&);
 int run_stamp(Context&);
+int run_resolve(Context&);
 int run_verify(Context&);
 int run_lint(Context&);
 int run_check(Context&);

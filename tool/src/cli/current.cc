@@ -24,11 +24,22 @@ int run_current(Context& ctx) {
   auto driver = ctx.connect(/*create_if_missing=*/false);
   if (ctx.verbosity() > 1) ctx.out() << "Current revision(s) for " << ctx.url().redacted() << ":\n";
   std::vector<std::string> stored;
-  if (driver) stored = read_heads(*driver, table);
+  std::vector<Partial> partial;
+  if (driver) {
+    auto state = read_state(*driver, table);
+    stored = std::move(state.heads);
+    partial = std::move(state.partials);
+  }
   const RevisionGraph& g = graph.get();
+  // A revision that ran in part and could not be rolled back, after the heads.
+  auto show_partial = [&] {
+    for (const auto& part : partial)
+      ctx.out() << part.revision << " (" << part.summary() << ")\n";
+  };
   if (stored.empty()) {
     ctx.out() << "base (no revision applied" << (driver ? "" : "; the database does not exist yet")
               << ")\n";
+    show_partial();
     return kExitOk;
   }
   auto heads = heads_from_ids(g, stored, table);
@@ -43,6 +54,7 @@ int run_current(Context& ctx) {
     ctx.out() << (ctx.verbosity() > 1 ? verbose_block(g, h, nullptr)
                                       : g.at(h).id + revision_flags(g, h, nullptr))
               << "\n";
+  show_partial();
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/revision_format.h"
 #include "core/error.h"
 #include "core/plan.h"
+#include "migrate/migrator.h"
 
 namespace retort {
 
@@ -65,10 +66,20 @@ int run_history(Context& ctx) {
       is_current[h] = 1;
   }
   const auto* marks = indicate_current ? &is_current : nullptr;
+  // A partly applied revision says so beside its line.
+  std::vector<std::string> partial(g.size());
+  if (indicate_current)
+    if (auto driver = ctx.connect(/*create_if_missing=*/false)) {
+      Migrator m(g, *driver, ctx.migrate_options(), ctx.out());
+      for (const auto& part : m.partials())
+        if (const Revision* r = g.find(part.revision))
+          partial[g.index_of(*r)] = " (" + part.summary() + ")";
+    }
   const auto& topo = g.topological_order();
   for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
     if (!shown[*it]) continue;
-    ctx.out() << (verbose ? verbose_block(g, *it, marks) : history_line(g, *it, marks)) << "\n";
+    ctx.out() << (verbose ? verbose_block(g, *it, marks) : history_line(g, *it, marks))
+              << partial[*it] << "\n";
   }
   return kExitOk;
 }

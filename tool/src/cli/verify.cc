@@ -23,12 +23,15 @@ int run_verify(Context& ctx) {
   Migrator m(g, *driver, ctx.migrate_options(), ctx.out());
   auto heads = m.applied_heads();
   auto edited = m.edited_revisions(heads);
-  if (!edited.empty()) {
-    ErrorList list;
-    for (auto& e : edited)
-      list.add(std::move(e));
-    list.throw_if_any();
-  }
+  ErrorList list;
+  for (auto& e : edited)
+    list.add(std::move(e));
+  for (const auto& part : m.partials())
+    list.add(Error("revision " + part.revision + " is partly applied (" + part.summary() + ")")
+                 .hint("`retort upgrade` continues it at the statement that failed; or repair "
+                       "it by hand and run `retort resolve " +
+                       part.revision + " --applied` or `--rolled-back`"));
+  list.throw_if_any();
   auto applied = g.ancestors(heads, true);
   size_t n = 0;
   for (char a : applied)

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/text.h"
+#include "sql/statements.h"
 
 namespace retort {
 
@@ -150,6 +151,16 @@ std::vector<std::string> read_heads(Driver& d, const std::string& version_table)
   std::vector<std::string> out;
   for (auto& row : d.query(d.bookkeeping().select_heads(t.name)))
     out.push_back(row.at(0));
+  return out;
+}
+
+StoredState read_state(Driver& d, const std::string& version_table) {
+  ResolvedTable t = resolve_table(d, version_table, "version_table");
+  StoredState out;
+  if (!t.exists) return out;
+  for (auto& row : d.query(d.bookkeeping().select_heads(t.name)))
+    out.heads.push_back(row.at(0));
+  out.partials = read_partials(d, progress_table(t.name));
   return out;
 }
 
@@ -298,9 +309,22 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
                   ms,
                   current_user(),
                   host_name()};
-    d_.execute(d_.bookkeeping().move_heads(version_table_, ids(before), ids(after)) +
-                   d_.bookkeeping().insert_log(log_table_, log),
-               {});
+    d_.execute(
+        d_.bookkeeping().move_heads(version_table_, ids(before), ids(after)) +
+            d_.bookkeeping().insert_log(log_table_, log) +
+            (progress_row_ ? delete_partial(d_.bookkeeping(), progress_table(version_table_), r.id)
+                           : std::string()),
+        {});
+  };
+  // What cannot be rolled back runs statement by statement, recorded.
+  const bool one_tx = atomic(sec);
+  progress_row_ = false;
+  partial_failure_ = false;
+  auto run_section = [&] {
+    if (one_tx)
+      d_.execute(sec.sql, origin);
+    else
+      run_statements(step, r, sec);
   };
   // In a one-transaction run, where a failure now takes the database back to.
   bool outside_done = false;  // a transaction:false section ran and was recorded
@@ -312,14 +336,14 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
       // Alembic's autocommit_block does, and its own bookkeeping commits as
       // soon as it succeeded: what ran outside a transaction cannot be
       // rolled back with the rest.
-      if (!sec.transactional) {
+      if (!one_tx) {
         (*run_tx)->commit();
         run_tx->reset();
         committed_ = before;
       }
       if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
-      d_.execute(sec.sql, origin);
-      if (!sec.transactional) {
+      run_section();
+      if (!one_tx) {
         {
           Transaction tx(d_);
           bookkeeping();
@@ -332,7 +356,7 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
       } else {
         bookkeeping();
       }
-    } else if (sec.transactional) {
+    } else if (one_tx) {
       Transaction tx(d_);
       if (!unmoved()) return false;
       if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
@@ -347,8 +371,9 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
       }
       if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
       // Statements that cannot run in a transaction (VACUUM, CREATE INDEX
-      // CONCURRENTLY) run first; the bookkeeping commits only once they succeeded.
-      d_.execute(sec.sql, origin);
+      // CONCURRENTLY) or that commit as they run (MariaDB's DDL) run first;
+      // the bookkeeping commits only once they all succeeded.
+      run_section();
       Transaction tx(d_);
       bookkeeping();
       tx.commit();
@@ -359,20 +384,30 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
     for (auto& m : d_.take_messages())
       messages_.push_back(std::move(m));
     show_messages();
+    // run_statements() said exactly what the revision left.
+    if (partial_failure_) {
+      if (int sig = interrupted_by())
+        throw Error("interrupted by " + signal_name(sig) + ": " + e.what())
+            .at(e.file(), e.line())
+            .exits(128 + sig);
+      e.hint("the database is at " + where(run_tx ? committed_ : before) + ", with " + r.id +
+             " partly applied");
+      throw;
+    }
     // With transaction_per_migration = false a failure takes the run's
     // transaction back to its last commit, except in a section that runs
     // outside it (that commit was just before the section).
     const std::vector<size_t>& at = outside_done ? after : run_tx ? committed_ : before;
-    std::string what =
-        outside_done         ? "revision " + r.id + " ran outside a transaction and was recorded"
-        : !sec.transactional ? "revision " + r.id +
-                                   " runs outside a transaction; statements before the failing "
-                                   "one stayed applied"
-        : run_tx ? std::string("the run's transaction was rolled back")
-                 : "revision " + r.id + " was rolled back";
+    std::string what = outside_done
+                           ? "revision " + r.id + " ran outside a transaction and was recorded"
+                       : !one_tx ? "revision " + r.id +
+                                       " runs outside a transaction; statements before the failing "
+                                       "one stayed applied"
+                       : run_tx ? std::string("the run's transaction was rolled back")
+                                : "revision " + r.id + " was rolled back";
     if (int sig = interrupted_by()) {
       // Whatever the database said about being stopped, this is what happened.
-      std::string stopped = !sec.transactional && !outside_done
+      std::string stopped = !one_tx && !outside_done
                                 ? "revision " + r.id +
                                       " runs outside a transaction; statements before the "
                                       "interrupted one stayed applied"
@@ -394,6 +429,194 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
   }
   show_messages();
   return true;
+}
+
+bool Migrator::atomic(const Section& sec) const {
+  if (!sec.transactional) return false;
+  const Backend& b = d_.backend();
+  if (b.capabilities().transactional_ddl) return true;
+  for (const auto& span : sql::split_statements(sec.sql, b.lexer_options()))
+    if (b.commits_implicitly(std::string_view(sec.sql).substr(span.begin, span.end - span.begin)))
+      return false;
+  return true;
+}
+
+namespace {
+
+const Partial* partial_of(const std::vector<Partial>& all, const std::string& rev) {
+  for (const auto& p : all)
+    if (p.revision == rev) return &p;
+  return nullptr;
+}
+
+// "statements 1-2 of 3 ran", "statement 1 of 3 ran"
+std::string ran_text(int done, int total) {
+  std::string n = done == 1 ? "statement 1" : "statements 1-" + std::to_string(done);
+  return n + " of " + std::to_string(total) + " ran";
+}
+
+// The first line of a database's message, bounded, for the progress row.
+std::string error_summary(const Error& e) {
+  std::string_view w = e.what();
+  std::string line(trim(w.substr(0, w.find('\n'))));
+  return line.size() > 500 ? line.substr(0, 500) : line;
+}
+
+}  // namespace
+
+void Migrator::run_statements(const Step& step, const Revision& r, const Section& sec) {
+  const Backend& b = d_.backend();
+  const BookkeepingSql& bk = d_.bookkeeping();
+  const std::string table = progress_table(version_table_);
+  const auto spans = sql::split_statements(sec.sql, b.lexer_options());
+  const std::string why =
+      !sec.transactional
+          ? std::string(" outside a transaction (transaction:false), so they stay applied")
+          : " and cannot be rolled back on " + std::string(b.title()) +
+                ", which commits each DDL statement as it runs it";
+  auto line_of = [&](size_t i) { return line_at(sec.sql, spans[i].begin, sec.first_line); };
+  Partial p;
+  p.revision = r.id;
+  p.direction = step.dir;
+  p.total = static_cast<int>(spans.size());
+  p.checksum = statements_checksum(sec.sql, spans, 0);
+  if (const Partial* earlier = partial_of(partials_, r.id)) {
+    // check_partials() let only this revision, in this direction, through.
+    if (earlier->running > 0)
+      throw Error("revision " + r.id + " is partly applied (" +
+                  ran_text(earlier->done, earlier->total) + ") and statement " +
+                  std::to_string(earlier->running) +
+                  " was running when the run stopped: whether it took effect is unknown")
+          .at(r.path)
+          .hint("look at the schema: finish the revision by hand and run `retort resolve " + r.id +
+                " --applied`, or undo what ran and run `retort resolve " + r.id +
+                " --rolled-back`");
+    if (earlier->total != p.total ||
+        earlier->checksum != statements_checksum(sec.sql, spans, earlier->done))
+      throw Error("revision " + r.id + " is partly applied (" +
+                  ran_text(earlier->done, earlier->total) +
+                  "), but its file no longer holds those statements as they ran")
+          .at(r.path)
+          .hint("restore statements 1-" + std::to_string(earlier->done) +
+                " as they were (only what failed may change), then run the command again")
+          .hint("or repair the database by hand and record it with `retort resolve " + r.id +
+                " --applied` or `--rolled-back`");
+    p.done = earlier->done;
+    p.checksum = earlier->checksum;
+    if (o_.verbosity > 0)
+      out_ << " (continuing at statement " << p.done + 1 << " of " << p.total << ")" << std::flush;
+  } else {
+    ensure_progress_table(d_, table);
+    d_.execute(insert_partial(bk, table, p), {});
+  }
+  progress_row_ = true;
+  for (size_t i = static_cast<size_t>(p.done); i < spans.size(); ++i) {
+    std::string_view stmt =
+        std::string_view(sec.sql).substr(spans[i].begin, spans[i].end - spans[i].begin);
+    SqlOrigin at{r.path, line_of(i), r.id};
+    Partial next = p;
+    next.done = static_cast<int>(i) + 1;
+    next.checksum = statements_checksum(sec.sql, spans, i + 1);
+    try {
+      if (!d_.execute_recorded(stmt, at, update_partial(bk, table, next))) {
+        // Marked as running first: a run killed inside it leaves "may have run".
+        Partial running = p;
+        running.running = next.done;
+        d_.execute(update_partial(bk, table, running), {});
+        d_.execute(stmt, at);
+        d_.execute(update_partial(bk, table, next), {});
+      }
+    } catch (Error& e) {
+      // The database answered: the statement did not take effect. A lost
+      // connection leaves the row as it is ("may have run").
+      bool known = e.category() != ErrorCategory::kConnection;
+      Partial failed = p;
+      failed.failed_line = line_of(i);
+      failed.error = error_summary(e);
+      if (known) {
+        try {
+          d_.execute(failed.done == 0 ? delete_partial(bk, table, r.id)
+                                      : update_partial(bk, table, failed),
+                     {});
+        } catch (const Error&) {  // the row says "running"; still true
+        }
+      }
+      if (known && failed.done == 0) {
+        progress_row_ = false;
+        throw;  // nothing ran: the caller reports a revision not applied
+      }
+      partial_failure_ = true;
+      Error out("revision " + r.id + " is partly applied: " + ran_text(p.done, p.total) + why +
+                "; statement " + std::to_string(i + 1) + " (line " + std::to_string(line_of(i)) +
+                ") failed: " + e.what());
+      out.at(e.file(), e.line()).category(e.category());
+      for (const auto& h : e.hints())
+        out.hint(h);
+      out.hint("fix statement " + std::to_string(i + 1) + " and run the command again: it " +
+               "continues there while statements 1-" + std::to_string(p.done) + " are unchanged");
+      out.hint("or undo what ran by hand and run `retort resolve " + r.id + " --rolled-back`");
+      throw out;
+    }
+    p = next;
+  }
+}
+
+void Migrator::check_partials(const std::vector<Step>& steps) const {
+  for (const auto& p : partials_) {
+    const std::string dir = p.direction == Direction::kUpgrade ? "upgrade" : "downgrade";
+    if (!steps.empty() && g_.at(steps.front().rev).id == p.revision &&
+        steps.front().dir == p.direction)
+      continue;
+    Error e("revision " + p.revision + " is partly applied (" + p.summary() + ")" +
+            (p.failed_line > 0 ? "; statement " + std::to_string(p.done + 1) + " (line " +
+                                     std::to_string(p.failed_line) + ") failed: " + p.error
+                               : std::string()));
+    e.hint("this run would pass it by and leave its statements behind; nothing was done");
+    e.hint("continue it with `retort " + dir + "` to a target that includes it, or repair it by " +
+           "hand and record that with `retort resolve " + p.revision +
+           " --applied` or `--rolled-back`");
+    throw e;
+  }
+}
+
+std::vector<Partial> Migrator::partials() {
+  resolve_bookkeeping();
+  return read_partials(d_, progress_table(version_table_));
+}
+
+void Migrator::resolve(const std::string& rev, bool applied) {
+  std::optional<RunLock> lock;
+  if (d_.backend().capabilities().advisory_locks) lock.emplace(d_, o_.version_table);
+  Transaction tx(d_);
+  ensure_bookkeeping();
+  auto all = partials();
+  const size_t index = g_.index_of(g_.resolve(rev));
+  const std::string& id = g_.at(index).id;
+  const Partial* p = partial_of(all, id);
+  if (!p) {
+    std::string which;
+    for (const auto& q : all)
+      which += (which.empty() ? "" : ", ") + q.revision;
+    throw Error("revision " + id + " is not partly applied")
+        .hint(all.empty() ? std::string("no revision is: there is nothing to resolve")
+                          : "partly applied: " + which);
+  }
+  auto heads = applied_heads();
+  // The revision counts as applied, or not; where its partial run was going
+  // decides which of the two moves the version table.
+  bool moves = applied == (p->direction == Direction::kUpgrade);
+  auto after = moves ? heads_after(g_, heads, Step{index, p->direction}) : heads;
+  auto now = iso_time(Clock::now());
+  std::string sql = d_.bookkeeping().move_heads(version_table_, ids(heads), ids(after)) +
+                    d_.bookkeeping().insert_log(
+                        log_table_, {id, applied ? "resolve-applied" : "resolve-rolled-back", "",
+                                     now, now, 0, current_user(), host_name()}) +
+                    delete_partial(d_.bookkeeping(), progress_table(version_table_), id);
+  d_.execute(sql, {});
+  tx.commit();
+  if (o_.verbosity > 0)
+    out_ << "Resolved " << id << " as " << (applied ? "applied" : "rolled back")
+         << "; the database is at " << where(after) << "\n";
 }
 
 namespace {
@@ -422,6 +645,7 @@ void Migrator::run(Direction dir, const Target& target) {
     Transaction& tx = *run_tx;
     ensure_bookkeeping();
     heads = applied_heads();
+    partials_ = read_partials(d_, progress_table(version_table_));
     goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
                                       : resolve_downgrade(g_, target, heads);
     if (!o_.allow_edited) {
@@ -449,6 +673,7 @@ void Migrator::run(Direction dir, const Target& target) {
   std::vector<Step> steps = plan_steps(g_, goal, heads);
   if (dir == Direction::kDowngrade) check_reversible(g_, steps);
   check_runnable(g_, steps, d_.backend().lexer_options());
+  check_partials(steps);
   if (steps.empty()) {
     if (run_tx) run_tx->commit();
     if (o_.verbosity > 0) out_ << "Nothing to do: the database is at " << where(heads) << "\n";

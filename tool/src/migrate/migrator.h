@@ -15,6 +15,7 @@
 #include "core/plan.h"
 #include "core/revision_graph.h"
 #include "core/target.h"
+#include "migrate/progress.h"
 
 namespace retort {
 
@@ -34,6 +35,13 @@ class Migrator {
   void upgrade(const Target& target);
   void downgrade(const Target& target);
   void stamp(const Target& target, bool purge);
+  // Records what a person did about a partly applied revision: finished it
+  // (`applied`: the revision counts as applied) or undid what ran (it does
+  // not), with a log row saying so. Throws when `rev` is not partial.
+  void resolve(const std::string& rev, bool applied);
+
+  // Revisions left partly applied (migrate/progress.h).
+  std::vector<Partial> partials();
 
   // The version table's rows, as stored (empty when it does not exist yet).
   std::vector<std::string> stored_heads();
@@ -60,6 +68,14 @@ class Migrator {
   // With run_tx, the step joins the run's transaction (transaction_per_migration = false).
   bool apply(const Step& step, const std::vector<size_t>& before, const std::vector<size_t>& after,
              const std::string& expected, std::optional<Transaction>* run_tx = nullptr);
+  // Whether a section runs as one transaction: false for transaction:false,
+  // and for a statement the database commits as it runs.
+  bool atomic(const Section& sec) const;
+  // Runs a section that cannot be rolled back statement by statement,
+  // recording each in the progress table; continues a partial run of it.
+  void run_statements(const Step& step, const Revision& r, const Section& sec);
+  // Refuses a plan that would pass a partly applied revision by.
+  void check_partials(const std::vector<Step>& steps) const;
   std::vector<std::string> ids(const std::vector<size_t>& idx) const;
   std::string step_title(const Step& step) const;
 
@@ -71,10 +87,20 @@ class Migrator {
   std::string version_table_, log_table_;  // resolved; empty until resolve_bookkeeping()
   bool version_table_exists_ = false;
   std::vector<DatabaseMessage> messages_;  // of the step being applied
+  std::vector<Partial> partials_;          // read at the start of a run
+  bool progress_row_ = false;              // the step being applied has one
+  bool partial_failure_ = false;           // its failure left it partly applied
 };
 
 // The version table's rows, as stored (empty when it does not exist yet).
 std::vector<std::string> read_heads(Driver& d, const std::string& version_table);
+// The version table's rows and the revisions left partly applied, read
+// once the names are resolved (for `current`).
+struct StoredState {
+  std::vector<std::string> heads;
+  std::vector<Partial> partials;
+};
+StoredState read_state(Driver& d, const std::string& version_table);
 
 // Rows of a version table that cannot all be true: the same revision twice,
 // or a revision beside one of its own ancestors. Empty when they agree.

@@ -11,6 +11,7 @@ namespace {
 class MariadbBackend final : public Backend {
  public:
   std::string_view name() const override { return "mariadb"; }
+  std::string_view title() const override { return "MariaDB"; }
   std::vector<std::string_view> schemes() const override { return {"mariadb", "mysql"}; }
   UrlForm url_form() const override { return UrlForm::kServer; }
   std::vector<std::string_view> url_examples() const override {
@@ -28,6 +29,9 @@ class MariadbBackend final : public Backend {
     return caps;
   }
   sql::LexerOptions lexer_options() const override { return sql::LexerOptions::mariadb(); }
+  bool commits_implicitly(std::string_view statement) const override {
+    return mariadb_commits_implicitly(statement);
+  }
   std::unique_ptr<BookkeepingSql> bookkeeping() const override {
     return make_mariadb_bookkeeping();
   }

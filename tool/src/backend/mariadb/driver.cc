@@ -167,6 +167,31 @@ class MariadbDriver final : public Driver {
     }
   }
 
+  // BEGIN NOT ATOMIC <statement>; <record> END: the server runs both, also
+  // when retort is killed while the statement runs (it notices a client
+  // gone only when it next writes to it). On the statement's own line, so
+  // that the server's "at line N" still counts from it.
+  bool execute_recorded(std::string_view statement, const SqlOrigin& origin,
+                        std::string_view record) override {
+    if (in_transaction_ || !mariadb_wraps_in_compound(statement)) return false;
+    std::string_view body = statement;
+    while (!body.empty() && (body.back() == ' ' || (body.back() >= '\t' && body.back() <= '\r')))
+      body.remove_suffix(1);
+    if (!body.empty() && body.back() == ';') body.remove_suffix(1);
+    std::string text =
+        "BEGIN NOT ATOMIC " + std::string(body) + "\n;\n" + std::string(record) + "\nEND";
+    const bool users = !origin.file.empty();
+    if (users && !session_dirty_) session_dirty_ = may_change_session(statement);
+    if (!send(text) || !drain_results()) {
+      // ER_SP_BADSTATEMENT: a statement stored programs refuse; nothing ran.
+      if (mysql_errno(conn_) == 1314) return false;
+      StatementSpan whole{0, statement.size()};
+      throw statement_error(statement, origin, whole);
+    }
+    if (users && mysql_warning_count(conn_) > 0) collect_warnings();
+    return true;
+  }
+
   Rows query(std::string_view sql) override {
     if (!send(sql)) throw server_error("query failed");
     Rows rows;

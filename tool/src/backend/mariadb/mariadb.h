@@ -20,4 +20,11 @@ std::unique_ptr<BookkeepingSql> make_mariadb_bookkeeping();
 // unix_socket, charset, ssl_mode, the ssl_* files and connect_timeout.
 void check_mariadb_url(const DatabaseUrl& url, const UrlFailure& fail);
 
+// DDL, GRANT, LOCK TABLES, CALL (which may run DDL), ...: what commits the
+// transaction it runs in (statements.cc).
+bool mariadb_commits_implicitly(std::string_view statement);
+// Whether the statement may stand inside BEGIN NOT ATOMIC ... END: not a
+// stored program's own CREATE or DROP, nor what compound statements refuse.
+bool mariadb_wraps_in_compound(std::string_view statement);
+
 }  // namespace retort

@@ -11,6 +11,7 @@ namespace {
 class PostgresBackend final : public Backend {
  public:
   std::string_view name() const override { return "postgresql"; }
+  std::string_view title() const override { return "PostgreSQL"; }
   std::vector<std::string_view> schemes() const override { return {"postgresql", "postgres"}; }
   UrlForm url_form() const override { return UrlForm::kServer; }
   std::vector<std::string_view> url_examples() const override {

@@ -9,6 +9,7 @@ namespace {
 class SqliteBackend final : public Backend {
  public:
   std::string_view name() const override { return "sqlite"; }
+  std::string_view title() const override { return "SQLite"; }
   std::vector<std::string_view> schemes() const override { return {"sqlite"}; }
   UrlForm url_form() const override { return UrlForm::kFilePath; }
   std::vector<std::string_view> url_examples() const override {
