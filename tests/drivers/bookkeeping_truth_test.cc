@@ -31,12 +31,15 @@ TEST_CASE("bookkeeping: a transaction:false section in a one-transaction run com
     auto g = make();
     Run run(g, db, o);
     auto e = expect_error([&] { run.upgrade(); });
+    // Where DDL commits as it runs, r0003's CREATE TABLE committed it too.
+    const bool ddl_commits = !db.fixture().capabilities().transactional_ddl;
+    const std::string at = ddl_commits ? "r0003" : "r0002";
     CHECK_THAT(e.format(),
-               Contains("the run's transaction was rolled back; the database is at r0002"));
-    CHECK(run.heads() == Heads{"r0002"});
+               Contains("the run's transaction was rolled back; the database is at " + at));
+    CHECK(run.heads() == Heads{at});
     CHECK(db.table_exists("t1"));
-    CHECK_FALSE(db.table_exists("t3"));
-    CHECK(run.log("upgrade") == 2);
+    CHECK(db.table_exists("t3") == ddl_commits);
+    CHECK(run.log("upgrade") == (ddl_commits ? 3 : 2));
   }
   // The rerun starts after the index instead of failing on it.
   fail = false;

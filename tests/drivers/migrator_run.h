@@ -65,6 +65,18 @@ struct Run {
     auto d = db.open();
     return Migrator(g, *d, o, out).stored_heads();
   }
+  // "r0003 2/3" for each partly applied revision.
+  std::vector<std::string> partials() {
+    auto d = db.open();
+    std::vector<std::string> out_rows;
+    for (const auto& p : Migrator(g, *d, o, out).partials())
+      out_rows.push_back(p.revision + " " + std::to_string(p.done) + "/" + std::to_string(p.total));
+    return out_rows;
+  }
+  void resolve(const std::string& rev, bool applied) {
+    auto d = db.open();
+    Migrator(g, *d, o, out).resolve(rev, applied);
+  }
   long long log(const std::string& direction) {
     return std::stoll(db.value("SELECT count(*) FROM " +
                                db.open()->bookkeeping().quote_name(o.log_table) +

@@ -32,7 +32,7 @@ class TestDatabase {
   DatabaseUrl url() const { return parse_database_url(database_.url, "the test"); }
   std::unique_ptr<Driver> open(int lock_timeout_ms = 5000) const;
   // A schema that qualified bookkeeping names may use.
-  std::string schema() const { return text("sql: schema for qualified bookkeeping names"); }
+  std::string schema() const { return fixture_.bookkeeping_schema(database_); }
   // First column of the first row of a query on a fresh connection ("" if none).
   std::string value(const std::string& sql) const;
   long long count(const std::string& table) const;

@@ -283,6 +283,8 @@ class MariadbFixture final : public BackendFixture {
     return args;
   }
 
+  std::string bookkeeping_schema(const FixtureDatabase& db) const override { return db.name; }
+
   std::string hold_run_lock_sql(const std::string& version_table) const override {
     // The name retort's MariaDB driver takes GET_LOCK() on.
     return "SELECT GET_LOCK('retort:" + version_table + "', 600);";
@@ -327,6 +329,7 @@ class MariadbFixture final : public BackendFixture {
           "CREATE TRIGGER zt BEFORE INSERT ON z FOR EACH ROW BEGIN SET NEW.note = 'x;y'; END;\n"
           "INSERT INTO z (id) VALUES (1);"}},
         {"sql: drop table z and its trigger", {"DROP TABLE z;"}},
+        // bookkeeping_schema() is the database itself.
         {"sql: schema for qualified bookkeeping names", {}},
         {"models: types", {}},
         {"models: types respelled", {}},

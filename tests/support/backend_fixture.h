@@ -75,6 +75,14 @@ class BackendFixture {
   // test on a backend without one.
   virtual std::string hold_run_lock_sql(const std::string& version_table) const;
 
+  // A schema that qualified bookkeeping names (schema.retort_version) may
+  // use in `db`: the fixture's text of that name, or (MariaDB, whose
+  // schemas are databases) the database itself.
+  virtual std::string bookkeeping_schema(const FixtureDatabase& db) const {
+    (void)db;
+    return text("sql: schema for qualified bookkeeping names");
+  }
+
   // Quoted names too match without regard to case.
   virtual bool names_ignore_case() const = 0;
   virtual SchemaReadback readback() const = 0;

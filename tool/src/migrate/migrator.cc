@@ -609,8 +609,9 @@ void Migrator::resolve(const std::string& rev, bool applied) {
   auto now = iso_time(Clock::now());
   std::string sql = d_.bookkeeping().move_heads(version_table_, ids(heads), ids(after)) +
                     d_.bookkeeping().insert_log(
-                        log_table_, {id, applied ? "resolve-applied" : "resolve-rolled-back", "",
-                                     now, now, 0, current_user(), host_name()}) +
+                        // The log's direction column holds 16 characters.
+                        log_table_, {id, applied ? "resolve-applied" : "resolve-reverted", "", now,
+                                     now, 0, current_user(), host_name()}) +
                     delete_partial(d_.bookkeeping(), progress_table(version_table_), id);
   d_.execute(sql, {});
   tx.commit();
