@@ -133,6 +133,10 @@ TEST_CASE("text only a client program understands is refused before anything run
       Case{"CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $bdy$ LANGUAGE sql;",
            "a $tag$ body starts here and is still open", 6});
   CAPTURE(c.sql);
+  // $tag$ bodies are PostgreSQL's: MariaDB reads $body$ as a name.
+  if (c.expected.find("$tag$") != std::string::npos &&
+      !p.fixture().backend().lexer_options().dollar_quotes)
+    return;
   p.add_chain(1);
   std::string file = p.add({"r0002", "r0001", c.sql, "DROP TABLE t2;"});
   const std::string shown =

@@ -19,8 +19,9 @@ TEST_CASE("upgrade --sql prints a script that brings a database to head") {
       Contains(
           p.text("offline: begin") + "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\n" +
           // As the live run, which undoes a revision's session settings before its bookkeeping.
-          p.text("offline: session reset before the bookkeeping") +
-          "UPDATE \"retort_version\" SET version_num = 'r0002' WHERE version_num = 'r0001';\n"));
+          p.text("offline: session reset before the bookkeeping") + "UPDATE " +
+          p.fixture().backend().bookkeeping()->quote_name("retort_version") +
+          " SET version_num = 'r0002' WHERE version_num = 'r0001';\n"));
   write_text(p.root() + "/up.sql", r.out);
   p.run_client_script(p.root() + "/up.sql");
   CHECK(p.heads() == std::vector<std::string>{"r0003"});

@@ -82,6 +82,7 @@ class SqliteFixture final : public BackendFixture {
         // No server: nothing of a statement outlives the process.
         {"sql: count of other sessions still running the endless query", {}},
         {"sql: a statement that cannot run in a transaction", {"VACUUM;"}},
+        {"sql: maintenance that runs outside a transaction", {"VACUUM;"}},
         {"sql: table z whose trigger sets note to x;y",
          {"CREATE TABLE z (id INTEGER, note TEXT DEFAULT 'a;b');\n"
           "CREATE TRIGGER zt AFTER INSERT ON z BEGIN UPDATE z SET note = 'x;y' WHERE id = "
@@ -198,6 +199,7 @@ class PostgresFixture final : public BackendFixture {
           "AND pid <> pg_backend_pid()"}},
         {"sql: a statement that cannot run in a transaction",
          {"CREATE INDEX CONCURRENTLY t1_a ON t1 (a);"}},
+        {"sql: maintenance that runs outside a transaction", {"VACUUM;"}},
         {"sql: table z whose trigger sets note to x;y",
          {"CREATE TABLE z (id INTEGER, note TEXT DEFAULT 'a;b');\n"
           "CREATE FUNCTION zf() RETURNS trigger AS $$ BEGIN NEW.note := 'x;y'; RETURN NEW; END; "
@@ -302,7 +304,7 @@ class MariadbFixture final : public BackendFixture {
     static const Texts texts = {
         {"error: no such table nosuch",
          {".nosuch' doesn't exist (MariaDB error 1146, SQLSTATE 42S02)"}},
-        {"error: drop of the missing table nosuch", {".nosuch'"}},
+        {"error: drop of the missing table nosuch", {"Unknown table 'retort_t"}},
         {"error: syntax error at NUL",
          {"You have an error in your SQL syntax; check the manual that corresponds to your "
           "MariaDB server version for the right syntax to use near 'NUL"}},
@@ -324,6 +326,7 @@ class MariadbFixture final : public BackendFixture {
           "AND id <> CONNECTION_ID()"}},
         // DDL commits as it runs: nothing is refused inside a transaction.
         {"sql: a statement that cannot run in a transaction", {}},
+        {"sql: maintenance that runs outside a transaction", {"OPTIMIZE TABLE t;"}},
         {"sql: table z whose trigger sets note to x;y",
          {"CREATE TABLE z (id INTEGER, note VARCHAR(20) DEFAULT 'a;b');\n"
           "CREATE TRIGGER zt BEFORE INSERT ON z FOR EACH ROW BEGIN SET NEW.note = 'x;y'; END;\n"

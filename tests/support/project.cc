@@ -48,7 +48,9 @@ void Project::run_client_script(const std::string& path) const {
 }
 
 std::vector<std::string> Project::tables() const {
-  return fixture_.tables(database_);
+  auto all = fixture_.tables(database_);
+  std::erase(all, "retort_version_progress");
+  return all;
 }
 
 std::string Project::add(const RevisionSpec& spec, const std::string& file) {

@@ -400,18 +400,18 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
     const std::vector<size_t>& at = outside_done ? after : run_tx ? committed_ : before;
     std::string what = outside_done
                            ? "revision " + r.id + " ran outside a transaction and was recorded"
-                       : !one_tx ? "revision " + r.id +
-                                       " runs outside a transaction; statements before the failing "
-                                       "one stayed applied"
-                       : run_tx ? std::string("the run's transaction was rolled back")
-                                : "revision " + r.id + " was rolled back";
+                       : !one_tx ? (step.dir == Direction::kUpgrade
+                                        ? "revision " + r.id +
+                                              " was not applied: its first statement failed, so "
+                                              "nothing of it ran"
+                                        : "the downgrade of " + r.id +
+                                              " did not start: its first statement failed, so it "
+                                              "stays applied")
+                       : run_tx  ? std::string("the run's transaction was rolled back")
+                                 : "revision " + r.id + " was rolled back";
     if (int sig = interrupted_by()) {
       // Whatever the database said about being stopped, this is what happened.
-      std::string stopped = !one_tx && !outside_done
-                                ? "revision " + r.id +
-                                      " runs outside a transaction; statements before the "
-                                      "interrupted one stayed applied"
-                                : what;
+      std::string stopped = what;
       throw Error("interrupted by " + signal_name(sig) + ": " + stopped + "; the database is at " +
                   where(at))
           .exits(128 + sig);
@@ -482,6 +482,7 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
   p.checksum = statements_checksum(sec.sql, spans, 0);
   if (const Partial* earlier = partial_of(partials_, r.id)) {
     // check_partials() let only this revision, in this direction, through.
+    partial_failure_ = true;  // the refusals below say what is there
     if (earlier->running > 0)
       throw Error("revision " + r.id + " is partly applied (" +
                   ran_text(earlier->done, earlier->total) + ") and statement " +
@@ -501,6 +502,7 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
                 " as they were (only what failed may change), then run the command again")
           .hint("or repair the database by hand and record it with `retort resolve " + r.id +
                 " --applied` or `--rolled-back`");
+    partial_failure_ = false;
     p.done = earlier->done;
     p.checksum = earlier->checksum;
     if (o_.verbosity > 0)
@@ -546,14 +548,20 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
         throw;  // nothing ran: the caller reports a revision not applied
       }
       partial_failure_ = true;
-      Error out("revision " + r.id + " is partly applied: " + ran_text(p.done, p.total) + why +
-                "; statement " + std::to_string(i + 1) + " (line " + std::to_string(line_of(i)) +
-                ") failed: " + e.what());
+      const std::string ran = p.done > 0 ? ran_text(p.done, p.total) + why + "; " : "";
+      const std::string which =
+          "statement " + std::to_string(i + 1) + " (line " + std::to_string(line_of(i)) + ")";
+      Error out(known ? "revision " + r.id + " is partly applied: " + ran + which +
+                            " failed: " + e.what()
+                      : "revision " + r.id + " may be partly applied: " + ran +
+                            "the connection was lost while " + which +
+                            " ran, so whether it took effect is unknown: " + e.what());
       out.at(e.file(), e.line()).category(e.category());
       for (const auto& h : e.hints())
         out.hint(h);
-      out.hint("fix statement " + std::to_string(i + 1) + " and run the command again: it " +
-               "continues there while statements 1-" + std::to_string(p.done) + " are unchanged");
+      if (p.done > 0)
+        out.hint("fix statement " + std::to_string(i + 1) + " and run the command again: it " +
+                 "continues there while statements 1-" + std::to_string(p.done) + " are unchanged");
       out.hint("or undo what ran by hand and run `retort resolve " + r.id + " --rolled-back`");
       throw out;
     }
