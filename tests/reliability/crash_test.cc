@@ -31,12 +31,11 @@ std::vector<std::string> add_work_chain(Project& p) {
     char id[16];
     std::snprintf(id, sizeof id, "r%04d", i);
     std::string t = "t" + std::to_string(i);
+    std::string fill = p.text("sql: fill table T with ids 1 to N");
+    fill.replace(fill.find("{T}"), 3, t);
+    fill.replace(fill.find("{N}"), 3, std::to_string(kRows));
     p.add({id, ids.empty() ? "" : ids.back(),
-           "CREATE TABLE " + t +
-               " (id INTEGER PRIMARY KEY);\n"
-               "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " +
-               std::to_string(kRows) + ")\nINSERT INTO " + t + " (id) SELECT x FROM c;",
-           "DROP TABLE " + t + ";"});
+           "CREATE TABLE " + t + " (id INTEGER PRIMARY KEY);\n" + fill, "DROP TABLE " + t + ";"});
     ids.push_back(id);
   }
   return ids;
@@ -44,6 +43,24 @@ std::vector<std::string> add_work_chain(Project& p) {
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Where DDL commits as it runs, the kill may land inside revision k: its
+// table is there, and the progress table must say how far it got.
+int partials_seen = 0;  // kills that left a revision partly applied
+
+void check_partial(const Project& p, const std::vector<std::string>& ids, int k) {
+  ++partials_seen;
+  const std::string t = "t" + std::to_string(k);
+  auto rows = p.fixture().column(p.database(),
+                                 "SELECT revision, statements_done, statements_total FROM "
+                                 "retort_version_progress");
+  REQUIRE(rows.size() == 1);
+  const std::string done = rows[0].substr(rows[0].find_first_of(" \t|") + 1, 1);
+  CHECK(rows[0].rfind(ids[static_cast<size_t>(k - 1)], 0) == 0);
+  // CREATE TABLE and its record were one command; so were the INSERT and its.
+  CHECK((done == "1" || done == "2"));
+  CHECK(p.value("SELECT count(*) FROM " + t) == (done == "2" ? std::to_string(kRows) : "0"));
 }
 
 // Checks that what the database says it has applied is what it holds, and
@@ -69,6 +86,14 @@ int check_consistent(const Project& p, const std::vector<std::string>& ids) {
   }
   std::vector<std::string> want_heads;
   if (k > 0) want_heads.push_back(ids[static_cast<size_t>(k - 1)]);
+  if (!p.fixture().capabilities().transactional_ddl && k > 0 && p.heads() != want_heads) {
+    // Revision k is partly applied: the heads are at k - 1, and what
+    // follows checks revisions 1 to k - 1.
+    check_partial(p, ids, k);
+    --k;
+    want_heads.clear();
+    if (k > 0) want_heads.push_back(ids[static_cast<size_t>(k - 1)]);
+  }
   CHECK(p.heads() == want_heads);
   if (has(tables, "retort_log")) {
     CHECK(p.value("SELECT count(*) FROM retort_log WHERE direction = 'upgrade'") ==
@@ -126,6 +151,7 @@ TEST_CASE("upgrade killed with SIGKILL at a random moment leaves a consistent da
   std::uniform_int_distribution<long> delay(0, full_us);
 
   int killed = 0, finished_first = 0, reruns_ok = 0;
+  partials_seen = 0;
   std::set<int> points;  // how many revisions were applied when a kill landed
   int mid_run = 0;
   for (int trial = 0; trial < trials; ++trial) {
@@ -162,14 +188,15 @@ TEST_CASE("upgrade killed with SIGKILL at a random moment leaves a consistent da
   std::string spread;
   for (int k : points)
     spread += (spread.empty() ? "" : ",") + std::to_string(k);
-  report("crash-" + backend, "crash " + backend + ": " + std::to_string(trials) + " trials (seed " +
-                                 std::to_string(seed) + "), " + std::to_string(killed) +
-                                 " killed mid-run (" + std::to_string(mid_run) +
-                                 " between revisions 1 and " + std::to_string(kRevisions - 1) +
-                                 "; applied counts seen: " + spread + "), " +
-                                 std::to_string(finished_first) + " finished before the kill; " +
-                                 std::to_string(reruns_ok) + " reruns completed; full run " +
-                                 std::to_string(full_us / 1000) + " ms");
+  report("crash-" + backend,
+         "crash " + backend + ": " + std::to_string(trials) + " trials (seed " +
+             std::to_string(seed) + "), " + std::to_string(killed) + " killed mid-run (" +
+             std::to_string(mid_run) + " between revisions 1 and " +
+             std::to_string(kRevisions - 1) + "; applied counts seen: " + spread + "), " +
+             std::to_string(finished_first) + " finished before the kill; " +
+             std::to_string(partials_seen) + " left a revision partly applied, as recorded; " +
+             std::to_string(reruns_ok) + " reruns completed; full run " +
+             std::to_string(full_us / 1000) + " ms");
   CHECK(reruns_ok == trials);
   CHECK(killed >= trials / 4);  // the delays must really interrupt runs
 }

@@ -83,6 +83,9 @@ class SqliteFixture final : public BackendFixture {
         {"sql: count of other sessions still running the endless query", {}},
         {"sql: a statement that cannot run in a transaction", {"VACUUM;"}},
         {"sql: maintenance that runs outside a transaction", {"VACUUM;"}},
+        {"sql: fill table T with ids 1 to N",
+         {"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {N})\n"
+          "INSERT INTO {T} (id) SELECT x FROM c;"}},
         {"sql: table z whose trigger sets note to x;y",
          {"CREATE TABLE z (id INTEGER, note TEXT DEFAULT 'a;b');\n"
           "CREATE TRIGGER zt AFTER INSERT ON z BEGIN UPDATE z SET note = 'x;y' WHERE id = "
@@ -200,6 +203,9 @@ class PostgresFixture final : public BackendFixture {
         {"sql: a statement that cannot run in a transaction",
          {"CREATE INDEX CONCURRENTLY t1_a ON t1 (a);"}},
         {"sql: maintenance that runs outside a transaction", {"VACUUM;"}},
+        {"sql: fill table T with ids 1 to N",
+         {"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {N})\n"
+          "INSERT INTO {T} (id) SELECT x FROM c;"}},
         {"sql: table z whose trigger sets note to x;y",
          {"CREATE TABLE z (id INTEGER, note TEXT DEFAULT 'a;b');\n"
           "CREATE FUNCTION zf() RETURNS trigger AS $$ BEGIN NEW.note := 'x;y'; RETURN NEW; END; "
@@ -327,6 +333,9 @@ class MariadbFixture final : public BackendFixture {
         // DDL commits as it runs: nothing is refused inside a transaction.
         {"sql: a statement that cannot run in a transaction", {}},
         {"sql: maintenance that runs outside a transaction", {"OPTIMIZE TABLE t;"}},
+        {"sql: fill table T with ids 1 to N",
+         {"INSERT INTO {T} (id) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+          "WHERE x < {N}) SELECT x FROM c;"}},
         {"sql: table z whose trigger sets note to x;y",
          {"CREATE TABLE z (id INTEGER, note VARCHAR(20) DEFAULT 'a;b');\n"
           "CREATE TRIGGER zt BEFORE INSERT ON z FOR EACH ROW BEGIN SET NEW.note = 'x;y'; END;\n"
