@@ -1,7 +1,7 @@
 // A database locked by another process for longer than retort waits: a clear
 // error naming what is locked, no partial revision, and the same command goes
 // through once the other process lets go. The lock holders are real client
-// processes (sqlite3, psql), not connections inside the test.
+// processes (sqlite3, psql, mariadb), not connections inside the test.
 #include <catch2/catch.hpp>
 
 #include "project.h"
@@ -38,7 +38,7 @@ TEST_CASE("SQLite write-locked by the sqlite3 client past the busy timeout") {
   {
     ClientSession holder(client_argv(p));
     holder.send("BEGIN IMMEDIATE;");
-    REQUIRE(holder.sync(p.root() + "/locked"));
+    REQUIRE(holder.sync(p.fixture().client_marker(p.root() + "/locked"), p.root() + "/locked"));
     auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 30s);
     INFO(r.result.all());
     CHECK_FALSE(r.timed_out);
@@ -65,7 +65,7 @@ TEST_CASE("SQLite read-locked by the sqlite3 client: the commit cannot get throu
   {
     ClientSession reader(client_argv(p));
     reader.send("BEGIN;\nSELECT count(*) FROM t1;");
-    REQUIRE(reader.sync(p.root() + "/reading"));
+    REQUIRE(reader.sync(p.fixture().client_marker(p.root() + "/reading"), p.root() + "/reading"));
     auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 30s);
     INFO(r.result.all());
     CHECK_FALSE(r.timed_out);
@@ -93,7 +93,7 @@ TEST_CASE("another session holds retort's advisory lock") {
   {
     ClientSession holder(client_argv(p));
     holder.send(p.fixture().hold_run_lock_sql("retort_version"));
-    REQUIRE(holder.sync(p.root() + "/locked"));
+    REQUIRE(holder.sync(p.fixture().client_marker(p.root() + "/locked"), p.root() + "/locked"));
     auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 30s);
     INFO(r.result.all());
     CHECK_FALSE(r.timed_out);
@@ -118,7 +118,7 @@ TEST_CASE("PostgreSQL: another session holds a lock on a table the revision alte
   add_second(p);
   ClientSession holder(client_argv(p));
   holder.send("BEGIN;\nLOCK TABLE t1 IN ACCESS EXCLUSIVE MODE;");
-  REQUIRE(holder.sync(p.root() + "/locked"));
+  REQUIRE(holder.sync(p.fixture().client_marker(p.root() + "/locked"), p.root() + "/locked"));
   auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 20s);
   INFO(r.result.all());
   CHECK_FALSE(r.timed_out);
@@ -142,12 +142,55 @@ TEST_CASE("PostgreSQL: another session holds a lock on the version table") {
   add_second(p);
   ClientSession holder(client_argv(p));
   holder.send("BEGIN;\nLOCK TABLE retort_version IN ACCESS EXCLUSIVE MODE;");
-  REQUIRE(holder.sync(p.root() + "/locked"));
+  REQUIRE(holder.sync(p.fixture().client_marker(p.root() + "/locked"), p.root() + "/locked"));
   auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 20s);
   INFO(r.result.all());
   CHECK_FALSE(r.timed_out);
   CHECK(r.result.exit_code == 1);
   report("lock", "lock postgresql version table lock: exit " + std::to_string(r.result.exit_code) +
+                     " after " + std::to_string(r.ms) +
+                     " ms, timed out: " + (r.timed_out ? "yes" : "no") + " :: " + r.result.err);
+}
+
+TEST_CASE("MariaDB: another session holds a lock on a table the revision alters") {
+  Project p("mariadb");
+  p.add_chain(1);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  add_second(p);
+  ClientSession holder(client_argv(p));
+  holder.send("LOCK TABLES t1 WRITE;");
+  REQUIRE(holder.sync(p.fixture().client_marker(p.root() + "/locked"), p.root() + "/locked"));
+  auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 20s);
+  INFO(r.result.all());
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.result.exit_code == 1);
+  // lock_wait_timeout bounds the metadata lock the ALTER waits for.
+  CHECK_THAT(r.result.err, Contains("Lock wait timeout exceeded"));
+  CHECK_THAT(r.result.err, Contains("(MariaDB error 1205, SQLSTATE HY000)"));
+  CHECK_THAT(r.result.err,
+             Contains("another session holds a lock this statement needs (waited 1 s)"));
+  CHECK_THAT(r.result.err, Contains("Run the command again once that is resolved"));
+  CHECK_THAT(r.result.err, !Contains("Fix the file"));
+  report("lock", "lock mariadb table lock: exit " + std::to_string(r.result.exit_code) + " after " +
+                     std::to_string(r.ms) + " ms, timed out: " + (r.timed_out ? "yes" : "no") +
+                     " :: " + r.result.err);
+  check_still_at_r0001(p);
+}
+
+TEST_CASE("MariaDB: another session holds a lock on the version table") {
+  Project p("mariadb");
+  p.add_chain(1);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  add_second(p);
+  ClientSession holder(client_argv(p));
+  holder.send("LOCK TABLES retort_version WRITE;");
+  REQUIRE(holder.sync(p.fixture().client_marker(p.root() + "/locked"), p.root() + "/locked"));
+  auto r = run_retort_bounded({"upgrade", "--lock-timeout", "1"}, p.root(), 20s);
+  INFO(r.result.all());
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.result.exit_code == 1);
+  CHECK_THAT(r.result.err, Contains("Lock wait timeout exceeded"));
+  report("lock", "lock mariadb version table lock: exit " + std::to_string(r.result.exit_code) +
                      " after " + std::to_string(r.ms) +
                      " ms, timed out: " + (r.timed_out ? "yes" : "no") + " :: " + r.result.err);
 }

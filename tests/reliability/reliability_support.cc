@@ -59,7 +59,6 @@ RunResult run_retort_file_limited(const std::vector<std::string>& args, const st
 }
 
 ClientSession::ClientSession(const std::vector<std::string>& argv_s) {
-  psql_ = argv_s.at(0).find("psql") != std::string::npos;
   std::vector<std::string> copy = argv_s;
   std::vector<char*> argv;
   for (auto& a : copy)
@@ -104,11 +103,8 @@ void ClientSession::send(const std::string& sql) {
   }
 }
 
-bool ClientSession::sync(const std::string& marker) {
-  if (psql_)
-    send("\\o " + marker + "\nSELECT 'ready';\n\\o");
-  else
-    send(".once " + marker + "\nSELECT 'ready';");
+bool ClientSession::sync(const std::string& command, const std::string& marker) {
+  send(command);
   return wait_until(
       [&] { return file_exists(marker) && read_text(marker).find("ready") != std::string::npos; },
       std::chrono::seconds(30));

@@ -28,12 +28,13 @@ class ClientSession {
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;
   void send(const std::string& sql);
-  // Sends the client's way of writing a line to `marker` (after everything
-  // sent before it has run) and waits up to 30 s for it; false on timeout.
-  bool sync(const std::string& marker);
+  // Sends `command`, the client's way of writing "ready" to the file
+  // `marker` once everything sent before it has run
+  // (BackendFixture::client_marker), and waits up to 30 s for the file;
+  // false on timeout.
+  bool sync(const std::string& command, const std::string& marker);
 
  private:
-  bool psql_ = false;
   int pid_ = -1;
   int fd_ = -1;
 };

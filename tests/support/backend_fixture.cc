@@ -50,6 +50,10 @@ class SqliteFixture final : public BackendFixture {
     return {"sqlite3", db.name};
   }
 
+  std::string client_marker(const std::string& path) const override {
+    return ".once " + path + "\nSELECT 'ready';";
+  }
+
   bool names_ignore_case() const override { return true; }
   SchemaReadback readback() const override {
     // Types as declared. A rebuilt table keeps its column order; names of
@@ -151,6 +155,10 @@ class PostgresFixture final : public BackendFixture {
   }
   std::vector<std::string> client_argv(const FixtureDatabase& db) const override {
     return {"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db.url};
+  }
+
+  std::string client_marker(const std::string& path) const override {
+    return "\\o " + path + "\nSELECT 'ready';\n\\o";
   }
 
   std::string hold_run_lock_sql(const std::string& version_table) const override {
@@ -292,6 +300,9 @@ class MariadbFixture final : public BackendFixture {
   }
 
   std::string bookkeeping_schema(const FixtureDatabase& db) const override { return db.name; }
+  std::string client_marker(const std::string& path) const override {
+    return "system echo ready > " + path;
+  }
 
   std::string hold_run_lock_sql(const std::string& version_table) const override {
     // The name retort's MariaDB driver takes GET_LOCK() on.

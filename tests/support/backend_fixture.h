@@ -70,6 +70,11 @@ class BackendFixture {
   // The client program reading SQL from its standard input (sqlite3, psql).
   virtual std::vector<std::string> client_argv(const FixtureDatabase& db) const = 0;
 
+  // What the client program (client_argv) runs to write "ready" to the file
+  // `path` once everything before it has run: how a test knows a client
+  // session holds its lock.
+  virtual std::string client_marker(const std::string& path) const = 0;
+
   // SQL with which a client session takes the advisory lock retort holds
   // for a run on `version_table` (Capabilities::advisory_locks). Fails the
   // test on a backend without one.

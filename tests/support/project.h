@@ -59,7 +59,7 @@ class Project {
   RunResult run(const std::vector<std::string>& args,
                 const std::map<std::string, std::string>& env = {}) const;
 
-  std::vector<std::string> heads() const;   // version table rows, sorted
+  std::vector<std::string> heads() const;  // version table rows, sorted
   // User tables and the version and log tables, sorted. The progress table,
   // which the first revision run statement by statement makes (on MariaDB
   // every DDL revision), is left out: partial_state_test looks at it.
