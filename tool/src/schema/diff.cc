@@ -130,6 +130,145 @@ bool default_set_by(const std::vector<Op>& alter_enums, const std::string& table
   return false;
 }
 
+// The ops of each phase; in_order() lists them in the order they run.
+struct Phases {
+  std::vector<Op> drop_triggers, drop_views, drop_indexes, drop_constraints, create_enums,
+      alter_enums, table_changes, drop_tables, drop_enums, create_tables, add_columns,
+      add_constraints, create_indexes, create_views, create_triggers;
+
+  std::vector<Op> in_order() {
+    std::vector<Op> out;
+    for (auto* phase :
+         {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &create_enums,
+          &alter_enums, &table_changes, &drop_tables, &drop_enums, &create_tables, &add_columns,
+          &add_constraints, &create_indexes, &create_views, &create_triggers})
+      for (auto& op : *phase)
+        out.push_back(std::move(op));
+    return out;
+  }
+};
+
+// Triggers, views and indexes have no ALTER here: a changed one is dropped
+// and created again.
+void diff_triggers(const Schema& from, const Schema& to, Phases& p) {
+  for (const auto& [k, tr] : from.triggers) {
+    auto it = to.triggers.find(k);
+    if (it == to.triggers.end() || normalize_sql(it->second.sql) != normalize_sql(tr.sql))
+      p.drop_triggers.push_back({DropTrigger{tr}, {}});
+  }
+  for (const auto& [k, tr] : to.triggers) {
+    auto it = from.triggers.find(k);
+    if (it == from.triggers.end() || normalize_sql(it->second.sql) != normalize_sql(tr.sql))
+      p.create_triggers.push_back({CreateTrigger{tr}, {}});
+  }
+}
+
+void diff_views(const Schema& from, const Schema& to, Phases& p) {
+  for (const auto& [k, v] : from.views) {
+    auto it = to.views.find(k);
+    if (it == to.views.end() || normalize_sql(it->second.definition) != normalize_sql(v.definition))
+      p.drop_views.push_back({DropView{v}, {}});
+  }
+  for (const auto& [k, v] : to.views) {
+    auto it = from.views.find(k);
+    if (it == from.views.end() ||
+        normalize_sql(it->second.definition) != normalize_sql(v.definition))
+      p.create_views.push_back({CreateView{v}, {}});
+  }
+}
+
+void diff_indexes(const Schema& from, const Schema& to, Phases& p) {
+  for (const auto& [k, ix] : from.indexes) {
+    auto it = to.indexes.find(k);
+    if (it == to.indexes.end() || !same_index(it->second, ix))
+      p.drop_indexes.push_back({DropIndex{ix}, {}});
+  }
+  for (const auto& [k, ix] : to.indexes) {
+    auto it = from.indexes.find(k);
+    if (it == from.indexes.end() || !same_index(it->second, ix))
+      p.create_indexes.push_back({CreateIndex{ix}, {}});
+  }
+}
+
+// A virtual table that changes at all is dropped and created again.
+bool replaced(const Schema& from, const Schema& to, const std::string& k) {
+  auto a = from.tables.find(k), b = to.tables.find(k);
+  if (a == from.tables.end() || b == to.tables.end()) return false;
+  if (!a->second.is_virtual && !b->second.is_virtual) return false;
+  return a->second.is_virtual != b->second.is_virtual ||
+         normalize_sql(a->second.sql) != normalize_sql(b->second.sql);
+}
+
+// Tables created and dropped whole: referenced ones are created first and
+// dropped last, so every foreign key has its table.
+void diff_table_set(const Schema& from, const Schema& to, Phases& p) {
+  std::vector<std::string> dropped, created;
+  for (const auto& [k, t] : from.tables)
+    if (!to.tables.count(k) || replaced(from, to, k)) dropped.push_back(t.name);
+  for (const auto& [k, t] : to.tables)
+    if (!from.tables.count(k) || replaced(from, to, k)) created.push_back(t.name);
+  auto drop_order = referenced_first(dropped, from);
+  for (auto it = drop_order.rbegin(); it != drop_order.rend(); ++it)
+    p.drop_tables.push_back({DropTable{*from.table(*it)}, {}});
+  for (const auto& n : referenced_first(created, to))
+    p.create_tables.push_back({CreateTable{*to.table(n)}, {}});
+}
+
+void diff_columns(const Schema& from, const Schema& to, const Table& a, const Table& b,
+                  const SchemaDialect& d, Phases& p) {
+  for (const auto& c : a.columns) {
+    const Column* nc = b.column(c.name);
+    if (!nc) {
+      p.table_changes.push_back({DropColumn{b.name, c}, {}});
+    } else if (!same_column(c, *nc, d)) {
+      Column wanted = *nc;
+      if (default_set_by(p.alter_enums, b.name, c)) wanted.default_sql = c.default_sql;
+      if (!same_column(c, wanted, d))
+        p.table_changes.push_back(
+            {AlterColumn{b.name, c, wanted, from.enum_of_type(c.type) || to.enum_of_type(nc->type)},
+             {}});
+    }
+  }
+  for (const auto& c : b.columns)
+    if (!a.column(c.name)) p.add_columns.push_back({AddColumn{b.name, c}, {}});
+}
+
+bool has_constraint(const Table& t, const Constraint& c, const SchemaDialect& d) {
+  for (const auto& x : t.constraints)
+    if (same_constraint(x, c, d)) return true;
+  return false;
+}
+
+// Constraints are compared by meaning, not name, so a changed one is dropped
+// and added.
+void diff_constraints(const Table& a, const Table& b, const SchemaDialect& d, Phases& p) {
+  for (const auto& c : a.constraints)
+    if (!has_constraint(b, c, d)) p.drop_constraints.push_back({DropConstraint{b.name, c}, {}});
+  for (const auto& c : b.constraints)
+    if (!has_constraint(a, c, d)) p.add_constraints.push_back({AddConstraint{b.name, c}, {}});
+}
+
+// A table in both schemas, `a` as it is and `b` as it is to be.
+void diff_table(const Schema& from, const Schema& to, const Table& a, const Table& b,
+                const SchemaDialect& d, Phases& p) {
+  diff_columns(from, to, a, b, d, p);
+  if (a.comment != b.comment)
+    p.table_changes.push_back({SetTableComment{b.name, a.comment, b.comment}, {}});
+  diff_constraints(a, b, d, p);
+  // A table option that only a rebuild changes, in a database that has it.
+  if (auto reasons = d.rebuild_reasons(a, b); !reasons.empty())
+    p.table_changes.push_back({RebuildTable{a, b, {}, {}, std::move(reasons)}, {}});
+}
+
+// Virtual tables are left out: one that changes is replaced whole.
+void diff_kept_tables(const Schema& from, const Schema& to, const SchemaDialect& d, Phases& p) {
+  for (const auto& [k, a] : from.tables) {
+    auto it = to.tables.find(k);
+    if (it != to.tables.end() && !a.is_virtual && !it->second.is_virtual)
+      diff_table(from, to, a, it->second, d, p);
+  }
+}
+
 }  // namespace
 
 bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDialect&) {
@@ -170,107 +309,14 @@ bool same_index(const Index& a, const Index& b) {
 }
 
 std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaDialect& d) {
-  // Phases, in the order they run.
-  std::vector<Op> drop_triggers, drop_views, drop_indexes, drop_constraints, create_enums,
-      alter_enums, table_changes, drop_tables, drop_enums, create_tables, add_columns,
-      add_constraints, create_indexes, create_views, create_triggers;
-
-  for (const auto& [k, tr] : from.triggers) {
-    auto it = to.triggers.find(k);
-    if (it == to.triggers.end() || normalize_sql(it->second.sql) != normalize_sql(tr.sql))
-      drop_triggers.push_back({DropTrigger{tr}, {}});
-  }
-  for (const auto& [k, tr] : to.triggers) {
-    auto it = from.triggers.find(k);
-    if (it == from.triggers.end() || normalize_sql(it->second.sql) != normalize_sql(tr.sql))
-      create_triggers.push_back({CreateTrigger{tr}, {}});
-  }
-  for (const auto& [k, v] : from.views) {
-    auto it = to.views.find(k);
-    if (it == to.views.end() || normalize_sql(it->second.definition) != normalize_sql(v.definition))
-      drop_views.push_back({DropView{v}, {}});
-  }
-  for (const auto& [k, v] : to.views) {
-    auto it = from.views.find(k);
-    if (it == from.views.end() ||
-        normalize_sql(it->second.definition) != normalize_sql(v.definition))
-      create_views.push_back({CreateView{v}, {}});
-  }
-  for (const auto& [k, ix] : from.indexes) {
-    auto it = to.indexes.find(k);
-    if (it == to.indexes.end() || !same_index(it->second, ix))
-      drop_indexes.push_back({DropIndex{ix}, {}});
-  }
-  for (const auto& [k, ix] : to.indexes) {
-    auto it = from.indexes.find(k);
-    if (it == from.indexes.end() || !same_index(it->second, ix))
-      create_indexes.push_back({CreateIndex{ix}, {}});
-  }
-
-  diff_enums(from, to, create_enums, alter_enums, drop_enums);
-
-  // A virtual table that changes at all is dropped and created again.
-  auto replaced = [&](const std::string& k) {
-    auto a = from.tables.find(k), b = to.tables.find(k);
-    if (a == from.tables.end() || b == to.tables.end()) return false;
-    if (!a->second.is_virtual && !b->second.is_virtual) return false;
-    return a->second.is_virtual != b->second.is_virtual ||
-           normalize_sql(a->second.sql) != normalize_sql(b->second.sql);
-  };
-  std::vector<std::string> dropped, created;
-  for (const auto& [k, t] : from.tables)
-    if (!to.tables.count(k) || replaced(k)) dropped.push_back(t.name);
-  for (const auto& [k, t] : to.tables)
-    if (!from.tables.count(k) || replaced(k)) created.push_back(t.name);
-  auto drop_order = referenced_first(dropped, from);
-  for (auto it = drop_order.rbegin(); it != drop_order.rend(); ++it)
-    drop_tables.push_back({DropTable{*from.table(*it)}, {}});
-  for (const auto& n : referenced_first(created, to))
-    create_tables.push_back({CreateTable{*to.table(n)}, {}});
-
-  for (const auto& [k, a] : from.tables) {
-    auto it = to.tables.find(k);
-    if (it == to.tables.end() || a.is_virtual || it->second.is_virtual) continue;
-    const Table& b = it->second;
-    for (const auto& c : a.columns) {
-      const Column* nc = b.column(c.name);
-      if (!nc)
-        table_changes.push_back({DropColumn{b.name, c}, {}});
-      else if (!same_column(c, *nc, d)) {
-        Column wanted = *nc;
-        if (default_set_by(alter_enums, b.name, c)) wanted.default_sql = c.default_sql;
-        if (!same_column(c, wanted, d))
-          table_changes.push_back(
-              {AlterColumn{b.name, c, wanted,
-                           from.enum_of_type(c.type) || to.enum_of_type(nc->type)},
-               {}});
-      }
-    }
-    for (const auto& c : b.columns)
-      if (!a.column(c.name)) add_columns.push_back({AddColumn{b.name, c}, {}});
-    if (a.comment != b.comment)
-      table_changes.push_back({SetTableComment{b.name, a.comment, b.comment}, {}});
-    auto contains = [&](const Table& t, const Constraint& c) {
-      for (const auto& x : t.constraints)
-        if (same_constraint(x, c, d)) return true;
-      return false;
-    };
-    for (const auto& c : a.constraints)
-      if (!contains(b, c)) drop_constraints.push_back({DropConstraint{b.name, c}, {}});
-    for (const auto& c : b.constraints)
-      if (!contains(a, c)) add_constraints.push_back({AddConstraint{b.name, c}, {}});
-    // A table option that only a rebuild changes, in a database that has it.
-    if (auto reasons = d.rebuild_reasons(a, b); !reasons.empty())
-      table_changes.push_back({RebuildTable{a, b, {}, {}, std::move(reasons)}, {}});
-  }
-
-  std::vector<Op> out;
-  for (auto* phase :
-       {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &create_enums, &alter_enums,
-        &table_changes, &drop_tables, &drop_enums, &create_tables, &add_columns, &add_constraints,
-        &create_indexes, &create_views, &create_triggers})
-    for (auto& op : *phase)
-      out.push_back(std::move(op));
+  Phases p;
+  diff_triggers(from, to, p);
+  diff_views(from, to, p);
+  diff_indexes(from, to, p);
+  diff_enums(from, to, p.create_enums, p.alter_enums, p.drop_enums);
+  diff_table_set(from, to, p);
+  diff_kept_tables(from, to, d, p);
+  std::vector<Op> out = p.in_order();
   annotate_renames(out);
   return out;
 }

@@ -153,64 +153,101 @@ ParsedCreateTable parse_create_table(const std::string& sql) {
   return p;
 }
 
-Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
-  std::set<std::string> excluded;
-  for (const auto& n : o.exclude_tables)
-    excluded.insert(key_of(n));
-  auto skip = [&](const std::string& table) {
-    return excluded.count(key_of(table)) || starts_with_ci(table, "sqlite_");
-  };
+namespace {
 
-  Schema s;
-  std::map<std::string, KeyClauses> clauses;
-  // A virtual table's shadow tables belong to it: never diffed on their own.
+// Per table key, what its CREATE TABLE says that the pragmas do not.
+using Clauses = std::map<std::string, KeyClauses>;
+
+// A virtual table's shadow tables belong to it: never diffed on their own.
+std::set<std::string> shadow_tables(Driver& d) {
   std::set<std::string> shadow;
   for (auto& r : d.query("SELECT name FROM pragma_table_list WHERE type = 'shadow'"))
     shadow.insert(key_of(r[0]));
+  return shadow;
+}
+
+// Columns hold only their definitions until read_columns() fills them in.
+Table table_from_sql(const std::string& name, const std::string& sql, Clauses& clauses) {
+  Table tb;
+  tb.name = name;
+  tb.sql = sql;
+  if (starts_with_ci(sql, "CREATE VIRTUAL")) {
+    tb.is_virtual = true;
+    return tb;
+  }
+  auto parsed = parse_create_table(sql);
+  tb.without_rowid = parsed.without_rowid;
+  tb.strict = parsed.keys.strict;
+  clauses[key_of(name)] = std::move(parsed.keys);
+  tb.autoincrement = parsed.autoincrement;
+  tb.constraints = std::move(parsed.checks);
+  for (auto& [col, text] : parsed.column_definitions) {
+    Column c;
+    c.name = col;
+    c.definition = text;
+    tb.columns.push_back(std::move(c));
+  }
+  return tb;
+}
+
+Index index_from_sql(const std::string& name, const std::string& table, const std::string& sql) {
+  Index ix;
+  ix.name = name;
+  ix.table = table;
+  ix.sql = sql;
+  ix.unique = starts_with_ci(trim(sql.substr(6)), "UNIQUE");
+  parse_create_index(sql, ix);
+  return ix;
+}
+
+// Tables, indexes, views and triggers, from their CREATE statements. SQLite's
+// own tables and the bookkeeping tables are left out.
+void read_schema_objects(Driver& d, const IntrospectOptions& o, Schema& s, Clauses& clauses) {
+  std::set<std::string> excluded;
+  for (const auto& n : o.exclude_tables)
+    excluded.insert(key_of(n));
+  const std::set<std::string> shadow = shadow_tables(d);
   for (auto& r : d.query("SELECT type, name, tbl_name, sql FROM sqlite_schema "
                          "WHERE sql IS NOT NULL ORDER BY rowid")) {
     const std::string &type = r[0], &name = r[1], &table = r[2], &sql = r[3];
-    if (skip(table) || shadow.count(key_of(table))) continue;
-    if (type == "table") {
-      Table tb;
-      tb.name = name;
-      tb.sql = sql;
-      if (starts_with_ci(sql, "CREATE VIRTUAL")) {
-        tb.is_virtual = true;
-        s.tables[key_of(name)] = std::move(tb);
-        continue;
-      }
-      auto parsed = parse_create_table(sql);
-      tb.without_rowid = parsed.without_rowid;
-      tb.strict = parsed.keys.strict;
-      clauses[key_of(name)] = std::move(parsed.keys);
-      tb.autoincrement = parsed.autoincrement;
-      tb.constraints = std::move(parsed.checks);
-      for (auto& [col, text] : parsed.column_definitions) {
-        Column c;
-        c.name = col;
-        c.definition = text;
-        tb.columns.push_back(std::move(c));
-      }
-      s.tables[key_of(name)] = std::move(tb);
-    } else if (type == "index") {
-      Index ix;
-      ix.name = name;
-      ix.table = table;
-      ix.sql = sql;
-      ix.unique = starts_with_ci(trim(sql.substr(6)), "UNIQUE");
-      parse_create_index(sql, ix);
-      s.indexes[key_of(name)] = std::move(ix);
-    } else if (type == "view") {
+    if (excluded.count(key_of(table)) || starts_with_ci(table, "sqlite_") ||
+        shadow.count(key_of(table)))
+      continue;
+    if (type == "table")
+      s.tables[key_of(name)] = table_from_sql(name, sql, clauses);
+    else if (type == "index")
+      s.indexes[key_of(name)] = index_from_sql(name, table, sql);
+    else if (type == "view")
       s.views[key_of(name)] = View{name, strip_as(sql), sql};
-    } else if (type == "trigger") {
+    else if (type == "trigger")
       s.triggers[key_of(name)] = Trigger{name, table, sql};
-    }
   }
+}
 
-  // Columns: the pragma is the truth for names, types, NOT NULL, defaults and
-  // the primary key; the parsed text only supplies each column's definition.
-  std::map<std::string, std::vector<std::pair<int, std::string>>> pk_columns;
+// Per table key, its primary key's columns: (position in the key, name).
+using KeyColumns = std::map<std::string, std::vector<std::pair<int, std::string>>>;
+
+// The primary keys go first among each table's constraints.
+void add_primary_keys(KeyColumns& pk_columns, Clauses& clauses, Schema& s) {
+  for (auto& [k, cols] : pk_columns) {
+    std::sort(cols.begin(), cols.end());
+    Table& t = s.tables[k];
+    if (cols.size() == 1 && !t.without_rowid)
+      t.rowid_alias = to_lower(trim(t.column(cols[0].second)->type)) == "integer";
+    Constraint pk;
+    pk.kind = Constraint::Kind::kPrimaryKey;
+    for (auto& [n, name] : cols)
+      pk.columns.push_back(name);
+    if (!clauses[k].pk_conflict.empty()) pk.expression = "ON CONFLICT " + clauses[k].pk_conflict;
+    auto& cs = s.tables[k].constraints;
+    cs.insert(cs.begin(), std::move(pk));
+  }
+}
+
+// Columns: the pragma is the truth for names, types, NOT NULL, defaults and
+// the primary key; the parsed text only supplies each column's definition.
+void read_columns(Driver& d, Clauses& clauses, Schema& s) {
+  KeyColumns pk_columns;
   std::map<std::string, std::map<std::string, std::string>> definitions;
   for (auto& [k, t] : s.tables)
     for (auto& c : t.columns)
@@ -242,21 +279,11 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
     if (pk > 0) pk_columns[it->first].emplace_back(pk, c.name);
     it->second.columns.push_back(std::move(c));
   }
-  for (auto& [k, cols] : pk_columns) {
-    std::sort(cols.begin(), cols.end());
-    Table& t = s.tables[k];
-    if (cols.size() == 1 && !t.without_rowid)
-      t.rowid_alias = to_lower(trim(t.column(cols[0].second)->type)) == "integer";
-    Constraint pk;
-    pk.kind = Constraint::Kind::kPrimaryKey;
-    for (auto& [n, name] : cols)
-      pk.columns.push_back(name);
-    if (!clauses[k].pk_conflict.empty()) pk.expression = "ON CONFLICT " + clauses[k].pk_conflict;
-    auto& cs = s.tables[k].constraints;
-    cs.insert(cs.begin(), std::move(pk));
-  }
+  add_primary_keys(pk_columns, clauses, s);
+}
 
-  // Unique constraints are the indexes SQLite made for them (origin 'u').
+// Unique constraints are the indexes SQLite made for them (origin 'u').
+void read_unique_constraints(Driver& d, Clauses& clauses, Schema& s) {
   std::map<std::pair<std::string, std::string>, Constraint> uniques;
   for (auto& r : d.query("SELECT m.name, il.name, ii.name FROM sqlite_schema AS m, "
                          "pragma_index_list(m.name) AS il, pragma_index_xinfo(il.name) AS ii "
@@ -273,25 +300,16 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
       if (same_names(cols, c.columns)) c.expression = "ON CONFLICT " + resolution;
     s.tables[k.first].constraints.push_back(std::move(c));
   }
+}
 
-  std::map<std::pair<std::string, int>, Constraint> fks;
-  for (auto& r :
-       d.query("SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
-               "FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f "
-               "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq")) {
-    if (!s.tables.count(key_of(r[0]))) continue;
-    auto& c = fks[{key_of(r[0]), std::atoi(r[1].c_str())}];
-    c.kind = Constraint::Kind::kForeignKey;
-    c.ref_table = r[2];
-    c.columns.push_back(r[3]);
-    if (!r[4].empty()) c.ref_columns.push_back(r[4]);
-    c.on_update = r[5];
-    c.on_delete = r[6];
-  }
+// Per (table key, the pragma's id), one foreign key.
+using ForeignKeys = std::map<std::pair<std::string, int>, Constraint>;
+
+// SQLite lists foreign keys last-declared first; keep declaration order.
+void add_foreign_keys(const ForeignKeys& fks, Clauses& clauses, Schema& s) {
   std::map<std::string, size_t> fk_count, declared;  // per table: all, and seen so far
   for (const auto& [key, fk] : fks)
     ++fk_count[key.first];
-  // SQLite lists foreign keys last-declared first; keep declaration order.
   for (auto it = fks.rbegin(); it != fks.rend(); ++it) {
     Constraint c = it->second;
     // The pragma does not report deferral: the CREATE TABLE text, whose keys
@@ -306,6 +324,35 @@ Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
         if (const Constraint* pk = parent->primary_key()) c.ref_columns = pk->columns;
     s.tables[it->first.first].constraints.push_back(std::move(c));
   }
+}
+
+void read_foreign_keys(Driver& d, Clauses& clauses, Schema& s) {
+  ForeignKeys fks;
+  for (auto& r :
+       d.query("SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
+               "FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f "
+               "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq")) {
+    if (!s.tables.count(key_of(r[0]))) continue;
+    auto& c = fks[{key_of(r[0]), std::atoi(r[1].c_str())}];
+    c.kind = Constraint::Kind::kForeignKey;
+    c.ref_table = r[2];
+    c.columns.push_back(r[3]);
+    if (!r[4].empty()) c.ref_columns.push_back(r[4]);
+    c.on_update = r[5];
+    c.on_delete = r[6];
+  }
+  add_foreign_keys(fks, clauses, s);
+}
+
+}  // namespace
+
+Schema introspect_sqlite(Driver& d, const IntrospectOptions& o) {
+  Schema s;
+  Clauses clauses;
+  read_schema_objects(d, o, s, clauses);
+  read_columns(d, clauses, s);
+  read_unique_constraints(d, clauses, s);
+  read_foreign_keys(d, clauses, s);
   return s;
 }
 
