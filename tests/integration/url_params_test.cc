@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "mariadb_server.h"
 #include "project.h"
 
 using namespace retort::test;
@@ -138,4 +139,54 @@ TEST_CASE("a retort holding a password leaves no core dump to read it from") {
   CHECK(WTERMSIG(status) == SIGQUIT);
   CHECK_FALSE(WCOREDUMP(status));
   CHECK(access((p.root() + "/core").c_str(), F_OK) != 0);
+}
+
+TEST_CASE("MariaDB: connection errors name the URL's source and say what to check") {
+  auto& server = MariadbServer::get();
+  const std::string hostport = server.host() + ":" + std::to_string(server.port());
+  Project p("mariadb");
+  p.add_chain(1);
+  struct Case {
+    std::string url;
+    std::string says, hint;
+  };
+  SilentServer silent;
+  for (const auto& c : {
+           Case{"mariadb://" + server.user() + ":wrong-pw-x1@" + hostport + "/retort_test",
+                "Access denied for user", "authentication failed: check the user and password"},
+           Case{"mysql://" + server.user() + ":" + server.password() + "@" + hostport +
+                    "/no_such_db",
+                "Unknown database 'no_such_db'", "create it (CREATE DATABASE `no_such_db`)"},
+           Case{"mariadb://u:pw-refused-x2@127.0.0.1:1/db", "Can't connect",
+                "is MariaDB running and accepting connections there?"},
+           Case{"mariadb://u:pw-silent-x3@127.0.0.1:" + std::to_string(silent.port()) +
+                    "/db?connect_timeout=1",
+                "the server did not complete the connection within 1 s", "connect_timeout"},
+       }) {
+    CAPTURE(c.says);
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = p.run({"--url", c.url, "current"});
+    auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
+    CHECK(r.exit_code == 1);
+    CHECK(secs.count() <= 5);
+    CHECK_THAT(r.err, Contains("(from --url)"));
+    CHECK_THAT(r.err, Contains(c.says));
+    CHECK_THAT(r.err, Contains(c.hint));
+    for (const char* pw : {"wrong-pw-x1", "pw-refused-x2", "pw-silent-x3"})
+      CHECK_THAT(r.all(), !Contains(pw));
+    CHECK_THAT(r.all(), !Contains(server.password()));
+  }
+}
+
+TEST_CASE("MariaDB: the unix socket, from ?unix_socket=") {
+  auto& server = MariadbServer::get();
+  Project p("mariadb");
+  p.add_chain(2);
+  const std::string db = server.create_database();
+  auto up = p.run({"--url", server.socket_url(db), "upgrade"});
+  INFO(up.all());
+  CHECK(up.exit_code == 0);
+  CHECK(p.run({"--url", server.socket_url(db), "current"}).out == "r0002 (head)\n");
+  CHECK(server.client(db, "SELECT count(*) FROM retort_version") == "1\n");
 }

@@ -309,3 +309,45 @@ TEST_CASE("an '@' in the host is refused, so libpq never echoes what precedes it
   CHECK(e.what() == std::string("invalid database URL 'postgresql://***@h/db' from --url: the "
                                 "host holds an '@' (write one in the user or password as %40)"));
 }
+
+TEST_CASE("mariadb:// and mysql:// URLs, SQLAlchemy's driver spellings included", "[url]") {
+  for (const char* text :
+       {"mariadb://app:s3cret@db.example.com:3306/appdb", "mysql://app:s3cret@db.example.com:3306/appdb",
+        "mysql+pymysql://app:s3cret@db.example.com:3306/appdb",
+        "mysql+mysqldb://app:s3cret@db.example.com:3306/appdb",
+        "mariadb+mariadbconnector://app:s3cret@db.example.com:3306/appdb"}) {
+    CAPTURE(text);
+    DatabaseUrl u = parse_database_url(text, "DATABASE_URL in the environment");
+    CHECK(u.backend == "mariadb");
+    CHECK(u.user == "app");
+    CHECK(u.password == "s3cret");
+    CHECK(u.host == "db.example.com");
+    CHECK(u.port == "3306");
+    CHECK(u.database == "appdb");
+    CHECK(u.redacted() == "mariadb://app:***@db.example.com:3306/appdb");
+  }
+}
+
+TEST_CASE("MariaDB URL parameters are checked when the URL is read", "[url]") {
+  DatabaseUrl u = parse_database_url(
+      "mysql://app@localhost/appdb?unix_socket=/run/mysqld/mysqld.sock&charset=utf8mb4&ssl_mode="
+      "REQUIRED&connect_timeout=5",
+      "--url");
+  CHECK(u.query.size() == 4);
+  struct Bad {
+    const char* url;
+    const char* says;
+  };
+  for (const Bad& b :
+       {Bad{"mariadb://h/db?unix_socket=relative.sock", "'unix_socket=relative.sock' is not a value"},
+        Bad{"mariadb://h/db?ssl_mode=sometimes", "DISABLED, PREFERRED, REQUIRED, VERIFY_CA or"},
+        Bad{"mariadb://h/db?charset=utf8;drop", "a character set name such as utf8mb4"},
+        Bad{"mariadb://h/db?connect_timeout=5s", "a whole number of seconds"},
+        Bad{"mariadb://u:topsecret@h/db?sslmode=require", "unknown MariaDB URL parameter 'sslmode'"}}) {
+    CAPTURE(b.url);
+    auto e = expect_error([&] { parse_database_url(b.url, "retort.ini:3 (database_url)"); });
+    CHECK_THAT(e.format(), Contains(b.says));
+    CHECK_THAT(e.format(), Contains("from retort.ini:3 (database_url)"));
+    CHECK_THAT(e.format(), !Contains("topsecret"));
+  }
+}
