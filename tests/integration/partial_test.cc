@@ -106,3 +106,28 @@ TEST_CASE("partial: resolve records a repair by hand") {
   CHECK(p.log_count("bad00002", "resolve-applied") == 1);
   CHECK(p.run({"upgrade"}).out == "Nothing to do: the database is at bad00002\n");
 }
+
+TEST_CASE("partial: lint warns where DDL followed by more statements could be left partial") {
+  Project p(GENERATE(all_backends()));
+  CAPTURE(p.backend());
+  p.add({"ok000001", "", "CREATE TABLE a (x INTEGER);", "DROP TABLE a;"});
+  std::string mixed =
+      p.add({"mix00002", "ok000001", "CREATE TABLE b (x INTEGER);\nINSERT INTO b VALUES (1);",
+             "DROP TABLE b;"});
+  for (const auto& args :
+       {std::vector<std::string>{"lint"}, std::vector<std::string>{"lint", mixed}}) {
+    CAPTURE(args);
+    auto r = p.run(args);
+    CHECK(r.exit_code == 0);
+    const std::string warning = "0002_mix00002.sql:7: statement 2 of revision mix00002 follows DDL";
+    if (p.fixture().capabilities().transactional_ddl) {
+      CHECK_THAT(r.err, !Contains("warning"));
+    } else {
+      CHECK_THAT(r.err, Contains("retort: warning: "));
+      CHECK_THAT(r.err, Contains(warning));
+      CHECK_THAT(r.err, Contains("(line 6): if it fails, the revision is left partly applied"));
+      // One DDL statement alone is all or nothing: no warning for r1.
+      CHECK_THAT(r.err, !Contains("ok000001"));
+    }
+  }
+}

@@ -311,11 +311,11 @@ TEST_CASE("an '@' in the host is refused, so libpq never echoes what precedes it
 }
 
 TEST_CASE("mariadb:// and mysql:// URLs, SQLAlchemy's driver spellings included", "[url]") {
-  for (const char* text :
-       {"mariadb://app:s3cret@db.example.com:3306/appdb", "mysql://app:s3cret@db.example.com:3306/appdb",
-        "mysql+pymysql://app:s3cret@db.example.com:3306/appdb",
-        "mysql+mysqldb://app:s3cret@db.example.com:3306/appdb",
-        "mariadb+mariadbconnector://app:s3cret@db.example.com:3306/appdb"}) {
+  for (const char* text : {"mariadb://app:s3cret@db.example.com:3306/appdb",
+                           "mysql://app:s3cret@db.example.com:3306/appdb",
+                           "mysql+pymysql://app:s3cret@db.example.com:3306/appdb",
+                           "mysql+mysqldb://app:s3cret@db.example.com:3306/appdb",
+                           "mariadb+mariadbconnector://app:s3cret@db.example.com:3306/appdb"}) {
     CAPTURE(text);
     DatabaseUrl u = parse_database_url(text, "DATABASE_URL in the environment");
     CHECK(u.backend == "mariadb");
@@ -339,11 +339,13 @@ TEST_CASE("MariaDB URL parameters are checked when the URL is read", "[url]") {
     const char* says;
   };
   for (const Bad& b :
-       {Bad{"mariadb://h/db?unix_socket=relative.sock", "'unix_socket=relative.sock' is not a value"},
+       {Bad{"mariadb://h/db?unix_socket=relative.sock",
+            "'unix_socket=relative.sock' is not a value"},
         Bad{"mariadb://h/db?ssl_mode=sometimes", "DISABLED, PREFERRED, REQUIRED, VERIFY_CA or"},
         Bad{"mariadb://h/db?charset=utf8;drop", "a character set name such as utf8mb4"},
         Bad{"mariadb://h/db?connect_timeout=5s", "a whole number of seconds"},
-        Bad{"mariadb://u:topsecret@h/db?sslmode=require", "unknown MariaDB URL parameter 'sslmode'"}}) {
+        Bad{"mariadb://u:topsecret@h/db?sslmode=require",
+            "unknown MariaDB URL parameter 'sslmode'"}}) {
     CAPTURE(b.url);
     auto e = expect_error([&] { parse_database_url(b.url, "retort.ini:3 (database_url)"); });
     CHECK_THAT(e.format(), Contains(b.says));

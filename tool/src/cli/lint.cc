@@ -14,14 +14,40 @@ namespace retort {
 
 namespace {
 
-// SQL is read as the configured database reads it (MariaDB's backslash
-// escapes and # comments); without a usable URL, as SQLite and PostgreSQL
-// read it. Lint never needs a URL, so a missing or broken one is no error.
-sql::LexerOptions lint_lexer(Context& ctx) {
+// The configured database, when a URL names one: SQL is read as it reads
+// it (MariaDB's backslash escapes and # comments). Lint never needs a URL,
+// so a missing or broken one is no error; SQL is then read as SQLite and
+// PostgreSQL read it.
+const Backend* lint_backend(Context& ctx) {
   try {
-    return backend_of(ctx.url()).lexer_options();
+    return &backend_of(ctx.url());
   } catch (const Error&) {
-    return sql::LexerOptions::revision_default();
+    return nullptr;
+  }
+}
+
+// Where DDL commits as it runs, a statement after a DDL statement that
+// fails leaves the revision partly applied: said once per section, as a
+// warning, since the revision is valid.
+void warn_partial_risk(const Backend& b, const Revision& r, std::ostream& err) {
+  if (b.capabilities().transactional_ddl) return;
+  for (const Section* sec : {&r.upgrade, &r.downgrade}) {
+    if (!sec->marker_line) continue;
+    auto spans = sql::split_statements(sec->sql, b.lexer_options());
+    for (size_t i = 0; i + 1 < spans.size(); ++i) {
+      std::string_view stmt =
+          std::string_view(sec->sql).substr(spans[i].begin, spans[i].end - spans[i].begin);
+      if (!b.commits_implicitly(stmt)) continue;
+      int ddl_line = line_at(sec->sql, spans[i].begin, sec->first_line);
+      int next_line = line_at(sec->sql, spans[i + 1].begin, sec->first_line);
+      err << "retort: warning: " << r.path << ":" << next_line << ": statement " << i + 2
+          << " of revision " << r.id << " follows DDL that " << b.title()
+          << " commits as it runs (line " << ddl_line
+          << "): if it fails, the revision is left partly applied\n"
+          << "  hint: retort records that and continues there once it is fixed; to keep each "
+             "revision all or nothing, give each DDL statement a revision of its own\n";
+      break;
+    }
   }
 }
 
@@ -40,13 +66,17 @@ int run_lint(Context& ctx) {
   p.flag("allow-multiple-heads", "accept several unmerged heads", &allow_heads);
   if (!ctx.parse(p)) return kExitOk;
 
-  const sql::LexerOptions lexer = lint_lexer(ctx);
+  const Backend* backend = lint_backend(ctx);
+  const sql::LexerOptions lexer =
+      backend ? backend->lexer_options() : sql::LexerOptions::revision_default();
   if (!files.empty()) {
     ErrorList errors;
     for (const auto& f : files) {
       try {
         check_buildable_name(std::filesystem::path(f).filename().string(), quoted_for_display(f));
-        check_statements(parse_revision(read_file(f), f), lexer);
+        Revision r = parse_revision(read_file(f), f);
+        check_statements(r, lexer);
+        if (backend && ctx.verbosity() > 0) warn_partial_risk(*backend, r, std::cerr);
       } catch (const Error& e) {
         errors.add(e);
       }
@@ -61,6 +91,7 @@ int run_lint(Context& ctx) {
   for (const auto& r : g.revisions()) {
     try {
       check_statements(r, lexer);
+      if (backend && ctx.verbosity() > 0) warn_partial_risk(*backend, r, std::cerr);
     } catch (const Error& e) {
       errors.add(e);
     }
