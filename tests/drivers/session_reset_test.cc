@@ -133,3 +133,33 @@ TEST_CASE(
     CHECK(db.value("SELECT temps || ',' || dbs FROM t3") == "0,0");
   });
 }
+
+TEST_CASE("session: MariaDB's SET, SET NAMES and USE reach neither the bookkeeping nor the next") {
+  TestDatabase probe("mariadb");
+  auto g = chain(3, [](int i, RevisionSpec& s) {
+    if (i == 1)
+      s.upgrade =
+          "CREATE TABLE t1 (a INTEGER);\nCREATE DATABASE IF NOT EXISTS retort_other_s1;\n"
+          "USE retort_other_s1;\nSET SESSION sql_mode = 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES';\n"
+          "SET autocommit = 0;\nSET NAMES latin1;\nSET SESSION foreign_key_checks = 0;";
+    // Would fail with foreign_key_checks = 1 only if it were still 0: it is
+    // checked that the reference is refused.
+    if (i == 2)
+      s.upgrade =
+          "CREATE TABLE t2 (id INTEGER PRIMARY KEY, p INTEGER, FOREIGN KEY (p) REFERENCES t2 "
+          "(id));\nSELECT 'a\\'b';";
+  });
+  in_one_run_and_in_two("mariadb", g, [](const TestDatabase& db) {
+    // t2 and the bookkeeping landed in the URL's database, not in the one USE chose.
+    CHECK(db.table_exists("t2"));
+    CHECK(db.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                   "'retort_other_s1' AND table_name IN ('t2', 'retort_version')") == "0");
+    CHECK(db.value("SELECT count(*) FROM retort_log WHERE direction = 'upgrade'") == "3");
+    // autocommit = 0 did not swallow the bookkeeping: another session sees it.
+    CHECK(db.value("SELECT count(*) FROM retort_version") == "1");
+    // foreign_key_checks came back on.
+    auto d = db.open();
+    CHECK_THROWS(d->execute("INSERT INTO t2 VALUES (1, 99);", {}));
+  });
+  probe.open()->execute("DROP DATABASE IF EXISTS retort_other_s1;", {});
+}
