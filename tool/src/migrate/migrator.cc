@@ -411,8 +411,7 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
                                  : "revision " + r.id + " was rolled back";
     if (int sig = interrupted_by()) {
       // Whatever the database said about being stopped, this is what happened.
-      std::string stopped = what;
-      throw Error("interrupted by " + signal_name(sig) + ": " + stopped + "; the database is at " +
+      throw Error("interrupted by " + signal_name(sig) + ": " + what + "; the database is at " +
                   where(at))
           .exits(128 + sig);
     }
