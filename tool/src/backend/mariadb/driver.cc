@@ -183,8 +183,12 @@ class MariadbDriver final : public Driver {
     const bool users = !origin.file.empty();
     if (users && !session_dirty_) session_dirty_ = may_change_session(statement);
     if (!send(text) || !drain_results()) {
-      // ER_SP_BADSTATEMENT: a statement stored programs refuse; nothing ran.
-      if (mysql_errno(conn_) == 1314) return false;
+      // A statement stored programs refuse (ER_SP_BADSTATEMENT), or one the
+      // parser refuses (ER_PARSE_ERROR, of the whole block before any of it
+      // ran): nothing ran, and the caller runs it alone, so the server's
+      // error is about the statement as written.
+      unsigned code = mysql_errno(conn_);
+      if (code == 1314 || code == 1064) return false;
       StatementSpan whole{0, statement.size()};
       throw statement_error(statement, origin, whole);
     }
@@ -317,9 +321,14 @@ class MariadbDriver final : public Driver {
     mysql_optionsv(m, MYSQL_READ_DEFAULT_GROUP, nullptr);
     set_tls(m);
     std::string socket = query_value(url_, "unix_socket");
+    // ?password= wins, as in SQLAlchemy; then the URL's (possibly empty:
+    // user:@host); none at all lets libmariadb take $MYSQL_PWD.
     std::string password = query_value(url_, "password");
-    const char* pw = url_.has_password   ? url_.password.c_str()
-                     : !password.empty() ? password.c_str()
+    bool in_query = false;
+    for (const auto& kv : url_.query)
+      in_query |= kv.first == "password";
+    const char* pw = in_query            ? password.c_str()
+                     : url_.has_password ? url_.password.c_str()
                                          : nullptr;
     unsigned port = url_.port.empty() ? 0 : static_cast<unsigned>(std::atoi(url_.port.c_str()));
     auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
