@@ -299,3 +299,20 @@ TEST_CASE("MariaDB: views, triggers and rename notes are written with backticks"
   CHECK(quote_mariadb_name("we`ird") == "`we``ird`");
   CHECK(quote_mariadb_string("it's a \\") == "'it''s a \\\\'");
 }
+
+TEST_CASE("MariaDB: an index a kept foreign key uses changes with the key dropped around it") {
+  Table users = table("users", {col("id", "int(11)", true)}, {pk({"id"})});
+  Table posts = table("posts", {col("id", "int(11)", true), col("user_id", "int(11)")},
+                      {pk({"id"}), fk("posts_ibfk_1", "user_id", "users")});
+  auto c = changes(with({users, posts}, {index("ix", "posts", {"`user_id`"})}),
+                   with({users, posts}, {index("ix", "posts", {"`user_id`", "`id`"})}));
+  CHECK(c.upgrade_sql ==
+        "-- dropped and added again below: ix changes under it\n"
+        "ALTER TABLE `posts` DROP FOREIGN KEY `posts_ibfk_1`;\n\n"
+        "DROP INDEX `ix` ON `posts`;\n\n"
+        "CREATE INDEX `ix` ON `posts` (`user_id`, `id`);\n\n"
+        "ALTER TABLE `posts` ADD CONSTRAINT `posts_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES "
+        "`users` (`id`);");
+  CHECK(c.downgrade_sql.find("DROP FOREIGN KEY") < c.downgrade_sql.find("DROP INDEX"));
+  CHECK(c.downgrade_sql.find("CREATE INDEX") < c.downgrade_sql.find("ADD CONSTRAINT"));
+}

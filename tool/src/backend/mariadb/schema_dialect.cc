@@ -358,6 +358,7 @@ class MariadbSchemaDialect final : public SchemaDialect {
     fold_indexes(ops);
     fill_collations(ops, from, to);
     place_columns(ops, from, to);
+    release_foreign_keys(ops, from, to);
     // Foreign keys are dropped before anything else (the index one uses
     // cannot go first), and added after everything (after the index it
     // uses, or MariaDB makes one of its own named like the key).
@@ -393,6 +394,50 @@ class MariadbSchemaDialect final : public SchemaDialect {
   }
 
  private:
+  // An index that a kept foreign key uses cannot be dropped (MariaDB error
+  // 1553) while the key is there: the key is dropped first and added again
+  // last, around the index's change.
+  void release_foreign_keys(std::vector<Op>& ops, const Schema& from, const Schema& to) const {
+    std::vector<Op> added;
+    for (const auto& op : ops) {
+      auto* d = std::get_if<DropIndex>(&op.change);
+      if (!d) continue;
+      const Table* ta = from.table(d->index.table);
+      const Table* tb = to.table(d->index.table);
+      if (!ta || !tb) continue;
+      std::vector<std::string> columns;
+      for (const auto& e : d->index.elements) {
+        auto t = tokenize_sql(e);
+        if (!t.empty()) columns.push_back(unquote_name(t[0]));
+      }
+      for (const auto& k : ta->constraints) {
+        if (k.kind != Constraint::Kind::kForeignKey || k.columns.size() > columns.size() ||
+            !same_names(k.columns, std::vector<std::string>(
+                                       columns.begin(),
+                                       columns.begin() + static_cast<long>(k.columns.size()))))
+          continue;
+        bool handled = false;
+        for (const auto& x : ops)
+          if (auto* dc = std::get_if<DropConstraint>(&x.change);
+              dc && same_name(dc->table, ta->name) && same_constraint(dc->constraint, k, *this))
+            handled = true;
+        for (const auto& x : added)
+          if (same_constraint(std::get<DropConstraint>(x.change).constraint, k, *this))
+            handled = true;
+        const Constraint* kept = nullptr;
+        for (const auto& kb : tb->constraints)
+          if (same_constraint(kb, k, *this)) kept = &kb;
+        if (handled || !kept) continue;
+        added.push_back(
+            {DropConstraint{ta->name, k},
+             {"dropped and added again below: " + d->index.name + " changes under it"}});
+        added.push_back({AddConstraint{tb->name, *kept}, {}});
+      }
+    }
+    for (auto& op : added)
+      ops.push_back(std::move(op));
+  }
+
   // A new table's indexes go in its CREATE TABLE, and a dropped table's
   // with its DROP TABLE: MariaDB's own index for a foreign key would
   // otherwise take the name first, and an index a foreign key needs cannot
