@@ -362,16 +362,17 @@ class MariadbSchemaDialect final : public SchemaDialect {
     // Foreign keys are dropped before anything else (the index one uses
     // cannot go first), and added after everything (after the index it
     // uses, or MariaDB makes one of its own named like the key).
-    std::vector<Op> out, fk_adds;
-    for (auto& op : ops)
-      if (is_foreign_key_op(op, false)) out.push_back(std::move(op));
+    std::vector<Op> out, rest, fk_adds;
     for (auto& op : ops) {
-      if (is_foreign_key_op(op, false)) continue;
-      if (is_foreign_key_op(op, true))
+      if (is_foreign_key_op(op, false))
+        out.push_back(std::move(op));
+      else if (is_foreign_key_op(op, true))
         fk_adds.push_back(std::move(op));
       else
-        out.push_back(std::move(op));
+        rest.push_back(std::move(op));
     }
+    out.insert(out.end(), std::make_move_iterator(rest.begin()),
+               std::make_move_iterator(rest.end()));
     // Views and triggers come last in the diff's order; the keys go before them.
     size_t at = out.size();
     while (at > 0 && (std::holds_alternative<CreateView>(out[at - 1].change) ||
