@@ -395,43 +395,70 @@ class MariadbSchemaDialect final : public SchemaDialect {
   }
 
  private:
-  // An index that a kept foreign key uses cannot be dropped (MariaDB error
-  // 1553) while the key is there: the key is dropped first and added again
-  // last, around the index's change.
+  // While a foreign key is there, MariaDB refuses to drop an index or a
+  // primary key it uses, on either side (errors 1553 and 150), and to change
+  // the type of a column it holds or references (1832, 1833): a kept key is
+  // dropped first and added again last, around the change.
   void release_foreign_keys(std::vector<Op>& ops, const Schema& from, const Schema& to) const {
-    std::vector<Op> added;
+    struct Use {
+      std::string table;
+      std::vector<std::string> columns;  // an index's, leading first; or the one column changed
+      bool index;
+      std::string why;
+    };
+    std::vector<Use> uses;
     for (const auto& op : ops) {
-      auto* d = std::get_if<DropIndex>(&op.change);
-      if (!d) continue;
-      const Table* ta = from.table(d->index.table);
-      const Table* tb = to.table(d->index.table);
-      if (!ta || !tb) continue;
-      std::vector<std::string> columns;
-      for (const auto& e : d->index.elements) {
-        auto t = tokenize_sql(e);
-        if (!t.empty()) columns.push_back(unquote_name(t[0]));
+      if (auto* d = std::get_if<DropIndex>(&op.change)) {
+        Use u{d->index.table, {}, true, d->index.name + " changes under it"};
+        for (const auto& e : d->index.elements)
+          if (auto t = tokenize_sql(e); !t.empty()) u.columns.push_back(unquote_name(t[0]));
+        uses.push_back(std::move(u));
+      } else if (auto* k = std::get_if<DropConstraint>(&op.change);
+                 k && k->constraint.kind == Constraint::Kind::kPrimaryKey) {
+        uses.push_back({k->table, k->constraint.columns, true,
+                        "the primary key of " + k->table + " changes under it"});
+      } else if (auto* c = std::get_if<AlterColumn>(&op.change);
+                 c &&
+                 (!same_type(c->from.type, c->to.type) || c->from.collation != c->to.collation)) {
+        uses.push_back(
+            {c->table, {c->to.name}, false, c->table + "." + c->to.name + " changes under it"});
       }
-      for (const auto& k : ta->constraints) {
-        if (k.kind != Constraint::Kind::kForeignKey || k.columns.size() > columns.size() ||
-            !same_names(k.columns, std::vector<std::string>(
-                                       columns.begin(),
-                                       columns.begin() + static_cast<long>(k.columns.size()))))
-          continue;
-        bool handled = false;
-        for (const auto& x : ops)
-          if (auto* dc = std::get_if<DropConstraint>(&x.change);
-              dc && same_name(dc->table, ta->name) && same_constraint(dc->constraint, k, *this))
-            handled = true;
-        for (const auto& x : added)
-          if (same_constraint(std::get<DropConstraint>(x.change).constraint, k, *this))
-            handled = true;
+    }
+    // Whether `cols` of `table` are what `use` drops or changes.
+    auto touches = [](const Use& use, const std::string& table,
+                      const std::vector<std::string>& cols) {
+      if (!same_name(use.table, table)) return false;
+      if (!use.index) {
+        for (const auto& c : cols)
+          if (same_name(c, use.columns[0])) return true;
+        return false;
+      }
+      return cols.size() <= use.columns.size() &&
+             same_names(cols, std::vector<std::string>(
+                                  use.columns.begin(),
+                                  use.columns.begin() + static_cast<long>(cols.size())));
+    };
+    std::vector<Op> added;
+    for (const auto& [key, ta] : from.tables) {
+      const Table* tb = to.table(ta.name);
+      if (!tb) continue;
+      for (const auto& k : ta.constraints) {
+        if (k.kind != Constraint::Kind::kForeignKey) continue;
+        const Use* use = nullptr;
+        for (const auto& u : uses)
+          if (touches(u, ta.name, k.columns) || touches(u, k.ref_table, k.ref_columns)) use = &u;
         const Constraint* kept = nullptr;
         for (const auto& kb : tb->constraints)
           if (same_constraint(kb, k, *this)) kept = &kb;
-        if (handled || !kept) continue;
+        if (!use || !kept) continue;
+        bool handled = false;  // dropped (or changed) by the diff already
+        for (const auto& x : ops)
+          if (auto* dc = std::get_if<DropConstraint>(&x.change);
+              dc && same_name(dc->table, ta.name) && same_constraint(dc->constraint, k, *this))
+            handled = true;
+        if (handled) continue;
         added.push_back(
-            {DropConstraint{ta->name, k},
-             {"dropped and added again below: " + d->index.name + " changes under it"}});
+            {DropConstraint{ta.name, k}, {"dropped and added again below: " + use->why}});
         added.push_back({AddConstraint{tb->name, *kept}, {}});
       }
     }
