@@ -141,6 +141,41 @@ std::set<std::string> snapshot(Driver& d, const std::string& target) {
   return out;
 }
 
+// Stored programs, events and sequences the models create: not diffed.
+std::set<std::string> undiffed_objects(Driver& d, const std::string& db) {
+  const std::string name = quote_mariadb_string(db);
+  std::set<std::string> out;
+  for (const auto& r : d.query(
+           "SELECT lower(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+           "ROUTINE_SCHEMA = " +
+           name + " UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE " +
+           "EVENT_SCHEMA = " + name +
+           " UNION ALL SELECT 'sequence', TABLE_NAME FROM information_schema.TABLES WHERE "
+           "TABLE_SCHEMA = " +
+           name + " AND TABLE_TYPE = 'SEQUENCE'"))
+    out.insert(r[0].text() + " " + r[1].text());
+  return out;
+}
+
+// Tables that use one the database lacks would fail at upgrade: say so now.
+void refuse_undiffed(Driver& d, const std::string& scratch, const std::string& target) {
+  std::set<std::string> made = undiffed_objects(d, scratch);
+  if (made.empty()) return;
+  std::set<std::string> there;
+  if (!target.empty()) there = undiffed_objects(d, target);
+  std::vector<std::string> missing;
+  for (const auto& o : made)
+    if (!there.count(o)) missing.push_back(o);
+  if (missing.empty()) return;
+  throw Error("the models create " + join(missing, ", ") +
+              ", which autogenerate does not write revisions for, and the database has none of "
+              "that name")
+      .hint("create " + std::string(missing.size() > 1 ? "them" : "it") +
+            " in a hand-written revision first (retort revision --empty -m MESSAGE, then retort "
+            "upgrade), and autogenerate again; it compares tables, columns, keys, indexes, "
+            "views and triggers");
+}
+
 }  // namespace
 
 Schema load_models_mariadb(Driver& d, const std::vector<std::string>& files,
@@ -186,6 +221,7 @@ Schema load_models_mariadb(Driver& d, const std::vector<std::string>& files,
                 " itself, which autogenerate compares them with")
         .hint("write the names in the models unqualified (CREATE TABLE t, not CREATE TABLE " +
               target + ".t): they run in a scratch database");
+  refuse_undiffed(d, name, target);
   IntrospectOptions o;
   o.exclude_tables = exclude_tables;
   o.schema = name;
