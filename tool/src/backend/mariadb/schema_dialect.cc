@@ -358,6 +358,7 @@ class MariadbSchemaDialect final : public SchemaDialect {
     fold_indexes(ops);
     fill_collations(ops, from, to);
     place_columns(ops, from, to);
+    keep_auto_increment_keyed(ops, from, to);
     release_foreign_keys(ops, from, to);
     // Foreign keys are dropped before anything else (the index one uses
     // cannot go first), and added after everything (after the index it
@@ -395,6 +396,83 @@ class MariadbSchemaDialect final : public SchemaDialect {
   }
 
  private:
+  // An AUTO_INCREMENT column must be a key's first column at every step
+  // (error 1075): it becomes one after its primary key is added, stops
+  // being one before its primary key is dropped, and while a primary key is
+  // replaced it is a plain column.
+  static void keep_auto_increment_keyed(std::vector<Op>& ops, const Schema& from,
+                                        const Schema& to) {
+    auto pk_op = [](const Op& op, bool add, const std::string& table) {
+      if (add) {
+        auto* a = std::get_if<AddConstraint>(&op.change);
+        return a && a->constraint.kind == Constraint::Kind::kPrimaryKey &&
+               same_name(a->table, table);
+      }
+      auto* d = std::get_if<DropConstraint>(&op.change);
+      return d && d->constraint.kind == Constraint::Kind::kPrimaryKey && same_name(d->table, table);
+    };
+    auto find = [&](bool add, const std::string& table) {
+      for (size_t i = 0; i < ops.size(); ++i)
+        if (pk_op(ops[i], add, table)) return i;
+      return ops.size();
+    };
+    // Columns that turn AUTO_INCREMENT go right after the key is added, and
+    // the ones that stop being so right before it is dropped.
+    auto moves = [&](const Op& op) {
+      auto* x = std::get_if<AlterColumn>(&op.change);
+      if (!x || is_auto_increment(x->from) == is_auto_increment(x->to)) return false;
+      return find(is_auto_increment(x->to), x->table) < ops.size();
+    };
+    std::vector<bool> move;
+    for (const auto& op : ops)
+      move.push_back(moves(op));
+    std::vector<Op> moved, rest;
+    for (size_t i = 0; i < ops.size(); ++i)
+      (move[i] ? moved : rest).push_back(std::move(ops[i]));
+    ops.clear();
+    auto push_moved = [&](const std::string& table, bool gains) {
+      for (auto& m : moved) {
+        auto& x = std::get<AlterColumn>(m.change);
+        if (same_name(x.table, table) && is_auto_increment(x.to) == gains) ops.push_back(m);
+      }
+    };
+    for (auto& op : rest) {
+      if (auto* d = std::get_if<DropConstraint>(&op.change);
+          d && d->constraint.kind == Constraint::Kind::kPrimaryKey)
+        push_moved(d->table, false);
+      const auto* a = std::get_if<AddConstraint>(&op.change);
+      std::string added = a && a->constraint.kind == Constraint::Kind::kPrimaryKey ? a->table : "";
+      ops.push_back(std::move(op));
+      if (!added.empty()) push_moved(added, true);
+    }
+    // A primary key replaced under a column that stays AUTO_INCREMENT.
+    for (const auto& [k, ta] : from.tables) {
+      const Table* tb = to.table(ta.name);
+      size_t drop = find(false, ta.name), add = find(true, ta.name);
+      if (!tb || drop == ops.size() || add == ops.size() || add < drop) continue;
+      for (const auto& c : ta.columns) {
+        const Column* cb = tb->column(c.name);
+        if (!is_auto_increment(c) || !cb || !is_auto_increment(*cb)) continue;
+        bool altered = false;
+        for (const auto& op : ops)
+          if (auto* x = std::get_if<AlterColumn>(&op.change);
+              x && same_name(x->table, ta.name) && same_name(x->to.name, c.name))
+            altered = true;
+        if (altered) continue;
+        Column plain = c;
+        plain.default_sql.reset();
+        ops.insert(ops.begin() + static_cast<long>(add) + 1,
+                   {AlterColumn{ta.name, plain, *cb, false},
+                    {"AUTO_INCREMENT again, now that its key is there"}});
+        ops.insert(ops.begin() + static_cast<long>(drop),
+                   {AlterColumn{ta.name, c, plain, false},
+                    {"not AUTO_INCREMENT while its primary key is replaced"}});
+        drop = find(false, ta.name);
+        add = find(true, ta.name);
+      }
+    }
+  }
+
   // While a foreign key is there, MariaDB refuses to drop an index or a
   // primary key it uses, on either side (errors 1553 and 150), and to change
   // the type of a column it holds or references (1832, 1833): a kept key is
