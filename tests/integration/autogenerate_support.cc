@@ -52,7 +52,10 @@ std::string dump(const Schema& s, const std::string& backend) {
   for (const auto& [k, t] : s.tables) {
     out << "table " << k << (t.comment.empty() ? "" : " comment " + t.comment)
         << (t.without_rowid ? " without rowid" : "") << (t.strict ? " strict" : "")
-        << (t.autoincrement ? " autoincrement" : "") << "\n";
+        << (t.autoincrement ? " autoincrement" : "");
+    for (const auto& [name, value] : t.options)
+      out << " " << name << "=" << value;
+    out << "\n";
     auto columns = t.columns;
     if (!r.column_order)
       std::sort(columns.begin(), columns.end(),
@@ -62,6 +65,7 @@ std::string dump(const Schema& s, const std::string& backend) {
           << (c.collation.empty() ? "" : " collate " + c.collation)
           << (c.comment.empty() ? "" : " comment " + c.comment) << (c.not_null ? " not null" : "")
           << (c.default_sql ? " default " + normalize_sql(*c.default_sql) : "")
+          << (c.on_update.empty() ? "" : " on update " + normalize_sql(c.on_update))
           << (c.generated
                   ? (r.generation_expression ? " " + c.definition : std::string(" generated"))
                   : "")
@@ -87,7 +91,7 @@ std::string dump(const Schema& s, const std::string& backend) {
       continue;
     }
     out << "index " << k << " on " << (f.names_ignore_case() ? to_lower(ix.table) : ix.table)
-        << (ix.unique ? " unique" : "");
+        << (ix.unique ? " unique" : "") << (ix.method.empty() ? "" : " using " + ix.method);
     for (const auto& e : ix.elements)
       out << " [" << normalize_sql(e) << "]";
     if (!ix.where.empty()) out << " where " << normalize_sql(ix.where);
@@ -104,7 +108,7 @@ std::string dump(const Schema& s, const std::string& backend) {
 
 Schema db_schema(const Project& p) {
   auto d = connect(p);
-  IntrospectOptions options{{"retort_version", "retort_log"}, {}};
+  IntrospectOptions options{{"retort_version", "retort_log", "retort_version_progress"}, {}};
   return p.fixture().backend().introspect(*d, options);
 }
 
@@ -182,8 +186,15 @@ std::vector<std::string> pair_files(const std::string& backend) {
 
 std::map<std::string, std::string> row_counts(const Project& p, const Schema& s) {
   std::map<std::string, std::string> out;
-  for (const auto& [k, t] : s.tables)
-    out[k] = p.value("SELECT count(*) FROM " + quote_ident(t.name));
+  // The name as the database quotes it ("name", `name`), its quote doubled.
+  const std::string quoted = p.text("sql: the name x, quoted");
+  const char quote = quoted.back();
+  for (const auto& [k, t] : s.tables) {
+    std::string name;
+    for (char c : t.name)
+      name += c == quote ? std::string(2, c) : std::string(1, c);
+    out[k] = p.value("SELECT count(*) FROM " + std::string(1, quoted.front()) + name + quote);
+  }
   return out;
 }
 

@@ -113,6 +113,7 @@ class SqliteFixture final : public BackendFixture {
          {"CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT);\n"
           "CREATE TABLE logs (id INTEGER PRIMARY KEY);\n"}},
         {"autogenerate: more in the upgrade of the renames", {}},
+        {"sql: the name x, quoted", {"\"x\""}},
     };
     return texts;
   }
@@ -246,6 +247,7 @@ class PostgresFixture final : public BackendFixture {
           "varying(200)",
           "ALTER TABLE \"users\" ALTER COLUMN \"bio\" TYPE character "
           "varying(200);"}},
+        {"sql: the name x, quoted", {"\"x\""}},
     };
     return texts;
   }
@@ -312,6 +314,10 @@ class MariadbFixture final : public BackendFixture {
   // Table names are case-sensitive on Linux (lower_case_table_names = 0).
   bool names_ignore_case() const override { return false; }
   SchemaReadback readback() const override {
+    // COLUMN_TYPE as the server spells it. A column added back by a
+    // downgrade goes to its place (AFTER); constraints keep their names (the
+    // server names unnamed ones: CONSTRAINT_1, posts_ibfk_1); an index is
+    // its columns and prefixes, as STATISTICS lists them.
     return {/*column_order=*/true, /*generation_expression=*/true, /*constraint_names=*/true,
             /*index_sql=*/false};
   }
@@ -354,11 +360,30 @@ class MariadbFixture final : public BackendFixture {
         {"sql: drop table z and its trigger", {"DROP TABLE z;"}},
         // bookkeeping_schema() is the database itself.
         {"sql: schema for qualified bookkeeping names", {}},
-        {"models: types", {}},
-        {"models: types respelled", {}},
-        {"models: users and old_logs", {}},
-        {"models: users and logs renamed", {}},
-        {"autogenerate: more in the upgrade of the renames", {}},
+        {"models: types",
+         {"CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, n INT, u INT UNSIGNED, s "
+          "VARCHAR(20), r DOUBLE, d DECIMAL(8, 2), f VARCHAR(5) DEFAULT 'x', b BOOLEAN DEFAULT "
+          "TRUE, at DATETIME, e ENUM('a', 'b'), CHECK (n > 0)) ENGINE=InnoDB;\n"
+          "CREATE INDEX ix_t ON t (n);\n"}},
+        // Display widths, aliases; table names keep their case on Linux.
+        {"models: types respelled",
+         {"create table t (`id` integer(11) not null auto_increment, N int(11), u integer(10) "
+          "unsigned, s character varying(20), r double precision, d numeric(8,2), f "
+          "varchar(5) default ('x'), b bool default 1, at datetime(0), e enum('a','b'), "
+          "primary key (id), check ((n>0)));\n"
+          "create index ix_t on t (`n`);\n"}},
+        // users.bio also changes its type in place, which can lose data.
+        {"models: users and old_logs",
+         {"CREATE TABLE users (id INT PRIMARY KEY, name TEXT, bio TEXT);\n"
+          "CREATE TABLE old_logs (id INT PRIMARY KEY);\n"}},
+        {"models: users and logs renamed",
+         {"CREATE TABLE users (id INT PRIMARY KEY, full_name TEXT, bio VARCHAR(200));\n"
+          "CREATE TABLE logs (id INT PRIMARY KEY);\n"}},
+        // Strict mode fails a value too long, where it would be cut.
+        {"autogenerate: more in the upgrade of the renames",
+         {"-- WARNING: data loss: users.bio changes from text to varchar(200)",
+          "ALTER TABLE `users` MODIFY COLUMN `bio` varchar(200) NULL;"}},
+        {"sql: the name x, quoted", {"`x`"}},
     };
     return texts;
   }

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/script_directory.h"
 #include "core/text.h"
+#include "migrate/progress.h"
 #include "schema/diff.h"
 #include "schema/schema_dialect.h"
 
@@ -112,7 +113,9 @@ SchemaChanges autogenerate(const AutogenerateRequest& r) {
   std::string where = r.model_globs.empty() ? c.where("models") : std::string("--models");
   auto files = resolve_model_files(globs, r.model_globs.empty() ? c.dir : std::string(), where);
   require_at_head(*r.graph, r.target, r.migrate);
-  std::vector<std::string> exclude = {r.migrate.version_table, r.migrate.log_table};
+  // retort's own tables, the progress table of partly applied revisions too.
+  std::vector<std::string> exclude = {r.migrate.version_table, r.migrate.log_table,
+                                      progress_table(r.migrate.version_table)};
   const Backend& backend = *r.backend;
   auto dialect = schema_dialect_of(backend);
   Schema desired = backend.load_models(files, r.target, exclude);

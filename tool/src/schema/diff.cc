@@ -254,6 +254,8 @@ void diff_table(const Schema& from, const Schema& to, const Table& a, const Tabl
   diff_columns(from, to, a, b, d, p);
   if (a.comment != b.comment)
     p.table_changes.push_back({SetTableComment{b.name, a.comment, b.comment}, {}});
+  if (a.options != b.options)
+    p.table_changes.push_back({SetTableOptions{b.name, a.options, b.options}, {}});
   diff_constraints(a, b, d, p);
   // A table option that only a rebuild changes, in a database that has it.
   if (auto reasons = d.rebuild_reasons(a, b); !reasons.empty())
@@ -292,7 +294,8 @@ bool same_constraint(const Constraint& a, const Constraint& b, const SchemaDiale
 
 bool same_column(const Column& a, const Column& b, const SchemaDialect& d) {
   if (!d.same_type(a.type, b.type) || a.not_null != b.not_null || a.generated != b.generated ||
-      a.collation != b.collation || a.on_conflict != b.on_conflict || a.comment != b.comment)
+      a.collation != b.collation || a.on_conflict != b.on_conflict || a.comment != b.comment ||
+      normalize_sql(a.on_update) != normalize_sql(b.on_update))
     return false;
   if (a.default_sql.has_value() != b.default_sql.has_value()) return false;
   if (a.default_sql && d.normalize_default(*a.default_sql) != d.normalize_default(*b.default_sql))

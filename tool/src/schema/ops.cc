@@ -22,6 +22,7 @@ std::string column_summary(const Column& c) {
   if (c.generated) s += " GENERATED";
   if (c.not_null) s += " NOT NULL";
   if (c.default_sql) s += " DEFAULT " + *c.default_sql;
+  if (!c.on_update.empty()) s += " ON UPDATE " + c.on_update;
   return s;
 }
 
@@ -38,16 +39,20 @@ const char* const kRenameTag = "NOTE: a rename? ";
 
 Op reverse(const Op& op) {
   Change c = std::visit(overloaded{
-                            [](const CreateTable& x) -> Change { return DropTable{x.table}; },
-                            [](const DropTable& x) -> Change { return CreateTable{x.table}; },
+                            [](const CreateTable& x) -> Change {
+                              return DropTable{x.table, x.indexes};
+                            },
+                            [](const DropTable& x) -> Change {
+                              return CreateTable{x.table, x.indexes};
+                            },
                             [](const AddColumn& x) -> Change {
-                              return DropColumn{x.table, x.column};
+                              return DropColumn{x.table, x.column, x.after};
                             },
                             [](const DropColumn& x) -> Change {
-                              return AddColumn{x.table, x.column};
+                              return AddColumn{x.table, x.column, x.after};
                             },
                             [](const AlterColumn& x) -> Change {
-                              return AlterColumn{x.table, x.to, x.from, x.enum_cast};
+                              return AlterColumn{x.table, x.to, x.from, x.enum_cast, x.after};
                             },
                             [](const AddConstraint& x) -> Change {
                               return DropConstraint{x.table, x.constraint};
@@ -74,6 +79,9 @@ Op reverse(const Op& op) {
                             },
                             [](const SetTableComment& x) -> Change {
                               return SetTableComment{x.table, x.to, x.from};
+                            },
+                            [](const SetTableOptions& x) -> Change {
+                              return SetTableOptions{x.table, x.to, x.from};
                             },
                         },
                         op.change);
@@ -124,6 +132,9 @@ std::string describe(const Op& op) {
                              (x.to.on_conflict.empty() ? "ABORT" : x.to.on_conflict));
             if (x.from.generated != x.to.generated) what.push_back("generated");
             if (x.from.comment != x.to.comment) what.push_back("comment");
+            if (x.from.on_update != x.to.on_update)
+              what.push_back("ON UPDATE " + (x.from.on_update.empty() ? "none" : x.from.on_update) +
+                             " -> " + (x.to.on_update.empty() ? "none" : x.to.on_update));
             if (what.empty()) what.push_back("definition");
             return "change column " + x.table + "." + x.from.name + ": " + join(what, ", ");
           },
@@ -161,11 +172,24 @@ std::string describe(const Op& op) {
                                                 : "change") +
                    " comment on table " + x.table;
           },
+          [](const SetTableOptions& x) {
+            std::vector<std::string> what;
+            for (const auto& [k, v] : x.to) {
+              auto it = x.from.find(k);
+              if (it == x.from.end() || it->second != v)
+                what.push_back(k + " " + (it == x.from.end() ? "default" : it->second) + " -> " +
+                               v);
+            }
+            for (const auto& [k, v] : x.from)
+              if (!x.to.count(k)) what.push_back(k + " " + v + " -> default");
+            return "change table " + x.table + ": " + join(what, ", ");
+          },
       },
       op.change);
 }
 
-void annotate_renames(std::vector<Op>& ops) {
+void annotate_renames(std::vector<Op>& ops, const QuoteName& quote_name) {
+  auto q = [&](std::string_view name) { return quote_name ? quote_name(name) : quote_ident(name); };
   for (auto& op : ops)
     op.notes.erase(std::remove_if(op.notes.begin(), op.notes.end(),
                                   [](const std::string& n) { return n.rfind(kRenameTag, 0) == 0; }),
@@ -185,8 +209,8 @@ void annotate_renames(std::vector<Op>& ops) {
                          join(added_tables, ", ") + (added_tables.size() > 1 ? " are" : " is") +
                          " added. retort does not guess renames: if one is a rename, replace the "
                          "drop and the add with  ALTER TABLE " +
-                         quote_ident(d->table.name) + " RENAME TO " +
-                         quote_ident(added_tables.front()) + ";  to keep the rows";
+                         q(d->table.name) + " RENAME TO " + q(added_tables.front()) +
+                         ";  to keep the rows";
       op.notes.push_back(note);
     } else if (auto* r = std::get_if<RebuildTable>(&op.change)) {
       std::vector<std::string> gone, come;
@@ -199,8 +223,8 @@ void annotate_renames(std::vector<Op>& ops) {
                          (gone.size() > 1 ? "s " : " ") + join(gone, ", ") + " and gains " +
                          join(come, ", ") + ". retort does not guess renames: if " + come.front() +
                          " is " + gone.front() + " renamed, keep its values by adding " +
-                         quote_ident(come.front()) + " to the INSERT column list below and " +
-                         quote_ident(gone.front()) + " to its SELECT list");
+                         q(come.front()) + " to the INSERT column list below and " +
+                         q(gone.front()) + " to its SELECT list");
     } else if (auto* dc = std::get_if<DropColumn>(&op.change)) {
       std::vector<std::string> same;
       for (const auto& [t, c] : added_columns)
@@ -210,8 +234,8 @@ void annotate_renames(std::vector<Op>& ops) {
                          " is dropped and " + join(same, ", ") +
                          " added. retort does not guess renames: if it is a rename, replace "
                          "both with  ALTER TABLE " +
-                         quote_ident(dc->table) + " RENAME COLUMN " + quote_ident(dc->column.name) +
-                         " TO " + quote_ident(same.front()) + ";  to keep the values");
+                         q(dc->table) + " RENAME COLUMN " + q(dc->column.name) + " TO " +
+                         q(same.front()) + ";  to keep the values");
     }
   }
 }

@@ -3,6 +3,8 @@
 // rendering to SQL is a separate step. The downgrade is reverse(upgrade).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -12,19 +14,28 @@
 
 namespace retort {
 
+// `indexes`: the table's indexes where the dialect writes them inside its
+// CREATE TABLE (MariaDB's KEY lines; lower() moves them there); a DROP
+// TABLE takes them with it.
 struct CreateTable {
   Table table;
+  std::vector<Index> indexes = {};
 };
 struct DropTable {
   Table table;
+  std::vector<Index> indexes = {};
 };
+// `after`: where a database that places columns puts it when added, the
+// column before it ("" for the first); nullopt: at the end, or not known.
 struct AddColumn {
   std::string table;
   Column column;
+  std::optional<std::string> after = std::nullopt;
 };
 struct DropColumn {
   std::string table;
   Column column;
+  std::optional<std::string> after = std::nullopt;
 };
 struct AlterColumn {
   std::string table;
@@ -32,6 +43,9 @@ struct AlterColumn {
   // One side is an enum: the values convert through text (an enum has no
   // cast to another type but text's).
   bool enum_cast = false;
+  // Where a database that can only drop and add the column again (MariaDB:
+  // into or out of a generated one) puts it back, as AddColumn::after.
+  std::optional<std::string> after = std::nullopt;
 };
 struct AddConstraint {
   std::string table;
@@ -88,6 +102,12 @@ struct SetTableComment {
   std::string table;
   std::string from, to;  // empty: no comment
 };
+// Table options (Table::options) that an ALTER TABLE sets: MariaDB's
+// ENGINE, DEFAULT CHARSET and COLLATE.
+struct SetTableOptions {
+  std::string table;
+  std::map<std::string, std::string> from, to;
+};
 // SQLite's copy-and-move: create `to` under a scratch name, copy the rows,
 // drop `from`, rename, then recreate the indexes and triggers that both
 // sides share (the rest have their own ops).
@@ -98,10 +118,10 @@ struct RebuildTable {
   std::vector<std::string> reasons;  // what ALTER TABLE could not do
 };
 
-using Change =
-    std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn, AddConstraint,
-                 DropConstraint, CreateIndex, DropIndex, CreateView, DropView, CreateTrigger,
-                 DropTrigger, RebuildTable, CreateEnum, DropEnum, AlterEnum, SetTableComment>;
+using Change = std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn,
+                            AddConstraint, DropConstraint, CreateIndex, DropIndex, CreateView,
+                            DropView, CreateTrigger, DropTrigger, RebuildTable, CreateEnum,
+                            DropEnum, AlterEnum, SetTableComment, SetTableOptions>;
 
 struct Op {
   Change change;
@@ -120,7 +140,9 @@ std::string describe(const Op& op);
 
 // Attaches "drop + add: was this a rename?" notes to drop ops that have a
 // matching add (a table, or a column in the same table). Replaces old notes
-// of that kind, so it can run on a reversed list too.
-void annotate_renames(std::vector<Op>& ops);
+// of that kind, so it can run on a reversed list too. `quote` writes a name
+// in the RENAME the note suggests (default: quote_ident's "name").
+using QuoteName = std::function<std::string(std::string_view)>;
+void annotate_renames(std::vector<Op>& ops, const QuoteName& quote = {});
 
 }  // namespace retort

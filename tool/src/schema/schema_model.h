@@ -24,7 +24,10 @@ struct Column {
   // SQLite: NOT NULL's ON CONFLICT resolution ("REPLACE"...); empty for the
   // default, ABORT. REPLACE fills in the default instead of failing.
   std::string on_conflict;
-  std::string comment;  // PostgreSQL's COMMENT ON COLUMN; empty for none
+  std::string comment;  // PostgreSQL's COMMENT ON COLUMN, MariaDB's COMMENT; empty for none
+  // An expression the database stores in the column whenever its row is
+  // updated (MariaDB's ON UPDATE current_timestamp()); empty for none.
+  std::string on_update;
   // The column's own text in its CREATE TABLE, when the database keeps it
   // (SQLite); used for ALTER TABLE ADD COLUMN so nothing is lost in a re-render.
   std::string definition;
@@ -63,7 +66,10 @@ struct Table {
   // whole by its CREATE statement; its columns and shadow tables are its own.
   bool is_virtual = false;
   std::string sql;      // the CREATE TABLE the database keeps (SQLite), else empty
-  std::string comment;  // PostgreSQL's COMMENT ON TABLE; empty for none
+  std::string comment;  // PostgreSQL's COMMENT ON TABLE, MariaDB's COMMENT; empty for none
+  // Table options as the database reports them, by their SQL name (MariaDB:
+  // ENGINE, DEFAULT CHARSET, COLLATE); empty where the database has none.
+  std::map<std::string, std::string> options;
 
   const Column* column(const std::string& name) const;
   const Constraint* primary_key() const;
@@ -77,7 +83,8 @@ struct Index {
   std::string where;                  // partial index predicate, empty if none
   std::string options;                // after the columns: INCLUDE (...), WITH (...)
   std::string sql;                    // CREATE INDEX as kept by the database, if it keeps it
-  std::string method;                 // access method (PostgreSQL's USING gin); "" for the default
+  // Access method or kind (PostgreSQL's USING gin, MariaDB's fulltext); "" for the default.
+  std::string method;
 };
 
 struct View {
@@ -98,7 +105,8 @@ struct EnumType {
   std::vector<std::string> labels;  // in their sort order
 };
 
-// Keyed by lower-cased name, so output order is stable and lookups ignore case
+// Keyed by lower-cased name (indexes: by whatever the backend makes unique,
+// "table.name" where index names are per table), so output order is stable and lookups ignore case
 // the way SQL does for unquoted names.
 struct Schema {
   std::map<std::string, Table> tables;

@@ -1,8 +1,10 @@
 // MariaDB and MySQL as the registry sees them: mariadb:// and mysql:// server
 // URLs (also SQLAlchemy's mysql+pymysql:// and the like), DDL that commits
-// as it runs, and GET_LOCK() for the run.
+// as it runs, GET_LOCK() for the run, and autogenerate through a scratch
+// database.
 #include "backend/mariadb/mariadb.h"
 #include "backend/module.h"
+#include "core/error.h"
 
 namespace retort {
 
@@ -38,6 +40,20 @@ class MariadbBackend final : public Backend {
   std::unique_ptr<Driver> connect(const DatabaseUrl& url,
                                   const DriverOptions& options) const override {
     return open_mariadb_driver(url, options);
+  }
+  std::unique_ptr<SchemaDialect> schema_dialect() const override {
+    return make_mariadb_schema_dialect();
+  }
+  Schema introspect(Driver& driver, const IntrospectOptions& options) const override {
+    return introspect_mariadb(driver, options);
+  }
+  Schema load_models(const std::vector<std::string>& files, Driver* target,
+                     const std::vector<std::string>& exclude_tables) const override {
+    // The scratch is a database of its own on the target's server, dropped after.
+    if (!target)
+      throw Error("autogenerate needs the MariaDB database to exist")
+          .hint("create it (CREATE DATABASE), run `retort upgrade head`, then autogenerate again");
+    return load_models_mariadb(*target, files, exclude_tables);
   }
 };
 
