@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a migration directory of N linear revisions for the benchmarks.
 
-    bench/gen_revisions.py [--dialect sqlite|postgresql] N DIR
+    bench/gen_revisions.py [--dialect sqlite|postgresql|mariadb] N DIR
 
 DIR gets retort.ini (script_location = .) and versions/ with N revision
 files, each creating a table with a few columns, an index, and inserting a
@@ -24,6 +24,7 @@ def rev_id(i: int) -> str:
 COLUMNS = {
     "sqlite": ("INTEGER", "TEXT", "REAL", "TEXT"),
     "postgresql": ("BIGINT", "VARCHAR(100)", "NUMERIC(12,2)", "DATE"),
+    "mariadb": ("BIGINT", "VARCHAR(100)", "DECIMAL(12,2)", "DATE"),
 }
 
 
@@ -49,7 +50,8 @@ def revision(i: int, parent: str, dialect: str = "sqlite") -> str:
         f"INSERT INTO {t} (id, name, amount, created_at) VALUES\n    {rows};\n"
         "\n"
         "-- migrate:downgrade\n"
-        f"DROP INDEX ix_{t}_name;\n"
+        # MariaDB names the table an index is dropped from.
+        f"DROP INDEX ix_{t}_name{' ON ' + t if dialect == 'mariadb' else ''};\n"
         f"DROP TABLE {t};\n"
     )
 
