@@ -3,6 +3,8 @@
 // columns, JSON, collations, keys with prefixes, FULLTEXT, foreign keys,
 // checks, views, triggers and table options; and the scratch database that
 // loads the models and is always dropped.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "backend/backend.h"
@@ -31,10 +33,21 @@ struct Db {
   std::string sql(const std::string& text) const { return MariadbServer::get().client(name, text); }
 };
 
+// Scratch databases this test process made: other test processes make their own
+// at the same time, so a count over every scratch would race with them.
 std::string scratches() {
-  return MariadbServer::get().client("retort_test",
-                                     "SELECT count(*) FROM information_schema.SCHEMATA WHERE "
-                                     "SCHEMA_NAME LIKE 'retort\\_scratch\\_%'");
+  return MariadbServer::get().client(
+      "retort_test",
+      "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
+      "'retort\\_scratch\\_" +
+          std::to_string(getpid()) + "\\_%'");
+}
+
+bool database_exists(const std::string& name) {
+  return MariadbServer::get().client(
+             "retort_test",
+             "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + name +
+                 "'") == "1\n";
 }
 
 }  // namespace
@@ -145,31 +158,20 @@ TEST_CASE("MariaDB models load into a scratch database that is always dropped") 
 TEST_CASE("MariaDB models: a scratch database left by a killed run is dropped when an hour old") {
   Db db;
   auto& server = MariadbServer::get();
+  const std::string old_scratch = "retort_scratch_1_1000000000_deadbeef";
+  const std::string recent_scratch =
+      "retort_scratch_2_" +
+      server.client("retort_test", "SELECT UNIX_TIMESTAMP() - 60").substr(0, 10) + "_cafe";
   server.client("retort_test",
-                "CREATE DATABASE retort_scratch_1_1000000000_deadbeef;"
-                "CREATE DATABASE retort_scratch_2_" +
-                    server.client("retort_test", "SELECT UNIX_TIMESTAMP() - 60").substr(0, 10) +
-                    "_cafe;");
+                "CREATE DATABASE " + old_scratch + "; CREATE DATABASE " + recent_scratch + ";");
   TempDir tmp;
   write_text(tmp / "m.sql", "CREATE TABLE t (id INT);\n");
   load_models_mariadb(*db.driver, {tmp / "m.sql"}, {});
   // The old one is gone; one a minute old may be another run's, still going.
-  CHECK(server
-            .client("retort_test",
-                    "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
-                    "LIKE 'retort\\_scratch\\_%'")
-            .rfind("retort_scratch_2_", 0) == 0);
-  CHECK(scratches() == "1\n");
-  server.client("retort_test",
-                "DROP DATABASE retort_scratch_2_" +
-                    server
-                        .client("retort_test",
-                                "SELECT substring_index(substring(SCHEMA_NAME, 18), '_', 1) FROM "
-                                "information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
-                                "'retort\\_scratch\\_2\\_%'")
-                        .substr(0, 10) +
-                    "_cafe");
+  CHECK_FALSE(database_exists(old_scratch));
+  CHECK(database_exists(recent_scratch));
   CHECK(scratches() == "0\n");
+  server.client("retort_test", "DROP DATABASE " + recent_scratch);
 }
 
 TEST_CASE("MariaDB models: USE, CREATE DATABASE and names of the target are refused") {
