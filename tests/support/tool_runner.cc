@@ -24,16 +24,26 @@ namespace {
 
 std::atomic<int> counter{0};
 
+// The revision indexes of the tools a test process runs go in a directory of
+// its own, removed when it ends, not in the user's ~/.cache.
+const std::string& index_dir() {
+  static TempDir dir;
+  return dir.path();
+}
+
 std::vector<std::string> make_env(const std::map<std::string, std::string>& extra) {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
     std::string key = kv.substr(0, kv.find('='));
     // Tests decide these themselves; a developer's shell must not leak in.
-    if (key == "DATABASE_URL" || key == "RETORT_CONFIG" || key == "MSG" || key == "REV") continue;
+    if (key == "DATABASE_URL" || key == "RETORT_CONFIG" || key == "MSG" || key == "REV" ||
+        key == "RETORT_CACHE_DIR")
+      continue;
     if (extra.count(key)) continue;
     env.push_back(kv);
   }
+  if (!extra.count("RETORT_CACHE_DIR")) env.push_back("RETORT_CACHE_DIR=" + index_dir());
   for (const auto& [k, v] : extra)
     if (!v.empty()) env.push_back(k + "=" + v);
   return env;

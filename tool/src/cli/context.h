@@ -13,6 +13,7 @@
 #include "cli/arg_parser.h"
 #include "core/config.h"
 #include "core/revision_graph.h"
+#include "core/revision_index.h"
 #include "core/script_directory.h"
 #include "migrate/migrator.h"
 
@@ -43,7 +44,9 @@ class Context {
   bool parse(ArgParser& p);
 
   const Config& config();
-  ScriptDirectory scripts() { return ScriptDirectory{config().script_location}; }
+  ScriptDirectory scripts() {
+    return ScriptDirectory{config().script_location, default_index_dir()};
+  }
   // The revision graph; commands that never look at SQL pass kHeaders to
   // skip reading the sections.
   const RevisionGraph& graph(ParseDepth depth = ParseDepth::kFull);

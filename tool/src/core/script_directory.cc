@@ -3,11 +3,13 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/revision_index.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -29,7 +31,24 @@ std::string display_path(const std::string& path) {
   return rel.string();
 }
 
+namespace {
+
+// The bytes that unbuildable_name_reason() looks at, for a quick first pass
+// over thousands of names that hold none of them.
+constexpr std::array<bool, 256> kUnbuildableBytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c)
+    t[c] = true;
+  for (unsigned char c : {'\x7f', ';', '$', '#', '"', '\\', '`', '/'})
+    t[c] = true;
+  return t;
+}();
+
+}  // namespace
+
 std::string unbuildable_name_reason(std::string_view name) {
+  if (std::none_of(name.begin(), name.end(), [](unsigned char c) { return kUnbuildableBytes[c]; }))
+    return "";
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) return "holds a control character";
     switch (c) {
@@ -56,39 +75,74 @@ void check_buildable_name(std::string_view name, const std::string& shown) {
         .hint(kRenameRevisionHint);
 }
 
-std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
-  std::string dir = versions_dir();
-  // opendir/readdir rather than std::filesystem: this runs before every
-  // command, over thousands of names.
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) {
+namespace {
+
+// An open directory, closed on every way out.
+class OpenDir {
+ public:
+  explicit OpenDir(const std::string& dir) : d_(::opendir(dir.c_str())) {
+    if (d_) return;
     if (errno == ENOENT || errno == ENOTDIR)
       throw Error("migration directory " + display_path(dir) + " does not exist")
           .hint("run `retort init` to create it, or fix script_location in your retort.ini");
     throw Error("cannot list " + display_path(dir) + ": " + std::strerror(errno));
   }
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (name.size() > 4 && name[0] != '.' && name.substr(name.size() - 4) == ".sql")
-      names.emplace_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
+  OpenDir(const OpenDir&) = delete;
+  OpenDir& operator=(const OpenDir&) = delete;
+  ~OpenDir() { ::closedir(d_); }
+  int fd() const { return ::dirfd(d_); }
 
+  // The names of its *.sql files but hidden ones, sorted.
+  std::vector<std::string> sql_files() {
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(d_)) {
+      std::string_view name = e->d_name;
+      if (name.size() > 4 && name[0] != '.' && name.substr(name.size() - 4) == ".sql")
+        names.emplace_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  DIR* d_;
+};
+
+}  // namespace
+
+std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
+  const std::string dir = versions_dir();
+  // opendir/readdir rather than std::filesystem: this runs before every
+  // command, over thousands of names.
+  OpenDir d(dir);
+  const std::vector<std::string> names = d.sql_files();
   const std::string shown_dir = display_path(dir);  // once, not per file
+  RevisionIndex index(index_dir, dir);
   std::vector<Revision> revs;
   revs.reserve(names.size());
   ErrorList errors;
   for (const auto& name : names) {
     try {
-      check_buildable_name(name, shown_dir + "/" + quoted_for_display(name));
-      revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
+      if (!unbuildable_name_reason(name).empty())
+        check_buildable_name(name, shown_dir + "/" + quoted_for_display(name));
+      // Stamped before it is read: a change made while it is read shows
+      // as a different stamp next time.
+      auto stamp = index.enabled() ? RevisionIndex::stamp(d.fd(), name) : std::nullopt;
+      IndexEntry* known = stamp ? index.find(name, *stamp) : nullptr;
+      if (known && depth == ParseDepth::kHeaders) {
+        revs.push_back(std::move(known->headers));
+        revs.back().path = shown_dir + "/" + name;
+      } else {
+        revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
+        if (known && !same_headers(known->headers, revs.back())) known = nullptr;
+      }
+      if (stamp) index.add(name, *stamp, revs.size() - 1, known != nullptr);
     } catch (const Error& e) {
       errors.add(e);
     }
   }
   errors.throw_if_any();
+  index.save(revs);
   return revs;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/revision.h"
@@ -12,14 +13,20 @@
 namespace retort {
 
 struct ScriptDirectory {
-  std::string root;  // script_location
+  explicit ScriptDirectory(std::string script_location, std::string index = {})
+      : root(std::move(script_location)), index_dir(std::move(index)) {}
+
+  std::string root;       // script_location
+  std::string index_dir;  // where the revision index goes (core/revision_index.h); "": none
 
   std::string versions_dir() const { return root + "/versions"; }
   std::string template_path() const { return root + "/script.sql.tmpl"; }
 
   // Every versions/*.sql, sorted by file name, each parsed. All parse errors
   // of all files are reported together. A missing versions/ is an error that
-  // says to run `retort init`.
+  // says to run `retort init`. With an index_dir, kHeaders takes the headers
+  // of the files unchanged since the index recorded them from there, and
+  // any load updates the index when it saw something it did not hold.
   std::vector<Revision> load(ParseDepth depth = ParseDepth::kFull) const;
 };
 
