@@ -44,8 +44,13 @@ std::int64_t ns_of(const timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
+#ifndef RETORT_BUILD_ID
+#define RETORT_BUILD_ID "unidentified"
+#endif
+
 // The running executable: an index written by another build (whose parser
-// may differ) is not used.
+// may differ) is not used. Its build id is recorded too, for when
+// /proc/self/exe is not retort itself (run through valgrind or ld.so).
 std::optional<FileStamp> executable_stamp() {
   struct stat st {};
   if (::stat("/proc/self/exe", &st) != 0) return std::nullopt;
@@ -101,6 +106,12 @@ class Reader {
     return s;
   }
   std::string str() { return std::string(view()); }
+  size_t offset(const char* base) const { return static_cast<size_t>(p_ - base); }
+  void skip_list() {
+    std::uint32_t n = u32();
+    for (std::uint32_t i = 0; i < n && ok_; ++i)
+      view();
+  }
   std::vector<std::string> list() {
     std::uint32_t n = u32();
     std::vector<std::string> v;
@@ -154,6 +165,17 @@ void write_headers(Writer& w, const Revision& r) {
   w.str(r.created);
   for (int line : {r.id_line, r.down_revision_line, r.depends_on_line, r.branch_labels_line})
     w.u32(static_cast<std::uint32_t>(line));
+}
+
+// What write_headers() wrote, checked and passed over.
+void skip_headers(Reader& r) {
+  r.view();
+  for (int i = 0; i < 3; ++i)
+    r.skip_list();
+  r.view();
+  r.view();
+  for (int i = 0; i < 4; ++i)
+    r.i32();
 }
 
 Revision read_headers(Reader& r) {
@@ -264,35 +286,55 @@ bool same_headers(const Revision& a, const Revision& b) {
          a.depends_on_line == b.depends_on_line && a.branch_labels_line == b.branch_labels_line;
 }
 
-std::vector<IndexEntry> read_index(const std::string& file, const std::string& versions_dir) {
+IndexFile IndexFile::read(const std::string& file, const std::string& versions_dir) {
+  IndexFile out;
   auto exe = executable_stamp();
-  if (!exe) return {};
-  const OwnFile own = read_own_file(file);
+  if (!exe) return out;
+  OwnFile own = read_own_file(file);
   const std::string_view data = own.view();
-  if (data.size() < kHeaderBytes || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) return {};
+  if (data.size() < kHeaderBytes || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0)
+    return out;
   std::uint32_t format;
   std::uint64_t sum;
   std::memcpy(&format, data.data() + sizeof kMagic, sizeof format);
   std::memcpy(&sum, data.data() + sizeof kMagic + sizeof format, sizeof sum);
   const std::string_view body = data.substr(kHeaderBytes);
-  if (format != kFormat || sum != checksum(body)) return {};
+  if (format != kFormat || sum != checksum(body)) return out;
   Reader r(body);
-  if (r.stamp() != *exe || r.view() != versions_dir) return {};
+  if (r.stamp() != *exe || r.view() != RETORT_BUILD_ID || r.view() != versions_dir) return out;
   std::uint32_t n = r.u32();
-  std::vector<IndexEntry> entries;
-  if (!r.ok() || n > body.size()) return {};
-  entries.reserve(n);
+  if (!r.ok() || n > body.size()) return out;
+  std::vector<Slot> slots;
+  slots.reserve(n);
   for (std::uint32_t i = 0; i < n && r.ok(); ++i) {
-    IndexEntry e;
-    e.name = r.str();
-    e.stamp = r.stamp();
-    e.headers = read_headers(r);
+    Slot s;
+    s.name = r.view();
+    s.stamp = r.stamp();
+    s.headers = r.offset(body.data());
+    skip_headers(r);
     // Sorted and unique, as written: anything else is not this format.
-    if (!entries.empty() && !(entries.back().name < e.name)) return {};
-    entries.push_back(std::move(e));
+    if (!slots.empty() && !(slots.back().name < s.name)) return out;
+    slots.push_back(s);
   }
-  if (!r.ok() || !r.at_end()) return {};
-  return entries;
+  if (!r.ok() || !r.at_end()) return out;
+  out.data_ = std::move(own.data);
+  out.size_ = own.size;
+  out.slots_ = std::move(slots);
+  return out;
+}
+
+Revision IndexFile::headers(const Slot& slot) const {
+  const std::string_view body = std::string_view(data_.get(), size_).substr(kHeaderBytes);
+  Reader r(body.substr(slot.headers));
+  return read_headers(r);
+}
+
+std::vector<IndexEntry> read_index(const std::string& file, const std::string& versions_dir) {
+  IndexFile index = IndexFile::read(file, versions_dir);
+  std::vector<IndexEntry> out;
+  for (const auto& s : index.slots())
+    out.push_back({std::string(s.name), s.stamp, index.headers(s)});
+  return out;
 }
 
 bool write_index(const std::string& file, const std::string& versions_dir,
@@ -301,6 +343,7 @@ bool write_index(const std::string& file, const std::string& versions_dir,
   if (!exe) return false;
   Writer w;
   w.stamp(*exe);
+  w.str(RETORT_BUILD_ID);
   w.str(versions_dir);
   w.u32(static_cast<std::uint32_t>(files.size()));
   for (const auto& f : files) {
@@ -336,7 +379,7 @@ RevisionIndex::RevisionIndex(const std::string& index_dir, const std::string& ve
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
   settled_before_ns_ = ns_of(now) - kIndexSettleNs;
-  entries_ = read_index(file_, versions_dir_);
+  read_ = IndexFile::read(file_, versions_dir_);
 }
 
 std::optional<FileStamp> RevisionIndex::stamp(int dir_fd, const std::string& name) {
@@ -345,13 +388,14 @@ std::optional<FileStamp> RevisionIndex::stamp(int dir_fd, const std::string& nam
   return file_stamp(st);
 }
 
-IndexEntry* RevisionIndex::find(std::string_view name, const FileStamp& stamp) {
-  auto it = entries_.begin() + static_cast<std::ptrdiff_t>(std::min(next_, entries_.size()));
-  if (it == entries_.end() || it->name != name)
-    it = std::lower_bound(entries_.begin(), entries_.end(), name,
-                          [](const IndexEntry& e, std::string_view n) { return e.name < n; });
-  if (it == entries_.end() || it->name != name) return nullptr;
-  next_ = static_cast<size_t>(it - entries_.begin()) + 1;
+const IndexFile::Slot* RevisionIndex::find(std::string_view name, const FileStamp& stamp) {
+  const auto& slots = read_.slots();
+  auto it = slots.begin() + static_cast<std::ptrdiff_t>(std::min(next_, slots.size()));
+  if (it == slots.end() || it->name != name)
+    it = std::lower_bound(slots.begin(), slots.end(), name,
+                          [](const IndexFile::Slot& e, std::string_view n) { return e.name < n; });
+  if (it == slots.end() || it->name != name) return nullptr;
+  next_ = static_cast<size_t>(it - slots.begin()) + 1;
   return it->stamp == stamp ? &*it : nullptr;
 }
 
@@ -365,7 +409,7 @@ void RevisionIndex::add(std::string_view name, const FileStamp& stamp, size_t po
 }
 
 void RevisionIndex::save(const std::vector<Revision>& revisions) const {
-  if (!enabled() || (!changed_ && added_.size() == entries_.size())) return;
+  if (!enabled() || (!changed_ && added_.size() == read_.slots().size())) return;
   std::vector<IndexedFile> files;
   files.reserve(added_.size());
   for (const auto& a : added_)

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,10 +65,31 @@ struct IndexedFile {
   const Revision* headers = nullptr;
 };
 
-// The entries of the index `file`, sorted by name, when it was written for
-// `versions_dir` by this very executable. Empty when it is missing, is not
-// a regular file of the user's own that only the user can write, comes from
-// another executable or directory, or is damaged in any way.
+// An index file as read: each entry's name and stamp, its headers left
+// encoded until a load takes them (headers()).
+class IndexFile {
+ public:
+  struct Slot {
+    std::string_view name;  // into the file's bytes
+    FileStamp stamp;
+    size_t headers = 0;  // where its headers start
+  };
+  IndexFile() = default;  // no entries
+  // The index `file` when it was written for `versions_dir` by this very
+  // executable. No entries when it is missing, is not a regular file of the
+  // user's own that only the user can write, comes from another executable
+  // or directory, or is damaged in any way.
+  static IndexFile read(const std::string& file, const std::string& versions_dir);
+  const std::vector<Slot>& slots() const { return slots_; }  // sorted by name
+  Revision headers(const Slot& slot) const;
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  std::vector<Slot> slots_;
+};
+
+// The entries of the index `file` (IndexFile::read), decoded.
 std::vector<IndexEntry> read_index(const std::string& file, const std::string& versions_dir);
 
 // Replaces the index `file` with `files` (sorted by name, no name twice) by
@@ -93,7 +115,8 @@ class RevisionIndex {
   static std::optional<FileStamp> stamp(int dir_fd, const std::string& name);
   // The entry recorded for `name` when its stamp is still `stamp`, else
   // nullptr. Names must be looked up in sorted order.
-  IndexEntry* find(std::string_view name, const FileStamp& stamp);
+  const IndexFile::Slot* find(std::string_view name, const FileStamp& stamp);
+  Revision headers(const IndexFile::Slot& slot) const { return read_.headers(slot); }
   // The load turned `name` (which must outlive save()) into revision
   // `position` of its result; `unchanged` when its entry was found and
   // holds the same headers.
@@ -108,7 +131,7 @@ class RevisionIndex {
     size_t position = 0;
   };
   std::string file_, versions_dir_;
-  std::vector<IndexEntry> entries_;
+  IndexFile read_;
   size_t next_ = 0;  // where find() looks first
   std::vector<Added> added_;
   bool changed_ = false;

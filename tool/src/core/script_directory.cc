@@ -128,13 +128,13 @@ std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
       // Stamped before it is read: a change made while it is read shows
       // as a different stamp next time.
       auto stamp = index.enabled() ? RevisionIndex::stamp(d.fd(), name) : std::nullopt;
-      IndexEntry* known = stamp ? index.find(name, *stamp) : nullptr;
+      const IndexFile::Slot* known = stamp ? index.find(name, *stamp) : nullptr;
       if (known && depth == ParseDepth::kHeaders) {
-        revs.push_back(std::move(known->headers));
+        revs.push_back(index.headers(*known));
         revs.back().path = shown_dir + "/" + name;
       } else {
         revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
-        if (known && !same_headers(known->headers, revs.back())) known = nullptr;
+        if (known && !same_headers(index.headers(*known), revs.back())) known = nullptr;
       }
       if (stamp) index.add(name, *stamp, revs.size() - 1, known != nullptr);
     } catch (const Error& e) {
