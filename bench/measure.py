@@ -22,6 +22,7 @@ Options:
   --warmup K           unmeasured runs first (default 1)
   --cwd DIR            working directory of every run
   --prep CMD           shell command before each run of COMMAND
+  --env NAME=VALUE     set in COMMAND's environment (not the baseline's); repeatable
   --stdin FILE         COMMAND's standard input (default /dev/null)
   --base-prep CMD      shell command before each run of the baseline
   --base-stdin FILE    the baseline's standard input (default /dev/null)
@@ -49,13 +50,18 @@ RUNSTAT = os.environ.get("RUNSTAT", "runstat")
 
 def parse(argv):
     opts = {"runs": "5", "warmup": "1", "cwd": ".", "stdin": "/dev/null",
-            "base-stdin": "/dev/null"}
+            "base-stdin": "/dev/null", "env": []}
     i = 0
     while i < len(argv) and argv[i] != "--":
         key = argv[i]
         if not key.startswith("--") or i + 1 >= len(argv):
             sys.exit(f"measure.py: bad option {key!r}\n\n{__doc__}")
-        opts[key[2:]] = argv[i + 1]
+        if key == "--env":
+            if "=" not in argv[i + 1]:
+                sys.exit(f"measure.py: --env takes NAME=VALUE, not {argv[i + 1]!r}")
+            opts["env"].append(argv[i + 1])
+        else:
+            opts[key[2:]] = argv[i + 1]
         i += 2
     rest = argv[i + 1:]
     if "--" in rest:
@@ -68,15 +74,17 @@ def parse(argv):
     return opts, cmd, base
 
 
-def run_once(argv, stdin, cwd, prep, ok=(0,)):
+def run_once(argv, stdin, cwd, prep, ok=(0,), env=()):
     if prep:
         subprocess.run(prep, shell=True, check=True, cwd=cwd)
     exe = shutil.which(argv[0]) or argv[0]
+    environ = dict(os.environ)
+    environ.update(kv.split("=", 1) for kv in env)
     with open(stdin, "rb") as fin, open(os.devnull, "wb") as fout, \
             tempfile.TemporaryFile() as ferr, \
             tempfile.NamedTemporaryFile("r", suffix=".stat") as stat:
         subprocess.run([RUNSTAT, stat.name, exe] + argv[1:], stdin=fin, stdout=fout,
-                       stderr=ferr, cwd=cwd, check=True)
+                       stderr=ferr, cwd=cwd, check=True, env=environ)
         ns, rss, cpu_us, code = (int(x) for x in stat.read().split())
         ferr.seek(0)
         err = ferr.read().decode(errors="replace")[-4000:]
@@ -101,7 +109,7 @@ def main():
     ok = tuple(int(x) for x in opts.get("ok-exit", "0").split(","))
     a, b = [], []
     for i in range(warmup + runs):
-        ra = run_once(cmd, opts["stdin"], opts["cwd"], opts.get("prep"), ok)
+        ra = run_once(cmd, opts["stdin"], opts["cwd"], opts.get("prep"), ok, opts["env"])
         rb = (run_once(base, opts["base-stdin"], opts["cwd"], opts.get("base-prep"))
               if base else None)
         if i >= warmup:
@@ -112,10 +120,11 @@ def main():
     res = {"name": opts["name"], "description": opts.get("desc", ""),
            "n": int(opts["n"]) if "n" in opts else None,
            "storage": opts.get("storage"),
-           "command": " ".join(cmd), "runs": runs}
+           "command": " ".join(opts["env"] + cmd), "runs": runs}
     res.update(summary(a))
     res.update({"baseline": None, "baseline_ms": None, "baseline_cpu_ms": None,
-                "baseline_peak_rss_kib": None, "ratio": None, "cpu_ratio": None})
+                "baseline_peak_rss_kib": None, "ratio": None, "pair_ratio": None,
+                "cpu_ratio": None})
     if b:
         sb = summary(b)
         res["baseline"] = opts.get("base-name", os.path.basename(base[0]))
@@ -126,6 +135,9 @@ def main():
         res["baseline_cpu_ms"] = sb["cpu_ms"]
         res["baseline_peak_rss_kib"] = sb["peak_rss_kib"]
         res["ratio"] = round(res["median_ms"] / sb["median_ms"], 3)
+        # Each run against the baseline run right after it: a slow spell of
+        # the machine (or of its disk) that lasts a pair of runs cancels out.
+        res["pair_ratio"] = round(statistics.median(x["ms"] / y["ms"] for x, y in zip(a, b)), 3)
         # CPU time is not inflated by waiting for a core on a busy machine.
         res["cpu_ratio"] = round(res["cpu_ms"] / sb["cpu_ms"], 3) if sb["cpu_ms"] else None
 

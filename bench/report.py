@@ -4,7 +4,8 @@
     report.py --results DIR --out FILE --retort BIN --root REPO --build DIR
 
 DIR holds one NN.json per scenario (written by measure.py, in run order) and
-loadavg.start (and postgres.version when the PostgreSQL scenarios ran). FILE
+loadavg.start (and postgres.version, postgres.settings when the PostgreSQL
+scenarios ran). FILE
 gets the machine description and every scenario. A scenario's "notes" (a list
 of strings, added by bench/run) are printed under the table. --subst OLD=NEW
 rewrites recorded commands (e.g. a server's port as $PG).
@@ -76,6 +77,11 @@ def machine(args):
             postgres = f.read().strip() or None
     except OSError:
         postgres = None
+    try:
+        with open(os.path.join(args.results, "postgres.settings")) as f:
+            postgres_settings = [line.strip() for line in f if line.strip()]
+    except OSError:
+        postgres_settings = None
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "nproc": len(os.sched_getaffinity(0)),
@@ -85,6 +91,7 @@ def machine(args):
         "os": os_name(),
         "sqlite3_cli": sh("sqlite3", "--version"),
         "postgres_server": postgres,
+        "postgres_settings": postgres_settings,
         "cmake": (sh("cmake", "--version") or "").split("\n")[0] or None,
         "ninja": sh("ninja", "--version"),
         "compiler": sh(cxx, "--version").splitlines()[0] if cxx and sh(cxx, "--version") else None,
@@ -104,7 +111,7 @@ def fmt_ms(x):
 
 def table(scenarios):
     head = ["scenario", "N", "storage", "median ms", "cpu ms", "peak RSS", "baseline ms",
-            "base cpu", "ratio", "cpu ratio", "target", "result"]
+            "base cpu", "ratio", "pair ratio", "cpu ratio", "target", "result"]
     rows = []
     for s in scenarios:
         rows.append([
@@ -112,12 +119,13 @@ def table(scenarios):
             fmt_ms(s["cpu_ms"]), f"{s['peak_rss_kib'] / 1024:.1f} MiB",
             fmt_ms(s["baseline_ms"]), fmt_ms(s.get("baseline_cpu_ms")),
             f"{s['ratio']:.2f}x" if s["ratio"] is not None else "-",
+            f"{s['pair_ratio']:.2f}x" if s.get("pair_ratio") is not None else "-",
             f"{s['cpu_ratio']:.2f}x" if s.get("cpu_ratio") is not None else "-",
             s["target"] or "-",
             "-" if s["pass"] is None else ("PASS" if s["pass"] else "FAIL"),
         ])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
-    right = {1, 3, 4, 5, 6, 7, 8, 9}
+    right = {1, 3, 4, 5, 6, 7, 8, 9, 10}
 
     def line(r):
         return "  ".join(c.rjust(w) if i in right else c.ljust(w)
@@ -167,6 +175,8 @@ def main():
     print(f"{m['nproc']} CPU(s): {m['cpu_model']}, {m['memory_mib']} MiB, Linux {m['kernel']}")
     if m["postgres_server"]:
         print(f"PostgreSQL server {m['postgres_server']} (private, local)")
+        for line in m["postgres_settings"] or []:
+            print(f"  {line}")
     print(f"sqlite3 {(m['sqlite3_cli'] or '?').split()[0]}; load average {m['loadavg_start']} "
           f"at start, {m['loadavg_end']} at end; {m['date']}")
     print()
@@ -176,8 +186,9 @@ def main():
         for note in s.get("notes", []):
             print(f"{s['name']}: {note}")
     print("median of", ", ".join(sorted({str(s["runs"]) for s in scenarios})),
-          "runs after one warm-up; cpu ms = median user+sys CPU time of the process;"
-          " peak RSS = the largest of the runs")
+          "runs after one warm-up; ratio = median / baseline median; pair ratio = median of"
+          " each run / the baseline run after it; cpu ms = median user+sys CPU time of the"
+          " process; peak RSS = the largest of the runs")
     failed = [s for s in scenarios if s["pass"] is False]
     passed = [s for s in scenarios if s["pass"] is True]
     print(f"targets: {len(passed)} passed, {len(failed)} missed"
