@@ -382,9 +382,9 @@ RevisionIndex::RevisionIndex(const std::string& index_dir, const std::string& ve
   read_ = IndexFile::read(file_, versions_dir_);
 }
 
-std::optional<FileStamp> RevisionIndex::stamp(int dir_fd, const std::string& name) {
+std::optional<FileStamp> RevisionIndex::stamp(int dir_fd, const char* name) {
   struct stat st {};
-  if (::fstatat(dir_fd, name.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  if (::fstatat(dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   return file_stamp(st);
 }
 

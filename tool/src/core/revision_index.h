@@ -112,7 +112,7 @@ class RevisionIndex {
 
   // The stamp of `name` in the directory open as `dir_fd`; nothing when
   // it is not a regular file (the loader's read then says why).
-  static std::optional<FileStamp> stamp(int dir_fd, const std::string& name);
+  static std::optional<FileStamp> stamp(int dir_fd, const char* name);
   // The entry recorded for `name` when its stamp is still `stamp`, else
   // nullptr. Names must be looked up in sorted order.
   const IndexFile::Slot* find(std::string_view name, const FileStamp& stamp);

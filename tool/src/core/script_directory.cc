@@ -92,14 +92,22 @@ class OpenDir {
   ~OpenDir() { ::closedir(d_); }
   int fd() const { return ::dirfd(d_); }
 
-  // The names of its *.sql files but hidden ones, sorted.
-  std::vector<std::string> sql_files() {
-    std::vector<std::string> names;
+  // The names of its *.sql files but hidden ones, sorted: views into
+  // `store`, which holds them one after another, each ended by a NUL.
+  std::vector<std::string_view> sql_files(std::string& store) {
+    std::vector<std::pair<size_t, size_t>> found;  // offset and length in store
     while (const dirent* e = ::readdir(d_)) {
       std::string_view name = e->d_name;
-      if (name.size() > 4 && name[0] != '.' && name.substr(name.size() - 4) == ".sql")
-        names.emplace_back(name);
+      if (name.size() > 4 && name[0] != '.' && name.substr(name.size() - 4) == ".sql") {
+        found.emplace_back(store.size(), name.size());
+        store.append(name);
+        store.push_back('\0');
+      }
     }
+    std::vector<std::string_view> names;
+    names.reserve(found.size());
+    for (const auto& [offset, size] : found)
+      names.emplace_back(store.data() + offset, size);
     std::sort(names.begin(), names.end());
     return names;
   }
@@ -115,25 +123,27 @@ std::vector<Revision> ScriptDirectory::load(ParseDepth depth) const {
   // opendir/readdir rather than std::filesystem: this runs before every
   // command, over thousands of names.
   OpenDir d(dir);
-  const std::vector<std::string> names = d.sql_files();
+  std::string name_store;
+  const std::vector<std::string_view> names = d.sql_files(name_store);
   const std::string shown_dir = display_path(dir);  // once, not per file
   RevisionIndex index(index_dir, dir);
   std::vector<Revision> revs;
   revs.reserve(names.size());
   ErrorList errors;
-  for (const auto& name : names) {
+  for (const std::string_view name : names) {
     try {
       if (!unbuildable_name_reason(name).empty())
         check_buildable_name(name, shown_dir + "/" + quoted_for_display(name));
       // Stamped before it is read: a change made while it is read shows
       // as a different stamp next time.
-      auto stamp = index.enabled() ? RevisionIndex::stamp(d.fd(), name) : std::nullopt;
+      auto stamp = index.enabled() ? RevisionIndex::stamp(d.fd(), name.data()) : std::nullopt;
       const IndexFile::Slot* known = stamp ? index.find(name, *stamp) : nullptr;
       if (known && depth == ParseDepth::kHeaders) {
         revs.push_back(index.headers(*known));
-        revs.back().path = shown_dir + "/" + name;
+        revs.back().path = shown_dir + "/" + std::string(name);
       } else {
-        revs.push_back(parse_revision(read_file(dir + "/" + name), shown_dir + "/" + name, depth));
+        const std::string file(name);
+        revs.push_back(parse_revision(read_file(dir + "/" + file), shown_dir + "/" + file, depth));
         if (known && !same_headers(index.headers(*known), revs.back())) known = nullptr;
       }
       if (stamp) index.add(name, *stamp, revs.size() - 1, known != nullptr);
