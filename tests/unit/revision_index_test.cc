@@ -234,7 +234,7 @@ TEST_CASE("index: writing one removes the directory's indexes unused for a week"
     return path;
   };
   const std::string stale = old_file(prefix + "0123456789abcdef.index", 8);
-  const std::string stale_tmp = old_file(name + ".Ab12Cd", 8);
+  const std::string stale_tmp = old_file(name + ".Ab12Cd", 1);
   const std::string recent = old_file(prefix + "fedcba9876543210.index", 6);
   const std::string other_dir = old_file("0000000000000000-0123456789abcdef.index", 30);
   const std::string unrelated = old_file(prefix + "notes.txt", 30);
@@ -245,6 +245,29 @@ TEST_CASE("index: writing one removes the directory's indexes unused for a week"
   CHECK(fs::exists(recent));
   CHECK(fs::exists(other_dir));
   CHECK(fs::exists(unrelated));
+}
+
+TEST_CASE("index: writing one keeps the directory's 3 newest other indexes", "[index]") {
+  Project p;
+  const std::string name = fs::path(p.index_file()).filename().string();
+  const std::string prefix = name.substr(0, name.find('-') + 1);
+  std::vector<std::string> others;
+  for (int age = 1; age <= 5; ++age) {
+    std::string path =
+        p.index_dir + "/" + prefix + std::string(15, 'a') + std::to_string(age) + ".index";
+    write_text(path, "x");
+    fs::last_write_time(path, fs::last_write_time(path) - std::chrono::hours(age));
+    others.push_back(path);
+  }
+  const std::string writing = p.index_dir + "/" + name + ".Zz9Yy8";  // another process's, now
+  write_text(writing, "x");
+  p.write_index();
+  CHECK(fs::exists(others[0]));
+  CHECK(fs::exists(others[1]));
+  CHECK(fs::exists(others[2]));
+  CHECK_FALSE(fs::exists(others[3]));
+  CHECK_FALSE(fs::exists(others[4]));
+  CHECK(fs::exists(writing));
 }
 
 TEST_CASE("index: where it goes", "[index]") {

@@ -11,7 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
+#include <utility>
 
 namespace retort {
 
@@ -80,26 +82,44 @@ std::string dir_prefix(const std::string& versions_dir) {
   return hex16(fnv1a(versions_dir)) + "-";
 }
 
-// An index file, or a temporary one left by a crash, that no executable
-// wrote into for this long is removed when the same directory's index is
-// written: one of a build since replaced, most likely.
+// When the index of a directory is written, the directory's other index
+// files go when no executable wrote them for a week, or when more than
+// kOtherIndexes newer ones remain (each build of retort writes one); a
+// temporary file left by a crash goes after an hour.
 constexpr std::int64_t kStaleIndexNs = 7LL * 24 * 3600 * 1'000'000'000;
+constexpr std::int64_t kStaleTemporaryNs = 3600LL * 1'000'000'000;
+constexpr size_t kOtherIndexes = 3;
 
-// Removes the other index files of the directory whose names start with
-// `prefix` and that were last written before `before_ns`.
-void remove_stale(const std::string& index_dir, const std::string& prefix, std::string_view keep,
-                  std::int64_t before_ns) {
+// Removes files of `index_dir` whose names start with `prefix`, as above,
+// but `keep`.
+void remove_stale(const std::string& index_dir, const std::string& prefix, std::string_view keep) {
   DIR* d = ::opendir(index_dir.c_str());
   if (!d) return;
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  std::vector<std::pair<std::int64_t, std::string>> indexes;  // mtime, name
   while (const dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
-    if (name.substr(0, prefix.size()) != prefix || name == keep ||
-        name.find(".index") == std::string_view::npos)
-      continue;
+    if (name.substr(0, prefix.size()) != prefix || name == keep) continue;
+    const bool index = name.size() > 6 && name.substr(name.size() - 6) == ".index";
+    const bool temporary = !index && name.find(".index.") != std::string_view::npos;
     struct stat st {};
-    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-        st.st_uid == ::geteuid() && ns_of(st.st_mtim) < before_ns)
+    if ((!index && !temporary) || ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
+      continue;
+    const std::int64_t age = ns_of(now) - ns_of(st.st_mtim);
+    if (temporary) {
+      if (age > kStaleTemporaryNs) ::unlinkat(::dirfd(d), e->d_name, 0);
+    } else if (age > kStaleIndexNs) {
       ::unlinkat(::dirfd(d), e->d_name, 0);
+    } else {
+      indexes.emplace_back(ns_of(st.st_mtim), std::string(name));
+    }
+  }
+  if (indexes.size() > kOtherIndexes) {
+    std::sort(indexes.begin(), indexes.end(), std::greater<>());
+    for (size_t i = kOtherIndexes; i < indexes.size(); ++i)
+      ::unlinkat(::dirfd(d), indexes[i].second.c_str(), 0);
   }
   ::closedir(d);
 }
@@ -416,10 +436,7 @@ bool write_index(const std::string& file, const std::string& versions_dir,
     ::unlink(tmp.c_str());
     return false;
   }
-  timespec now{};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  remove_stale(file.substr(0, slash), dir_prefix(versions_dir), file.substr(slash + 1),
-               ns_of(now) - kStaleIndexNs);
+  remove_stale(file.substr(0, slash), dir_prefix(versions_dir), file.substr(slash + 1));
   return true;
 }
 
