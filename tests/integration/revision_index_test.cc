@@ -66,6 +66,21 @@ TEST_CASE("the revision index never gives a stale answer") {
   CHECK(read_text(index) != std::string(4096, 'x'));
   CHECK(p.run({"current"}, env).out == "cccc0003 (head)\n");
 
+  // Another retort executable (a copy of this one) keeps an index of its
+  // own: two builds in use on one project do not replace each other's.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3300));
+  REQUIRE(p.run({"heads"}, env).exit_code == 0);
+  const std::string recorded = read_text(index);
+  const std::string other = p.root() + "/other-retort";
+  fs::copy_file(RETORT_BIN, other);
+  RunOptions o{p.root(), env};
+  o.binary = other;
+  o.within_s = 120;
+  CHECK(run_retort({"heads"}, o).out == "bbbb0002 (head), second\ncccc0003 (head), third\n");
+  CHECK(files_in(cache).size() == 2);
+  CHECK(p.run({"heads"}, env).out == "bbbb0002 (head), second\ncccc0003 (head), third\n");
+  CHECK(read_text(index) == recorded);
+
   // RETORT_CACHE_DIR=off: no index at all.
   fs::remove_all(cache);
   CHECK(p.run({"history"}, {{"RETORT_CACHE_DIR", "off"}}).exit_code == 0);

@@ -89,7 +89,7 @@ Running start_retort(const std::vector<std::string>& args, const RunOptions& opt
                      std::to_string(counter++);
   r.out_path = base + ".out";
   r.err_path = base + ".err";
-  std::vector<std::string> argv_s = {RETORT_BIN};
+  std::vector<std::string> argv_s = {options.binary.empty() ? RETORT_BIN : options.binary};
   if (!options.user.empty() && geteuid() == 0)
     argv_s = {"/usr/sbin/runuser", "-u", options.user, "--", retort_for_other_user()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());

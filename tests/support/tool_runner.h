@@ -27,6 +27,8 @@ struct RunOptions {
   // SIGKILL and the result says timed_out, so a hang fails a test instead of
   // stalling the suite.
   int within_s = 0;
+  // Another retort executable to run instead of the one built (a copy).
+  std::string binary;
 };
 inline const char* const kClosedPipe = "|closed";
 

@@ -220,6 +220,56 @@ TEST_CASE("index: a load records only files that have settled", "[index]") {
   CHECK(retort::read_index(p.index_file(), real(p.versions)).empty());
 }
 
+TEST_CASE("index: writing one removes the directory's indexes unused for a week", "[index]") {
+  Project p;
+  const std::string mine = p.index_file();
+  const std::string name = fs::path(mine).filename().string();
+  const std::string prefix = name.substr(0, name.find('-') + 1);
+  REQUIRE(prefix.size() == 17);
+  auto old_file = [&](const std::string& n, int days) {
+    std::string path = p.index_dir + "/" + n;
+    write_text(path, "x");
+    auto when = fs::last_write_time(path) - std::chrono::hours(24 * days);
+    fs::last_write_time(path, when);
+    return path;
+  };
+  const std::string stale = old_file(prefix + "0123456789abcdef.index", 8);
+  const std::string stale_tmp = old_file(name + ".Ab12Cd", 1);
+  const std::string recent = old_file(prefix + "fedcba9876543210.index", 6);
+  const std::string other_dir = old_file("0000000000000000-0123456789abcdef.index", 30);
+  const std::string unrelated = old_file(prefix + "notes.txt", 30);
+  p.write_index();
+  CHECK(fs::exists(mine));
+  CHECK_FALSE(fs::exists(stale));
+  CHECK_FALSE(fs::exists(stale_tmp));
+  CHECK(fs::exists(recent));
+  CHECK(fs::exists(other_dir));
+  CHECK(fs::exists(unrelated));
+}
+
+TEST_CASE("index: writing one keeps the directory's 3 newest other indexes", "[index]") {
+  Project p;
+  const std::string name = fs::path(p.index_file()).filename().string();
+  const std::string prefix = name.substr(0, name.find('-') + 1);
+  std::vector<std::string> others;
+  for (int age = 1; age <= 5; ++age) {
+    std::string path =
+        p.index_dir + "/" + prefix + std::string(15, 'a') + std::to_string(age) + ".index";
+    write_text(path, "x");
+    fs::last_write_time(path, fs::last_write_time(path) - std::chrono::hours(age));
+    others.push_back(path);
+  }
+  const std::string writing = p.index_dir + "/" + name + ".Zz9Yy8";  // another process's, now
+  write_text(writing, "x");
+  p.write_index();
+  CHECK(fs::exists(others[0]));
+  CHECK(fs::exists(others[1]));
+  CHECK(fs::exists(others[2]));
+  CHECK_FALSE(fs::exists(others[3]));
+  CHECK_FALSE(fs::exists(others[4]));
+  CHECK(fs::exists(writing));
+}
+
 TEST_CASE("index: where it goes", "[index]") {
   auto with_env = [](const char* cache, const char* xdg, const char* home) {
     auto set = [](const char* k, const char* v) {

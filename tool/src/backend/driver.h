@@ -101,6 +101,26 @@ class Driver {
   }
   virtual Rows query(std::string_view sql) = 0;
 
+  // begin(), then query(sql) in the new transaction, which a failed query
+  // rolls back. A driver may send both at once (one round trip).
+  virtual Rows begin_with_query(std::string_view sql) {
+    begin();
+    try {
+      return query(sql);
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+  // What ends a revision: reset_session(), retort's own statements `sql`
+  // (its bookkeeping), then, with `and_commit`, commit(). A driver may send
+  // them all at once (one round trip), failing as each step would.
+  virtual void reset_and_record(std::string_view sql, bool and_commit) {
+    reset_session();
+    execute(sql, {});
+    if (and_commit) commit();
+  }
+
   // Held for a whole upgrade, downgrade or stamp so that a second deployer
   // waits (up to the lock timeout, then throws) instead of interleaving.
   // Keyed on the version table. A no-op where begin() already excludes
@@ -140,18 +160,30 @@ class RunLock {
 class Transaction {
  public:
   explicit Transaction(Driver& d) : d_(d) { d_.begin(); }
+  // Begins with a first query, whose rows first_rows() gives
+  // (Driver::begin_with_query).
+  Transaction(Driver& d, std::string_view first_query)
+      : d_(d), first_rows_(d_.begin_with_query(first_query)) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction() {
     if (!done_) d_.rollback();
   }
+  const Rows& first_rows() const { return first_rows_; }
   void commit() {
     d_.commit();
+    done_ = true;
+  }
+  // Resets the session, runs retort's own `sql` and commits
+  // (Driver::reset_and_record).
+  void record_and_commit(std::string_view sql) {
+    d_.reset_and_record(sql, /*and_commit=*/true);
     done_ = true;
   }
 
  private:
   Driver& d_;
+  Rows first_rows_;
   bool done_ = false;
 };
 

@@ -15,7 +15,7 @@
 namespace retort {
 
 // Raised whenever the layout of what crosses the boundary changes.
-inline constexpr std::uint32_t kDriverModuleAbi = 2;
+inline constexpr std::uint32_t kDriverModuleAbi = 3;
 
 struct DriverModule {
   std::uint32_t abi;     // first, and never moved: read before anything else

@@ -38,6 +38,12 @@ constexpr int kMaxLockTimeoutSeconds = 7 * 24 * 3600;
 class Context {
  public:
   Context(std::vector<std::string> args, GlobalOptions globals, std::ostream& out);
+  // A Context lives as long as its command, and the process ends with it:
+  // the revision graphs are left for the process's end to free (as
+  // clang's -disable-free does), not freed revision by revision.
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
 
   // Adds the global options to `p` and parses the command's arguments.
   // Returns false when --help was printed.
@@ -62,7 +68,7 @@ class Context {
   GlobalOptions globals_;
   std::ostream& out_;
   std::optional<Config> config_;
-  std::optional<RevisionGraph> full_graph_, header_graph_;  // never replaced once built
+  std::unique_ptr<RevisionGraph> full_graph_, header_graph_;  // never replaced once built
 };
 
 // Reads a value from the environment variable `var` when it is set and not

@@ -1,5 +1,6 @@
 #include "core/revision_index.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
+#include <utility>
 
 namespace retort {
 
@@ -52,9 +55,73 @@ std::int64_t ns_of(const timespec& t) {
 // may differ) is not used. Its build id is recorded too, for when
 // /proc/self/exe is not retort itself (run through valgrind or ld.so).
 std::optional<FileStamp> executable_stamp() {
-  struct stat st {};
-  if (::stat("/proc/self/exe", &st) != 0) return std::nullopt;
-  return file_stamp(st);
+  static const std::optional<FileStamp> stamp = []() -> std::optional<FileStamp> {
+    struct stat st {};
+    if (::stat("/proc/self/exe", &st) != 0) return std::nullopt;
+    return file_stamp(st);
+  }();
+  return stamp;
+}
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string hex16(std::uint64_t v) {
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(v));
+  return out;
+}
+
+// The first part of the index files' names for `versions_dir`.
+std::string dir_prefix(const std::string& versions_dir) {
+  return hex16(fnv1a(versions_dir)) + "-";
+}
+
+// When the index of a directory is written, the directory's other index
+// files go when no executable wrote them for a week, or when more than
+// kOtherIndexes newer ones remain (each build of retort writes one); a
+// temporary file left by a crash goes after an hour.
+constexpr std::int64_t kStaleIndexNs = 7LL * 24 * 3600 * 1'000'000'000;
+constexpr std::int64_t kStaleTemporaryNs = 3600LL * 1'000'000'000;
+constexpr size_t kOtherIndexes = 3;
+
+// Removes files of `index_dir` whose names start with `prefix`, as above,
+// but `keep`.
+void remove_stale(const std::string& index_dir, const std::string& prefix, std::string_view keep) {
+  DIR* d = ::opendir(index_dir.c_str());
+  if (!d) return;
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  std::vector<std::pair<std::int64_t, std::string>> indexes;  // mtime, name
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.substr(0, prefix.size()) != prefix || name == keep) continue;
+    const bool index = name.size() > 6 && name.substr(name.size() - 6) == ".index";
+    const bool temporary = !index && name.find(".index.") != std::string_view::npos;
+    struct stat st {};
+    if ((!index && !temporary) || ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
+      continue;
+    const std::int64_t age = ns_of(now) - ns_of(st.st_mtim);
+    if (temporary) {
+      if (age > kStaleTemporaryNs) ::unlinkat(::dirfd(d), e->d_name, 0);
+    } else if (age > kStaleIndexNs) {
+      ::unlinkat(::dirfd(d), e->d_name, 0);
+    } else {
+      indexes.emplace_back(ns_of(st.st_mtim), std::string(name));
+    }
+  }
+  if (indexes.size() > kOtherIndexes) {
+    std::sort(indexes.begin(), indexes.end(), std::greater<>());
+    for (size_t i = kOtherIndexes; i < indexes.size(); ++i)
+      ::unlinkat(::dirfd(d), indexes[i].second.c_str(), 0);
+  }
+  ::closedir(d);
 }
 
 class Writer {
@@ -267,16 +334,17 @@ std::string default_index_dir() {
 }
 
 std::string index_file_path(const std::string& index_dir, const std::string& versions_dir) {
-  // FNV-1a of the directory: one file per versions/; read_index() checks
-  // the directory recorded inside, so two that hash alike only take turns.
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : versions_dir) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char name[32];
-  std::snprintf(name, sizeof name, "%016llx.index", static_cast<unsigned long long>(h));
-  return index_dir + "/" + name;
+  // One file per versions/ directory and retort executable, so that two
+  // builds in use on one project (the build tree's and an installed one)
+  // do not each throw the other's index away. IndexFile::read() checks both
+  // inside, so two that hash alike only take turns.
+  auto exe = executable_stamp();
+  std::string id = RETORT_BUILD_ID;
+  if (exe)
+    for (auto v : {exe->dev, exe->ino, exe->size, static_cast<std::uint64_t>(exe->mtime_ns),
+                   static_cast<std::uint64_t>(exe->ctime_ns)})
+      id.append(reinterpret_cast<const char*>(&v), sizeof v);
+  return index_dir + "/" + dir_prefix(versions_dir) + hex16(fnv1a(id)) + ".index";
 }
 
 bool same_headers(const Revision& a, const Revision& b) {
@@ -364,9 +432,12 @@ bool write_index(const std::string& file, const std::string& versions_dir,
   // No fsync: a cache. A file cut short by a crash fails its checksum.
   bool ok = write_all(fd, head) && write_all(fd, w.out());
   ok = ::close(fd) == 0 && ok;
-  if (ok && ::rename(tmp.c_str(), file.c_str()) == 0) return true;
-  ::unlink(tmp.c_str());
-  return false;
+  if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  remove_stale(file.substr(0, slash), dir_prefix(versions_dir), file.substr(slash + 1));
+  return true;
 }
 
 RevisionIndex::RevisionIndex(const std::string& index_dir, const std::string& versions_dir) {

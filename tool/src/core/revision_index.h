@@ -47,7 +47,9 @@ constexpr std::int64_t kIndexSettleNs = 3'000'000'000;
 // empty, or no home is known.
 std::string default_index_dir();
 
-// The index file of `versions_dir` (absolute and resolved) in `index_dir`.
+// The index file of `versions_dir` (absolute and resolved) in `index_dir`
+// for this executable. Writing it removes the same directory's other index
+// files that no executable wrote for 7 days, and all but the 3 newest.
 std::string index_file_path(const std::string& index_dir, const std::string& versions_dir);
 
 // One recorded file.

@@ -278,156 +278,214 @@ void Migrator::show_messages() {
   messages_.clear();
 }
 
-bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
-                     const std::vector<size_t>& after, const std::string& expected,
-                     std::optional<Transaction>* run_tx) {
+namespace {
+
+// Whether the version table's rows, read under the write lock, are still
+// those the plan was made from.
+bool unmoved(const Rows& rows, const std::string& expected) {
+  std::vector<std::string> now;
+  for (const auto& row : rows)
+    now.push_back(row.at(0));
+  return sorted_key(now) == expected;
+}
+
+// Lets SIGINT and SIGTERM stop the driver's running statement.
+void stop_driver(void* d) noexcept {
+  static_cast<Driver*>(d)->interrupt();
+}
+
+}  // namespace
+
+// When a step began, for its log row and the time shown.
+struct Migrator::StepClock {
+  Clock::time_point started = Clock::now();
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+};
+
+// The transaction of a run with transaction_per_migration = false: it holds
+// the planning and every revision, except that it commits before a section
+// that cannot run in a transaction and begins again once that section is
+// recorded. What it last committed is where a failure takes the database.
+class Migrator::RunTransaction {
+ public:
+  explicit RunTransaction(Driver& d) : d_(d) {}
+  void begin() { tx_.emplace(d_); }
+  void commit(const std::vector<size_t>& heads) {
+    tx_->commit();
+    tx_.reset();
+    mark_committed(heads);
+  }
+  // The database is at `heads` even if the run fails from now on.
+  void mark_committed(const std::vector<size_t>& heads) { committed_ = heads; }
+  const std::vector<size_t>& committed() const { return committed_; }
+
+ private:
+  Driver& d_;
+  std::optional<Transaction> tx_;
+  std::vector<size_t> committed_;
+};
+
+void Migrator::run_section(const Step& step) {
   const Revision& r = g_.at(step.rev);
   const Section& sec = section_of(r, step.dir);
-  SqlOrigin origin{r.path, sec.first_line, r.id};
-  // Under the write lock, confirm no other deployer moved the database since
-  // we planned; if one did, the caller plans again.
-  auto unmoved = [&] {
-    std::vector<std::string> now;
-    for (auto& row : d_.query(d_.bookkeeping().select_heads(version_table_)))
-      now.push_back(row.at(0));
-    return sorted_key(now) == expected;
-  };
-  auto started = Clock::now();
-  auto t0 = std::chrono::steady_clock::now();
-  // The revision's session settings are undone first, so the bookkeeping
-  // runs as retort connected, whatever search_path or role the SQL chose.
-  auto bookkeeping = [&] {
-    d_.reset_session();
-    auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-            .count();
-    LogRecord log{r.id,
-                  step.dir == Direction::kUpgrade ? "upgrade" : "downgrade",
-                  sec.checksum(),
-                  iso_time(started),
-                  iso_time(Clock::now()),
-                  ms,
-                  current_user(),
-                  host_name()};
-    d_.execute(
-        d_.bookkeeping().move_heads(version_table_, ids(before), ids(after)) +
-            d_.bookkeeping().insert_log(log_table_, log) +
-            (progress_row_ ? delete_partial(d_.bookkeeping(), progress_table(version_table_), r.id)
-                           : std::string()),
-        {});
-  };
+  if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
   // What cannot be rolled back runs statement by statement, recorded.
-  const bool one_tx = atomic(sec);
-  progress_row_ = false;
-  partial_failure_ = false;
-  auto run_section = [&] {
-    if (one_tx)
-      d_.execute(sec.sql, origin);
-    else
-      run_statements(step, r, sec);
-  };
-  // In a one-transaction run, where a failure now takes the database back to.
-  bool outside_done = false;  // a transaction:false section ran and was recorded
-  try {
-    if (run_tx) {
-      // transaction_per_migration = false: everything goes into the run's
-      // transaction, which the run lock already keeps to itself. A section
-      // that cannot run in a transaction commits what came before, as
-      // Alembic's autocommit_block does, and its own bookkeeping commits as
-      // soon as it succeeded: what ran outside a transaction cannot be
-      // rolled back with the rest.
-      if (!one_tx) {
-        (*run_tx)->commit();
-        run_tx->reset();
-        committed_ = before;
-      }
-      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
-      run_section();
-      if (!one_tx) {
-        {
-          Transaction tx(d_);
-          bookkeeping();
-          tx.commit();
-        }
-        committed_ = after;
-        outside_done = true;
-        after_step();
-        run_tx->emplace(d_);
-      } else {
-        bookkeeping();
-      }
-    } else if (one_tx) {
-      Transaction tx(d_);
-      if (!unmoved()) return false;
-      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
-      d_.execute(sec.sql, origin);
-      bookkeeping();
-      tx.commit();
-    } else {
-      {
-        Transaction check(d_);
-        if (!unmoved()) return false;
-        check.commit();
-      }
-      if (o_.verbosity > 0) out_ << step_title(step) << std::flush;
-      // Statements that cannot run in a transaction (VACUUM, CREATE INDEX
-      // CONCURRENTLY) or that commit as they run (MariaDB's DDL) run first;
-      // the bookkeeping commits only once they all succeeded.
-      run_section();
-      Transaction tx(d_);
-      bookkeeping();
-      tx.commit();
-    }
-    if (!outside_done) after_step();
-  } catch (Error& e) {
-    if (o_.verbosity > 0) out_ << std::endl;
-    for (auto& m : d_.take_messages())
-      messages_.push_back(std::move(m));
-    show_messages();
-    // run_statements() said exactly what the revision left.
-    if (partial_failure_) {
-      if (int sig = interrupted_by())
-        throw Error("interrupted by " + signal_name(sig) + ": " + e.what())
-            .at(e.file(), e.line())
-            .exits(128 + sig);
-      e.hint("the database is at " + where(run_tx ? committed_ : before) + ", with " + r.id +
-             " partly applied");
-      throw;
-    }
-    // With transaction_per_migration = false a failure takes the run's
-    // transaction back to its last commit, except in a section that runs
-    // outside it (that commit was just before the section).
-    const std::vector<size_t>& at = outside_done ? after : run_tx ? committed_ : before;
-    std::string what = outside_done
-                           ? "revision " + r.id + " ran outside a transaction and was recorded"
-                       : !one_tx ? (step.dir == Direction::kUpgrade
-                                        ? "revision " + r.id +
-                                              " was not applied: its first statement failed, so "
-                                              "nothing of it ran"
-                                        : "the downgrade of " + r.id +
-                                              " did not start: its first statement failed, so it "
-                                              "stays applied")
-                       : run_tx  ? std::string("the run's transaction was rolled back")
-                                 : "revision " + r.id + " was rolled back";
-    if (int sig = interrupted_by()) {
-      // Whatever the database said about being stopped, this is what happened.
-      throw Error("interrupted by " + signal_name(sig) + ": " + what + "; the database is at " +
-                  where(at))
+  if (atomic(sec))
+    d_.execute(sec.sql, SqlOrigin{r.path, sec.first_line, r.id});
+  else
+    run_statements(step, r, sec);
+}
+
+std::string Migrator::record(const Step& step, const std::vector<size_t>& before,
+                             const std::vector<size_t>& after, const StepClock& clock) const {
+  const Revision& r = g_.at(step.rev);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  clock.t0)
+                .count();
+  LogRecord log{r.id,
+                step.dir == Direction::kUpgrade ? "upgrade" : "downgrade",
+                section_of(r, step.dir).checksum(),
+                iso_time(clock.started),
+                iso_time(Clock::now()),
+                ms,
+                current_user(),
+                host_name()};
+  return d_.bookkeeping().move_heads(version_table_, ids(before), ids(after)) +
+         d_.bookkeeping().insert_log(log_table_, log) +
+         (progress_row_ ? delete_partial(d_.bookkeeping(), progress_table(version_table_), r.id)
+                        : std::string());
+}
+
+void Migrator::fail(Error& e, const Step& step, const std::vector<size_t>& at, bool in_run,
+                    bool recorded_outside) {
+  const Revision& r = g_.at(step.rev);
+  const Section& sec = section_of(r, step.dir);
+  if (o_.verbosity > 0) out_ << std::endl;
+  for (auto& m : d_.take_messages())
+    messages_.push_back(std::move(m));
+  show_messages();
+  // run_statements() said exactly what the revision left.
+  if (partial_failure_) {
+    if (int sig = interrupted_by())
+      throw Error("interrupted by " + signal_name(sig) + ": " + e.what())
+          .at(e.file(), e.line())
           .exits(128 + sig);
-    }
-    e.hint(what + "; the database is at " + where(at) + next_step(e));
+    e.hint("the database is at " + where(at) + ", with " + r.id + " partly applied");
     throw;
   }
+  std::string what =
+      recorded_outside ? "revision " + r.id + " ran outside a transaction and was recorded"
+      : !atomic(sec)   ? (step.dir == Direction::kUpgrade
+                              ? "revision " + r.id +
+                                  " was not applied: its first statement failed, so nothing "
+                                    "of it ran"
+                              : "the downgrade of " + r.id +
+                                  " did not start: its first statement failed, so it stays "
+                                    "applied")
+      : in_run         ? std::string("the run's transaction was rolled back")
+                       : "revision " + r.id + " was rolled back";
+  // Whatever the database said about being stopped, this is what happened.
+  if (int sig = interrupted_by())
+    throw Error("interrupted by " + signal_name(sig) + ": " + what + "; the database is at " +
+                where(at))
+        .exits(128 + sig);
+  e.hint(what + "; the database is at " + where(at) + next_step(e));
+  throw;  // e, with its hint
+}
+
+void Migrator::report_applied(const Step& step, const StepClock& clock) {
   if (o_.verbosity > 0) {
     double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - clock.t0)
+            .count();
     char buf[32];
     std::snprintf(buf, sizeof buf, " (%.1f ms)", ms);
     out_ << buf << "\n";
-    if (o_.verbosity > 1) out_ << "  from " << r.path << "\n";
+    if (o_.verbosity > 1) out_ << "  from " << g_.at(step.rev).path << "\n";
   }
   show_messages();
+}
+
+bool Migrator::apply_in_transaction(const Step& step, const std::vector<size_t>& before,
+                                    const std::vector<size_t>& after, const std::string& expected,
+                                    const StepClock& clock) {
+  Transaction tx(d_, d_.bookkeeping().select_heads(version_table_));
+  if (!unmoved(tx.first_rows(), expected)) return false;
+  run_section(step);
+  // The revision's session settings are undone first, so the bookkeeping
+  // runs as retort connected, whatever search_path or role the SQL chose.
+  tx.record_and_commit(record(step, before, after, clock));
   return true;
+}
+
+bool Migrator::apply_outside_transaction(const Step& step, const std::vector<size_t>& before,
+                                         const std::vector<size_t>& after,
+                                         const std::string& expected, const StepClock& clock) {
+  {
+    Transaction check(d_, d_.bookkeeping().select_heads(version_table_));
+    if (!unmoved(check.first_rows(), expected)) return false;
+    check.commit();
+  }
+  // Statements that cannot run in a transaction (VACUUM, CREATE INDEX
+  // CONCURRENTLY) or that commit as they run (MariaDB's DDL) run first; the
+  // bookkeeping commits only once they all succeeded.
+  run_section(step);
+  Transaction tx(d_);
+  tx.record_and_commit(record(step, before, after, clock));
+  return true;
+}
+
+bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
+                     const std::vector<size_t>& after, const std::string& expected) {
+  const StepClock clock;
+  progress_row_ = false;
+  partial_failure_ = false;
+  try {
+    // Under the write lock, confirm no other deployer moved the database
+    // since we planned; if one did, the caller plans again.
+    bool applied = atomic(section_of(g_.at(step.rev), step.dir))
+                       ? apply_in_transaction(step, before, after, expected, clock)
+                       : apply_outside_transaction(step, before, after, expected, clock);
+    if (!applied) return false;
+    after_step();
+  } catch (Error& e) {
+    fail(e, step, before, /*in_run=*/false, /*recorded_outside=*/false);
+  }
+  report_applied(step, clock);
+  return true;
+}
+
+void Migrator::apply_in_run(const Step& step, const std::vector<size_t>& before,
+                            const std::vector<size_t>& after, RunTransaction& run) {
+  const StepClock clock;
+  progress_row_ = false;
+  partial_failure_ = false;
+  bool recorded_outside = false;  // a section outside the transaction ran and was recorded
+  try {
+    if (atomic(section_of(g_.at(step.rev), step.dir))) {
+      run_section(step);
+      d_.reset_and_record(record(step, before, after, clock), /*and_commit=*/false);
+      after_step();
+    } else {
+      // A section that cannot run in a transaction commits what came
+      // before, as Alembic's autocommit_block does, and its own bookkeeping
+      // commits as soon as it succeeded: what ran outside a transaction
+      // cannot be rolled back with the rest.
+      run.commit(before);
+      run_section(step);
+      Transaction own(d_);
+      own.record_and_commit(record(step, before, after, clock));
+      run.mark_committed(after);
+      recorded_outside = true;
+      after_step();
+      run.begin();
+    }
+  } catch (Error& e) {
+    // A failure takes the run's transaction back to its last commit, except
+    // in a section that runs outside it (that commit was just before it).
+    fail(e, step, recorded_outside ? after : run.committed(), /*in_run=*/true, recorded_outside);
+  }
+  report_applied(step, clock);
 }
 
 bool Migrator::atomic(const Section& sec) const {
@@ -627,79 +685,47 @@ void Migrator::resolve(const std::string& rev, bool applied) {
          << "; the database is at " << where(after) << "\n";
 }
 
-namespace {
-
-// Lets SIGINT and SIGTERM stop the driver's running statement.
-void stop_driver(void* d) noexcept {
-  static_cast<Driver*>(d)->interrupt();
+Migrator::Start Migrator::plan_run(Direction dir, const Target& target) {
+  ensure_bookkeeping();
+  Start start;
+  start.heads = applied_heads();
+  partials_ = read_partials(d_, progress_table(version_table_));
+  start.goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, start.heads)
+                                          : resolve_downgrade(g_, target, start.heads);
+  if (!o_.allow_edited) {
+    auto edited = edited_revisions(start.heads);
+    if (!edited.empty()) {
+      ErrorList list;
+      for (auto& e : edited)
+        list.add(std::move(e));
+      list.throw_if_any();
+    }
+  }
+  return start;
 }
 
-}  // namespace
+void Migrator::run_in_one_transaction(const std::vector<Step>& steps, std::vector<size_t> heads,
+                                      RunTransaction& run) {
+  run.mark_committed(heads);
+  for (const auto& step : steps) {
+    check_interrupted(run.committed());
+    auto after = heads_after(g_, heads, step);
+    apply_in_run(step, heads, after, run);
+    heads = std::move(after);
+  }
+  run.commit(heads);
+  check_interrupted(heads);
+}
 
-void Migrator::run(Direction dir, const Target& target) {
-  InterruptScope interruptible(stop_driver, &d_);
-  check_interrupted({});
-  // Other deployers wait here for the whole run, then find nothing to do.
-  std::optional<RunLock> lock;
-  Goal goal;
-  std::vector<size_t> heads;
-  // With transaction_per_migration = false this transaction carries the
-  // whole run; otherwise it ends once the plan is made.
-  std::optional<Transaction> run_tx;
-  try {
-    if (d_.backend().capabilities().advisory_locks) lock.emplace(d_, o_.version_table);
-    run_tx.emplace(d_);
-    // Tables, heads, goal and the edit check, all under the write lock.
-    Transaction& tx = *run_tx;
-    ensure_bookkeeping();
-    heads = applied_heads();
-    partials_ = read_partials(d_, progress_table(version_table_));
-    goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
-                                      : resolve_downgrade(g_, target, heads);
-    if (!o_.allow_edited) {
-      auto edited = edited_revisions(heads);
-      if (!edited.empty()) {
-        ErrorList list;
-        for (auto& e : edited)
-          list.add(std::move(e));
-        list.throw_if_any();
-      }
-    }
-    if (o_.transaction_per_migration) {
-      tx.commit();
-      run_tx.reset();
-    }
-  } catch (const Error&) {
-    // A lock wait or a read that the signal cut short.
-    if (int sig = interrupted_by())
-      throw Error("interrupted by " + signal_name(sig) +
-                  " before any revision ran; nothing was "
-                  "applied")
-          .exits(128 + sig);
-    throw;
-  }
-  std::vector<Step> steps = plan_steps(g_, goal, heads);
-  if (dir == Direction::kDowngrade) check_reversible(g_, steps);
-  check_runnable(g_, steps, d_.backend().lexer_options());
-  check_partials(steps);
-  if (steps.empty()) {
-    if (run_tx) run_tx->commit();
-    if (o_.verbosity > 0) out_ << "Nothing to do: the database is at " << where(heads) << "\n";
-    return;
-  }
-  if (run_tx) {
-    committed_ = heads;
-    for (const auto& step : steps) {
-      check_interrupted(committed_);
-      auto after = heads_after(g_, heads, step);
-      apply(step, heads, after, {}, &run_tx);
-      heads = std::move(after);
-    }
-    run_tx->commit();
-    committed_ = heads;
-    check_interrupted(heads);
-    return;
-  }
+std::vector<size_t> Migrator::heads_now() {
+  Transaction tx(d_);
+  auto now = applied_heads();
+  tx.commit();
+  return now;
+}
+
+void Migrator::run_per_revision(Direction dir, const Goal& goal, std::vector<Step> steps,
+                                std::vector<size_t> heads) {
   std::string expected = sorted_key(ids(heads));
   // Each replan follows another deployer's commit, so a run that replans
   // more often than there are revisions, or finds the database where it
@@ -716,12 +742,7 @@ void Migrator::run(Direction dir, const Target& target) {
     }
     // Another deployer moved the database: plan again from where it is now.
     // The goal stays fixed, so a relative target never walks further.
-    std::vector<size_t> now;
-    {
-      Transaction tx(d_);
-      now = applied_heads();
-      tx.commit();
-    }
+    std::vector<size_t> now = heads_now();
     if (sorted_key(ids(now)) == expected || ++replans > 2 * g_.size() + 16)
       throw Error("the version table " + version_table_ + " reads as " + where(now) +
                   " outside the write transaction but differently inside it")
@@ -734,6 +755,45 @@ void Migrator::run(Direction dir, const Target& target) {
     k = 0;
   }
   check_interrupted(heads);
+}
+
+void Migrator::run(Direction dir, const Target& target) {
+  InterruptScope interruptible(stop_driver, &d_);
+  check_interrupted({});
+  // Other deployers wait here for the whole run, then find nothing to do.
+  std::optional<RunLock> lock;
+  // With transaction_per_migration = false this transaction carries the
+  // whole run; otherwise it ends once the plan is made.
+  RunTransaction run(d_);
+  Start start;
+  try {
+    if (d_.backend().capabilities().advisory_locks) lock.emplace(d_, o_.version_table);
+    run.begin();
+    // Tables, heads, goal and the edit check, all under the write lock.
+    start = plan_run(dir, target);
+    if (o_.transaction_per_migration) run.commit(start.heads);
+  } catch (const Error&) {
+    // A lock wait or a read that the signal cut short.
+    if (int sig = interrupted_by())
+      throw Error("interrupted by " + signal_name(sig) +
+                  " before any revision ran; nothing was "
+                  "applied")
+          .exits(128 + sig);
+    throw;
+  }
+  std::vector<Step> steps = plan_steps(g_, start.goal, start.heads);
+  if (dir == Direction::kDowngrade) check_reversible(g_, steps);
+  check_runnable(g_, steps, d_.backend().lexer_options());
+  check_partials(steps);
+  if (steps.empty()) {
+    if (!o_.transaction_per_migration) run.commit(start.heads);
+    if (o_.verbosity > 0)
+      out_ << "Nothing to do: the database is at " << where(start.heads) << "\n";
+    return;
+  }
+  if (!o_.transaction_per_migration)
+    return run_in_one_transaction(steps, std::move(start.heads), run);
+  run_per_revision(dir, start.goal, std::move(steps), std::move(start.heads));
 }
 
 void Migrator::upgrade(const Target& target) {

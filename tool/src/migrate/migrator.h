@@ -5,7 +5,6 @@
 #pragma once
 
 #include <iosfwd>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,7 +52,53 @@ class Migrator {
   std::vector<Error> edited_revisions(const std::vector<size_t>& heads);
 
  private:
+  struct StepClock;
+  class RunTransaction;
+  // Where a run starts: the heads the version table holds and the goal.
+  struct Start {
+    Goal goal;
+    std::vector<size_t> heads;
+  };
+
   void run(Direction dir, const Target& target);
+  // Creates the bookkeeping tables, reads the heads, resolves the goal and
+  // refuses edited revisions: under the write lock, in the run's first
+  // transaction.
+  Start plan_run(Direction dir, const Target& target);
+  // transaction_per_migration = false: every step in `run`.
+  void run_in_one_transaction(const std::vector<Step>& steps, std::vector<size_t> heads,
+                              RunTransaction& run);
+  // One transaction per revision, planning again whenever another deployer
+  // moved the database first.
+  void run_per_revision(Direction dir, const Goal& goal, std::vector<Step> steps,
+                        std::vector<size_t> heads);
+  // One step in its own transaction (two for a transaction:false section).
+  // False when another deployer moved the database from `expected` first
+  // (nothing was done).
+  bool apply(const Step& step, const std::vector<size_t>& before, const std::vector<size_t>& after,
+             const std::string& expected);
+  bool apply_in_transaction(const Step& step, const std::vector<size_t>& before,
+                            const std::vector<size_t>& after, const std::string& expected,
+                            const StepClock& clock);
+  bool apply_outside_transaction(const Step& step, const std::vector<size_t>& before,
+                                 const std::vector<size_t>& after, const std::string& expected,
+                                 const StepClock& clock);
+  // One step of a one-transaction run.
+  void apply_in_run(const Step& step, const std::vector<size_t>& before,
+                    const std::vector<size_t>& after, RunTransaction& run);
+  // Shows the step's title and runs its section.
+  void run_section(const Step& step);
+  // The step's bookkeeping: the version table moved and its log row.
+  std::string record(const Step& step, const std::vector<size_t>& before,
+                     const std::vector<size_t>& after, const StepClock& clock) const;
+  // After a failed step: shows what the database said and rethrows `e` (the
+  // exception being handled) with what happened and where the database is
+  // (`at`), or throws the interruption instead.
+  [[noreturn]] void fail(Error& e, const Step& step, const std::vector<size_t>& at, bool in_run,
+                         bool recorded_outside);
+  // After a step: its time and the database's messages.
+  void report_applied(const Step& step, const StepClock& clock);
+  std::vector<size_t> heads_now();  // in a transaction of its own
   void ensure_bookkeeping();
   // The version and log tables as the database resolves their names now,
   // qualified, so that a revision's search_path cannot move them.
@@ -64,10 +109,6 @@ class Migrator {
   void check_interrupted(const std::vector<size_t>& at) const;
   void show_messages();
   std::string where(const std::vector<size_t>& at) const;  // "base" or the ids
-  // False when another deployer moved the database first (nothing was done).
-  // With run_tx, the step joins the run's transaction (transaction_per_migration = false).
-  bool apply(const Step& step, const std::vector<size_t>& before, const std::vector<size_t>& after,
-             const std::string& expected, std::optional<Transaction>* run_tx = nullptr);
   // Whether a section runs as one transaction: false for transaction:false,
   // and for a statement the database commits as it runs.
   bool atomic(const Section& sec) const;
@@ -83,7 +124,6 @@ class Migrator {
   Driver& d_;
   MigrateOptions o_;
   std::ostream& out_;
-  std::vector<size_t> committed_;          // heads last committed, in a one-transaction run
   std::string version_table_, log_table_;  // resolved; empty until resolve_bookkeeping()
   bool version_table_exists_ = false;
   std::vector<DatabaseMessage> messages_;  // of the step being applied
@@ -94,6 +134,7 @@ class Migrator {
 
 // The version table's rows, as stored (empty when it does not exist yet).
 std::vector<std::string> read_heads(Driver& d, const std::string& version_table);
+
 // The version table's rows and the revisions left partly applied, read
 // once the names are resolved (for `current`).
 struct StoredState {

@@ -168,10 +168,7 @@ class PostgresDriver final : public Driver {
       rollback();
       throw e;
     }
-    // COMMIT of a failed transaction "succeeds" as a ROLLBACK.
-    if (std::string_view(PQcmdStatus(r.get())) == "ROLLBACK")
-      throw Error("the transaction was rolled back instead of committed")
-          .hint("an earlier statement in it failed");
+    check_committed(r);
   }
 
   void rollback() noexcept override {
@@ -208,21 +205,8 @@ class PostgresDriver final : public Driver {
     // statement that succeeds yields one result, so the count of results
     // before the error says which statement failed when the server gives no
     // position (constraint violations and other run-time errors).
-    std::string text(sql);
-    if (!PQsendQuery(conn_, text.c_str())) throw connection_error("cannot send SQL");
-    Result error;
-    size_t done = 0;
-    while (true) {
-      Result r(PQgetResult(conn_));
-      if (!r) break;
-      r = finish_copy(std::move(r));
-      if (r.ok()) {
-        if (!error) ++done;
-      } else if (!error) {
-        error = std::move(r);
-      }
-    }
-    if (error) throw statement_error(sql, origin, error, spans, 0, done);
+    Batch b = send_batch(std::string(sql));
+    if (b.error) throw statement_error(sql, origin, b.error, spans, 0, b.done);
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
       in_transaction_ = false;
       throw Error(
@@ -237,22 +221,49 @@ class PostgresDriver final : public Driver {
     std::string text(sql);
     Result r(PQexec(conn_, text.c_str()));
     if (!r.ok()) throw server_error("query failed", r);
-    Rows rows;
-    int n = PQntuples(r.get()), m = PQnfields(r.get());
-    rows.reserve(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) {
-      Row row;
-      row.reserve(static_cast<size_t>(m));
-      for (int j = 0; j < m; ++j) {
-        if (PQgetisnull(r.get(), i, j))
-          row.emplace_back();
-        else
-          row.emplace_back(std::string(PQgetvalue(r.get(), i, j),
-                                       static_cast<size_t>(PQgetlength(r.get(), i, j))));
-      }
-      rows.push_back(std::move(row));
+    return rows_of(r);
+  }
+
+  // BEGIN and the query in one round trip.
+  Rows begin_with_query(std::string_view sql) override {
+    Batch b = send_batch("BEGIN;\n" + std::string(sql));
+    if (b.done == 0) throw server_error("cannot begin a transaction", b.error);
+    in_transaction_ = true;
+    if (b.error || b.done != 2) {
+      Error e = server_error("query failed", b.error);
+      rollback();
+      throw e;
     }
-    return rows;
+    return rows_of(b.last);
+  }
+
+  // The session reset, the bookkeeping and COMMIT in one round trip; a
+  // failure is reported as reset_session(), execute() or commit() would.
+  void reset_and_record(std::string_view sql, bool and_commit) override {
+    const std::string reset = session_dirty_ ? reset_sql() + ";\n" : "";
+    const size_t resets = split_sql_statements(reset).size();
+    const auto spans = split_sql_statements(sql);
+    std::string text = reset + std::string(sql);
+    if (and_commit) {
+      std::string_view body = trim(sql);
+      if (!body.empty() && body.back() != ';') text += "\n;";
+      text += "\nCOMMIT";
+    }
+    Batch b = send_batch(text);
+    if (b.done >= resets) session_dirty_ = false;
+    if (b.done < resets) throw server_error("cannot restore the session after a revision", b.error);
+    if (b.done < resets + spans.size()) {
+      if (!b.error) throw connection_error("cannot run SQL");
+      throw statement_error(sql, SqlOrigin{}, b.error, spans, 0, b.done - resets, reset.size());
+    }
+    if (!and_commit) return;
+    in_transaction_ = false;
+    if (b.error || b.done != resets + spans.size() + 1) {
+      Error e = server_error("cannot commit", b.error);
+      rollback();
+      throw e;
+    }
+    check_committed(b.last);
   }
 
   void lock_run(const std::string& version_table) override {
@@ -289,10 +300,7 @@ class PostgresDriver final : public Driver {
   // URL's options); retort's lock_timeout is set again after it.
   void reset_session() override {
     if (!session_dirty_) return;
-    std::string sql =
-        "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
-        "DISCARD PLANS; DISCARD SEQUENCES; DISCARD TEMP; SET lock_timeout = " +
-        std::to_string(options_.lock_timeout_ms);
+    std::string sql = reset_sql();
     Result r(PQexec(conn_, sql.c_str()));
     if (!r.ok()) throw server_error("cannot restore the session after a revision", r);
     session_dirty_ = false;
@@ -317,6 +325,63 @@ class PostgresDriver final : public Driver {
 
  private:
   std::string where() const { return url_.redacted() + " (from " + url_.source + ")"; }
+
+  std::string reset_sql() const {
+    return "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
+           "DISCARD PLANS; DISCARD SEQUENCES; DISCARD TEMP; SET lock_timeout = " +
+           std::to_string(options_.lock_timeout_ms);
+  }
+
+  // What the server said to statements sent in one round trip: it runs them
+  // in order and none after the first that fails.
+  struct Batch {
+    size_t done = 0;  // statements that succeeded
+    Result last;      // the result of the last of them
+    Result error;     // the failure, if one failed
+  };
+  Batch send_batch(const std::string& text) {
+    if (!PQsendQuery(conn_, text.c_str())) throw connection_error("cannot send SQL");
+    Batch b;
+    while (true) {
+      Result r(PQgetResult(conn_));
+      if (!r) break;
+      r = finish_copy(std::move(r));
+      if (b.error) continue;
+      if (r.ok()) {
+        ++b.done;
+        b.last = std::move(r);
+      } else {
+        b.error = std::move(r);
+      }
+    }
+    return b;
+  }
+
+  static Rows rows_of(const Result& r) {
+    Rows rows;
+    int n = PQntuples(r.get()), m = PQnfields(r.get());
+    rows.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      Row row;
+      row.reserve(static_cast<size_t>(m));
+      for (int j = 0; j < m; ++j) {
+        if (PQgetisnull(r.get(), i, j))
+          row.emplace_back();
+        else
+          row.emplace_back(std::string(PQgetvalue(r.get(), i, j),
+                                       static_cast<size_t>(PQgetlength(r.get(), i, j))));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  // COMMIT of a failed transaction "succeeds" as a ROLLBACK.
+  static void check_committed(const Result& r) {
+    if (std::string_view(PQcmdStatus(r.get())) == "ROLLBACK")
+      throw Error("the transaction was rolled back instead of committed")
+          .hint("an earlier statement in it failed");
+  }
 
   void register_used_password() {
     if (const char* pw = PQpass(conn_)) register_secret(pw);
@@ -506,16 +571,19 @@ class PostgresDriver final : public Driver {
   }
 
   // An error in `sql` (as given to execute()). `sent_at` is where the text
-  // sent to the server began; `done` is how many statements succeeded first.
+  // sent to the server began; `done` is how many statements succeeded first;
+  // `prefix` is the length of ASCII text sent before sql[sent_at].
   Error statement_error(std::string_view sql, const SqlOrigin& origin, const Result& r,
-                        const std::vector<StatementSpan>& spans, size_t sent_at,
-                        size_t done) const {
+                        const std::vector<StatementSpan>& spans, size_t sent_at, size_t done,
+                        size_t prefix = 0) const {
     std::string msg = r.field(PG_DIAG_MESSAGE_PRIMARY);
     if (msg.empty()) return connection_error("cannot run SQL");
     size_t offset = sent_at;
     std::string pos = r.field(PG_DIAG_STATEMENT_POSITION);
+    if (!pos.empty() && std::atol(pos.c_str()) <= static_cast<long>(prefix)) pos.clear();
     if (!pos.empty()) {
-      offset = sent_at + utf8_char_offset(sql.substr(sent_at), std::atol(pos.c_str()));
+      long position = std::atol(pos.c_str()) - static_cast<long>(prefix);
+      offset = sent_at + utf8_char_offset(sql.substr(sent_at), position);
     } else if (sent_at == 0 && done < spans.size()) {
       offset = spans[done].begin;
     }
