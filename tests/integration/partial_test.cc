@@ -107,6 +107,29 @@ TEST_CASE("partial: resolve records a repair by hand") {
   CHECK(p.run({"upgrade"}).out == "Nothing to do: the database is at bad00002\n");
 }
 
+TEST_CASE("partial: statements that all ran but could not be recorded are recorded next time") {
+  Project p(GENERATE(all_backends()));
+  CAPTURE(p.backend());
+  // The section takes the log table away, so its own bookkeeping fails.
+  p.add({"drop0001", "", "CREATE TABLE c (x INTEGER);\nDROP TABLE retort_log;", "DROP TABLE c;", "",
+         "", " transaction:false", " transaction:false"});
+  auto r = p.run({"upgrade"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err,
+             Contains("revision drop0001 ran all its statements, but recording it failed: "));
+  CHECK_THAT(r.err, Contains("the database is at base, with drop0001 partly applied"));
+  CHECK_THAT(r.err, Contains("it records drop0001 without running its statements again"));
+  CHECK_THAT(p.run({"current"}).out, Contains("drop0001 (partial: 2 of 2 statements)"));
+
+  auto again = p.run({"upgrade"});
+  INFO(again.all());
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Contains("(its statements had all run; recording it)"));
+  CHECK(p.run({"current"}).out == "drop0001 (head)\n");
+  CHECK(p.tables() == std::vector<std::string>{"c", "retort_log", "retort_version"});
+}
+
 TEST_CASE("partial: lint warns where DDL followed by more statements could be left partial") {
   Project p(GENERATE(all_backends()));
   CAPTURE(p.backend());

@@ -421,17 +421,26 @@ bool Migrator::apply_in_transaction(const Step& step, const std::vector<size_t>&
 bool Migrator::apply_outside_transaction(const Step& step, const std::vector<size_t>& before,
                                          const std::vector<size_t>& after,
                                          const std::string& expected, const StepClock& clock) {
-  {
-    Transaction check(d_, d_.bookkeeping().select_heads(version_table_));
-    if (!unmoved(check.first_rows(), expected)) return false;
-    check.commit();
-  }
+  // One read outside a transaction is as consistent as one inside.
+  if (!unmoved(d_.query(d_.bookkeeping().select_heads(version_table_)), expected)) return false;
   // Statements that cannot run in a transaction (VACUUM, CREATE INDEX
   // CONCURRENTLY) or that commit as they run (MariaDB's DDL) run first; the
   // bookkeeping commits only once they all succeeded.
   run_section(step);
-  Transaction tx(d_);
-  tx.record_and_commit(record(step, before, after, clock));
+  try {
+    Transaction tx(d_);
+    tx.record_and_commit(record(step, before, after, clock));
+  } catch (Error& e) {
+    // The statements ran and their progress row says so: the next run
+    // records the revision without running them again.
+    partial_failure_ = true;
+    const Revision& r = g_.at(step.rev);
+    throw Error("revision " + r.id +
+                " ran all its statements, but recording it failed: " + e.what())
+        .category(e.category())
+        .hint("run the command again once that is resolved: it records " + r.id +
+              " without running its statements again");
+  }
   return true;
 }
 
@@ -537,6 +546,9 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
   p.direction = step.dir;
   p.total = static_cast<int>(spans.size());
   p.checksum = statements_checksum(sec.sql, spans, 0);
+  // A new progress row goes in with the first statement's record, so a
+  // revision whose first statement fails never had one.
+  bool row_written = false;
   if (const Partial* earlier = partial_of(partials_, r.id)) {
     // check_partials() let only this revision, in this direction, through.
     partial_failure_ = true;  // the refusals below say what is there
@@ -562,11 +574,14 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
     partial_failure_ = false;
     p.done = earlier->done;
     p.checksum = earlier->checksum;
-    if (o_.verbosity > 0)
+    row_written = true;
+    if (o_.verbosity > 0 && p.done < p.total)
       out_ << " (continuing at statement " << p.done + 1 << " of " << p.total << ")" << std::flush;
-  } else {
+    else if (o_.verbosity > 0)
+      out_ << " (its statements had all run; recording it)" << std::flush;
+  } else if (!progress_table_ready_) {
     ensure_progress_table(d_, table);
-    d_.execute(insert_partial(bk, table, p), {});
+    progress_table_ready_ = true;
   }
   progress_row_ = true;
   for (size_t i = static_cast<size_t>(p.done); i < spans.size(); ++i) {
@@ -577,14 +592,19 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
     next.done = static_cast<int>(i) + 1;
     next.checksum = statements_checksum(sec.sql, spans, i + 1);
     try {
-      if (!d_.execute_recorded(stmt, at, update_partial(bk, table, next))) {
+      auto write = [&](const Partial& row) {
+        return row_written ? update_partial(bk, table, row) : insert_partial(bk, table, row);
+      };
+      if (!d_.execute_recorded(stmt, at, write(next))) {
         // Marked as running first: a run killed inside it leaves "may have run".
         Partial running = p;
         running.running = next.done;
-        d_.execute(update_partial(bk, table, running), {});
+        d_.execute(write(running), {});
+        row_written = true;
         d_.execute(stmt, at);
         d_.execute(update_partial(bk, table, next), {});
       }
+      row_written = true;
     } catch (Error& e) {
       // The database answered: the statement did not take effect. A lost
       // connection leaves the row as it is ("may have run").
@@ -592,7 +612,7 @@ void Migrator::run_statements(const Step& step, const Revision& r, const Section
       Partial failed = p;
       failed.failed_line = line_of(i);
       failed.error = error_summary(e);
-      if (known) {
+      if (known && row_written) {
         try {
           d_.execute(failed.done == 0 ? delete_partial(bk, table, r.id)
                                       : update_partial(bk, table, failed),
@@ -758,6 +778,7 @@ void Migrator::run_per_revision(Direction dir, const Goal& goal, std::vector<Ste
 }
 
 void Migrator::run(Direction dir, const Target& target) {
+  progress_table_ready_ = false;
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
   // Other deployers wait here for the whole run, then find nothing to do.

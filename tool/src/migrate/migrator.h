@@ -129,6 +129,7 @@ class Migrator {
   std::vector<DatabaseMessage> messages_;  // of the step being applied
   std::vector<Partial> partials_;          // read at the start of a run
   bool progress_row_ = false;              // the step being applied has one
+  bool progress_table_ready_ = false;      // created (if missing) in this run
   bool partial_failure_ = false;           // its failure left it partly applied
 };
 

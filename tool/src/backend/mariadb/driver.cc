@@ -129,18 +129,23 @@ class MariadbDriver final : public Driver {
   const Backend& backend() const override { return mariadb_backend(); }
   std::string describe() const override { return url_.redacted(); }
 
+  // START TRANSACTION goes with the transaction's first statement: InnoDB
+  // takes its snapshot at the first read anyway, and a revision's
+  // bookkeeping then costs one round trip (reset_and_record()).
   void begin() override {
-    run("START TRANSACTION", "cannot begin a transaction");
     in_transaction_ = true;
+    begin_pending_ = true;
   }
 
   void commit() override {
     in_transaction_ = false;
+    if (std::exchange(begin_pending_, false)) return;  // nothing ran in it
     run("COMMIT", "cannot commit");
   }
 
   void rollback() noexcept override {
     in_transaction_ = false;
+    if (std::exchange(begin_pending_, false)) return;
     if (!conn_) return;
     try {
       run("ROLLBACK", "cannot roll back");
@@ -153,6 +158,7 @@ class MariadbDriver final : public Driver {
   void execute(std::string_view sql, const SqlOrigin& origin) override {
     auto spans = sql::split_statements(sql, sql::LexerOptions::mariadb());
     if (spans.empty()) return;
+    start_pending_transaction();
     if (in_transaction_)
       for (const auto& span : spans)
         if (ends_transaction(sql, span))
@@ -196,7 +202,26 @@ class MariadbDriver final : public Driver {
     return true;
   }
 
+  // retort's own statements, with a deferred START TRANSACTION and the
+  // COMMIT, as one compound statement: one round trip where the mariadb
+  // client takes one per statement. The server stops at a failing one; the
+  // Transaction then rolls back.
+  void reset_and_record(std::string_view sql, bool and_commit) override {
+    reset_session();
+    std::string block;
+    for (const auto& span : sql::split_statements(sql, sql::LexerOptions::mariadb())) {
+      std::string_view stmt = trim(sql.substr(span.begin, span.end - span.begin));
+      block.append(stmt).append(stmt.empty() || stmt.back() != ';' ? ";\n" : "\n");
+    }
+    if (block.empty() && !and_commit) return;
+    if (std::exchange(begin_pending_, false)) block.insert(0, "START TRANSACTION;\n");
+    if (and_commit) block += "COMMIT;\n";
+    run("BEGIN NOT ATOMIC\n" + block + "END", "cannot record the revision");
+    if (and_commit) in_transaction_ = false;
+  }
+
   Rows query(std::string_view sql) override {
+    start_pending_transaction();
     if (!send(sql)) throw server_error("query failed");
     Rows rows;
     MYSQL_RES* res = store_result();
@@ -427,6 +452,11 @@ class MariadbDriver final : public Driver {
     if (k) mysql_close(k);
   }
 
+  void start_pending_transaction() {
+    if (std::exchange(begin_pending_, false))
+      run("START TRANSACTION", "cannot begin a transaction");
+  }
+
   // Sends one statement and reads its first result's status; false on error.
   bool send(std::string_view sql) {
     kill_sent_ = false;
@@ -574,6 +604,7 @@ class MariadbDriver final : public Driver {
   static constexpr int kDefaultConnectTimeout = 10;  // seconds
   MYSQL* conn_ = nullptr;
   bool in_transaction_ = false;
+  bool begin_pending_ = false;  // begin() sent nothing yet
   bool session_dirty_ = false;
   bool kill_sent_ = false;
   std::atomic<bool> stop_requested_{false};  // set by interrupt(), from a signal handler
