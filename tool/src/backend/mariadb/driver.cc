@@ -104,6 +104,11 @@ bool may_change_session(std::string_view stmt) {
   return false;
 }
 
+bool is_select(std::string_view sql) {
+  auto toks = sql::tokens(sql, sql::LexerOptions::mariadb());
+  return !toks.empty() && sql::keyword_is(sql.substr(toks[0].begin, toks[0].size()), "select");
+}
+
 bool is_fault(unsigned code) {
   return fault_category(code) != ErrorCategory::kInternal;
 }
@@ -122,7 +127,7 @@ class MariadbDriver final : public Driver {
     // libmariadb sends $MYSQL_PWD when the URL has no password.
     if (const char* pw = std::getenv("MYSQL_PWD")) register_secret(pw);
     conn_ = connect_session(connect_timeout_s(), "connect to");
-    setup_session();
+    setup_pending_ = true;
   }
 
   const BookkeepingSql& bookkeeping() const override { return *bookkeeping_; }
@@ -180,6 +185,7 @@ class MariadbDriver final : public Driver {
   bool execute_recorded(std::string_view statement, const SqlOrigin& origin,
                         std::string_view record) override {
     if (in_transaction_ || !mariadb_wraps_in_compound(statement)) return false;
+    start_pending_setup();
     std::string_view body = statement;
     while (!body.empty() && (body.back() == ' ' || (body.back() >= '\t' && body.back() <= '\r')))
       body.remove_suffix(1);
@@ -208,6 +214,7 @@ class MariadbDriver final : public Driver {
   // Transaction then rolls back.
   void reset_and_record(std::string_view sql, bool and_commit) override {
     reset_session();
+    start_pending_setup();
     std::string block;
     for (const auto& span : sql::split_statements(sql, sql::LexerOptions::mariadb())) {
       std::string_view stmt = trim(sql.substr(span.begin, span.end - span.begin));
@@ -221,6 +228,16 @@ class MariadbDriver final : public Driver {
   }
 
   Rows query(std::string_view sql) override {
+    std::string first;
+    if (setup_pending_ && !begin_pending_ && is_select(sql)) {
+      // The session's setup and its first query in one round trip: a
+      // compound statement returns its SELECT's rows as a procedure does.
+      std::string_view q = trim(sql);
+      if (!q.empty() && q.back() == ';') q.remove_suffix(1);
+      first = "BEGIN NOT ATOMIC " + setup_sql() + ";\n" + std::string(q) + ";\nEND";
+      sql = first;
+      setup_pending_ = false;
+    }
     start_pending_transaction();
     if (!send(sql)) throw server_error("query failed");
     Rows rows;
@@ -310,7 +327,7 @@ class MariadbDriver final : public Driver {
       throw server_error(what);
     if (!url_.database.empty() && mysql_select_db(conn_, url_.database.c_str()) != 0)
       throw server_error(what);
-    setup_session();
+    setup_pending_ = true;
     session_dirty_ = false;
   }
 
@@ -392,11 +409,16 @@ class MariadbDriver final : public Driver {
   // --lock-timeout bounds every lock wait, not only GET_LOCK(): metadata
   // locks (a session holding LOCK TABLES) and InnoDB row locks, in whole
   // seconds as the server counts them.
-  void setup_session() {
+  // The lock timeouts, which bound every wait for a table's lock (the
+  // default is a year). Sent with the session's first statement.
+  std::string setup_sql() const {
     long long s = (options_.lock_timeout_ms + 999) / 1000;
     std::string secs = std::to_string(std::max(1LL, s));
-    run("SET SESSION lock_wait_timeout = " + secs + ", innodb_lock_wait_timeout = " + secs,
-        "cannot set up the session");
+    return "SET SESSION lock_wait_timeout = " + secs + ", innodb_lock_wait_timeout = " + secs;
+  }
+
+  void start_pending_setup() {
+    if (std::exchange(setup_pending_, false)) run(setup_sql(), "cannot set up the session");
   }
 
   // Waits for what libmariadb asked for (`status`, MYSQL_WAIT_*); returns
@@ -453,6 +475,7 @@ class MariadbDriver final : public Driver {
   }
 
   void start_pending_transaction() {
+    start_pending_setup();
     if (std::exchange(begin_pending_, false))
       run("START TRANSACTION", "cannot begin a transaction");
   }
@@ -604,6 +627,7 @@ class MariadbDriver final : public Driver {
   static constexpr int kDefaultConnectTimeout = 10;  // seconds
   MYSQL* conn_ = nullptr;
   bool in_transaction_ = false;
+  bool setup_pending_ = false;  // setup_sql() not sent yet
   bool begin_pending_ = false;  // begin() sent nothing yet
   bool session_dirty_ = false;
   bool kill_sent_ = false;
