@@ -418,15 +418,16 @@ bool Migrator::apply(const Step& step, const std::vector<size_t>& before,
     e.hint(what + "; the database is at " + where(at) + next_step(e));
     throw;
   }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (o_.verbosity > 0) {
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     char buf[32];
     std::snprintf(buf, sizeof buf, " (%.1f ms)", ms);
     out_ << buf << "\n";
     if (o_.verbosity > 1) out_ << "  from " << r.path << "\n";
   }
   show_messages();
+  if (o_.on_step) o_.on_step(r, step.dir, ms);
   return true;
 }
 

@@ -4,6 +4,7 @@
 // renders the same work as an offline SQL script.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct MigrateOptions {
   // false: the whole run in one transaction (retort.ini transaction_per_migration)
   bool transaction_per_migration = true;
   int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
+  // Called once a revision's step is committed, with how long it took: the
+  // embedding API (runtime/) reports per-revision progress through it.
+  std::function<void(const Revision&, Direction, double ms)> on_step;
 };
 
 class Migrator {
