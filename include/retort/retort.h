@@ -7,7 +7,7 @@
 //   retort::upgrade(app_migrations(), "sqlite:///var/lib/app/app.db");
 //
 // Every function throws retort::Error. This header includes only the C++
-// standard library.
+// standard library; SQLite's connection type is declared, not included.
 #pragma once
 
 #include <chrono>
@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+struct sqlite3;  // <sqlite3.h>'s connection, for the overloads below
 
 namespace retort {
 
@@ -172,6 +174,20 @@ std::vector<std::string> current(const Script& script, const std::string& url);
 Status status(const Script& script, const std::string& url);
 // True when every head of the script is applied and nothing is partial.
 bool is_current(const Script& script, const std::string& url);
+
+// The same on the application's own open SQLite connection, which is used
+// as it is and left open: no second connection, and the schema SQLite has
+// already read is not read again. It must not be inside a transaction.
+// While a call runs, retort's busy handler (Options::lock_timeout) and
+// authorizer are set on it; afterwards it has none (set your
+// sqlite3_busy_timeout() again if you use one).
+Result upgrade(const Script& script, sqlite3* db, const std::string& target = "head",
+               const Options& options = {});
+Result downgrade(const Script& script, sqlite3* db, const std::string& target = "-1",
+                 const Options& options = {});
+std::vector<std::string> current(const Script& script, sqlite3* db);
+Status status(const Script& script, sqlite3* db);
+bool is_current(const Script& script, sqlite3* db);
 
 }  // namespace v1
 }  // namespace retort

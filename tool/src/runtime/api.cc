@@ -2,6 +2,7 @@
 // on a connection opened from a URL, as `retort upgrade` runs it.
 #include "runtime/core_names.h"
 
+#include "backend/native.h"
 #include "runtime/script_impl.h"
 
 #include <algorithm>
@@ -62,6 +63,12 @@ std::unique_ptr<core::Driver> connect(const std::string& url, bool create, int l
   o.create_if_missing = create;
   o.lock_timeout_ms = lock_timeout_ms;
   return open_driver(parse_url(url), o);
+}
+
+std::unique_ptr<core::Driver> adopt(sqlite3* db, int lock_timeout_ms) {
+  core::DriverOptions o;
+  o.lock_timeout_ms = lock_timeout_ms;
+  return adopt_sqlite3(db, o);
 }
 
 int timeout_ms(const Options& o) {
@@ -165,6 +172,40 @@ Status status(const Script& script, const std::string& url) {
 
 bool is_current(const Script& script, const std::string& url) {
   return current_from(script, status(script, url));
+}
+
+Result upgrade(const Script& script, sqlite3* db, const std::string& target,
+               const Options& options) {
+  return translate_errors(&script.impl(), [&] {
+    auto d = adopt(db, timeout_ms(options));
+    return migrate(script, *d, target, options, core::Direction::kUpgrade);
+  });
+}
+
+Result downgrade(const Script& script, sqlite3* db, const std::string& target,
+                 const Options& options) {
+  return translate_errors(&script.impl(), [&] {
+    auto d = adopt(db, timeout_ms(options));
+    return migrate(script, *d, target, options, core::Direction::kDowngrade);
+  });
+}
+
+std::vector<std::string> current(const Script& script, sqlite3* db) {
+  return translate_errors(&script.impl(), [&] {
+    auto d = adopt(db, 60000);
+    return read_heads(*d, script.impl().version_table);
+  });
+}
+
+Status status(const Script& script, sqlite3* db) {
+  return translate_errors(&script.impl(), [&] {
+    auto d = adopt(db, 60000);
+    return read_status(script.impl(), d.get());
+  });
+}
+
+bool is_current(const Script& script, sqlite3* db) {
+  return current_from(script, status(script, db));
 }
 
 }  // namespace retort::v1

@@ -85,6 +85,11 @@ Script::Script(const ScriptFile* files, std::size_t count, ScriptSettings settin
       }
     }
     errors.throw_if_any();
+    // Every upgrade compares the applied revisions' checksums: hash once.
+    for (auto& r : revisions) {
+      r.upgrade.known_checksum = r.upgrade.checksum();
+      r.downgrade.known_checksum = r.downgrade.checksum();
+    }
     return std::make_shared<const Impl>(std::move(revisions), settings);
   });
 }
