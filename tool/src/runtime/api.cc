@@ -9,7 +9,8 @@
 #include <ostream>
 #include <streambuf>
 
-namespace retort::v1 {
+namespace retort {
+inline namespace v1 {
 
 namespace {
 
@@ -208,4 +209,5 @@ bool is_current(const Script& script, sqlite3* db) {
   return current_from(script, status(script, db));
 }
 
-}  // namespace retort::v1
+}  // namespace v1
+}  // namespace retort

@@ -8,7 +8,8 @@
 #include <regex>
 #include <string_view>
 
-namespace retort::v1 {
+namespace retort {
+inline namespace v1 {
 
 namespace {
 
@@ -145,4 +146,5 @@ Error to_public(const core::Error& e, const Script::Impl* script) {
                kind_of(e.category()));
 }
 
-}  // namespace retort::v1
+}  // namespace v1
+}  // namespace retort

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-namespace retort::v1 {
+namespace retort {
+inline namespace v1 {
 
 struct Script::Impl {
   Impl(std::vector<core::Revision> revisions, const ScriptSettings& s);
@@ -37,4 +38,5 @@ auto translate_errors(const Script::Impl* script, F&& f) -> decltype(f()) {
   }
 }
 
-}  // namespace retort::v1
+}  // namespace v1
+}  // namespace retort
