@@ -27,7 +27,8 @@ struct MigrateOptions {
   // false: the whole run in one transaction (retort.ini transaction_per_migration)
   bool transaction_per_migration = true;
   int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
-  // Called once a revision's step is committed, with how long it took: the
+  // Called after each revision's step, with how long it took (committed; in
+  // a one-transaction run, done inside the run's transaction): the
   // embedding API (runtime/) reports per-revision progress through it.
   std::function<void(const Revision&, Direction, double ms)> on_step;
 };
