@@ -4,7 +4,7 @@
 // retort_embed_migrations(<target>) in CMake generates <name>.h, which
 // declares `const retort::Script& <name>();`. Then, at start-up:
 //
-//   retort::upgrade(app_migrations(), "sqlite:///var/lib/app/app.db");
+//   retort::upgrade(app_migrations(), "sqlite:////var/lib/app/app.db");
 //
 // Every function throws retort::Error. This header includes only the C++
 // standard library; SQLite's connection type is declared, not included.
