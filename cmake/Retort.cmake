@@ -12,6 +12,10 @@ the executable target ``Retort::retort``; when that does not exist it looks
 for a ``retort`` program on the ``PATH`` (cache variable
 ``RETORT_EXECUTABLE``).
 
+``retort_embed_migrations()`` compiles revisions into a program; it also
+needs ``Retort::runtime``, the library behind ``<retort/retort.h>``, which
+both the package and the subdirectory define.
+
 .. command:: retort_add_migrations
 
   Register a directory of revision files and create its database targets::
