@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   }
   const std::string url = argv[1];
   const int runs = std::stoi(argv[2]);
+  if (runs < 1) {
+    std::fprintf(stderr, "embed_bench: RUNS must be 1 or more\n");
+    return 2;
+  }
   try {
     auto t0 = std::chrono::steady_clock::now();
     const retort::Script& script = bench_migrations();

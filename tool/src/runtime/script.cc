@@ -69,8 +69,6 @@ Script::Impl::Impl(std::vector<core::Revision> revisions, const ScriptSettings& 
   settings.version_table = version_table.c_str();
   settings.log_table = log_table.c_str();
   settings.transaction_per_migration = s.transaction_per_migration;
-  for (const auto& r : graph.revisions())
-    infos.push_back(revision_info(r));
 }
 
 Script::Script(const ScriptFile* files, std::size_t count, ScriptSettings settings) {
@@ -86,16 +84,19 @@ Script::Script(const ScriptFile* files, std::size_t count, ScriptSettings settin
       }
     }
     errors.throw_if_any();
-    // Every upgrade compares the applied revisions' checksums: hash once.
-    for (auto& r : revisions) {
+    // Every upgrade compares the applied revisions' upgrade checksums:
+    // hash them once. A downgrade's is hashed when it runs.
+    for (auto& r : revisions)
       r.upgrade.known_checksum = r.upgrade.checksum();
-      r.downgrade.known_checksum = r.downgrade.checksum();
-    }
     return std::make_shared<const Impl>(std::move(revisions), settings);
   });
 }
 
 const std::vector<RevisionInfo>& Script::revisions() const {
+  std::call_once(impl_->infos_made, [this] {
+    for (const auto& r : impl_->graph.revisions())
+      impl_->infos.push_back(revision_info(r));
+  });
   return impl_->infos;
 }
 
@@ -140,8 +141,8 @@ Error to_public(const core::Error& e, const Script::Impl* script) {
     hints.push_back(redact_secrets(h));
   std::string revision;
   if (script && !e.file().empty())
-    for (const auto& r : script->infos)
-      if (r.file == e.file()) revision = r.id;
+    for (const auto& r : script->graph.revisions())
+      if (r.path == e.file()) revision = r.id;
   return Error(message, e.file(), e.line(), revision, database_code(message), std::move(hints),
                kind_of(e.category()));
 }

@@ -6,6 +6,7 @@
 
 #include <retort/retort.h>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ struct Script::Impl {
   Impl(std::vector<core::Revision> revisions, const ScriptSettings& s);
 
   core::RevisionGraph graph;
-  std::vector<RevisionInfo> infos;
+  // Script::revisions(), made on first call: start-up needs none of it.
+  mutable std::once_flag infos_made;
+  mutable std::vector<RevisionInfo> infos;
   std::string version_table, log_table;
   ScriptSettings settings;  // pointing into the two strings above
 };
