@@ -544,7 +544,8 @@ endfunction()
   applies them (``retort::upgrade(<name>(), url)``).
 
   Editing a revision regenerates ``<name>.cc`` only: the header changes
-  only when the heads do, so only what includes it then recompiles.
+  only when a revision is added or removed (the heads and the count), and
+  only what includes it then recompiles.
 
   ``DIRECTORY <dir>``
     The script location (holds ``versions/``), relative to
