@@ -12,6 +12,10 @@ the executable target ``Retort::retort``; when that does not exist it looks
 for a ``retort`` program on the ``PATH`` (cache variable
 ``RETORT_EXECUTABLE``).
 
+``retort_embed_migrations()`` compiles revisions into a program; it also
+needs ``Retort::runtime``, the library behind ``<retort/retort.h>``, which
+both the package and the subdirectory define.
+
 .. command:: retort_add_migrations
 
   Register a directory of revision files and create its database targets::
@@ -517,4 +521,169 @@ function(retort_add_migrations)
     COMMAND "${CMAKE_COMMAND}" -E cat "${work}/help.txt"
     COMMENT "${prefix}-help"
     ${common})
+endfunction()
+
+#[=======================================================================[.rst:
+.. command:: retort_embed_migrations
+
+  Compile a directory of revision files into a program or library::
+
+    retort_embed_migrations(<target>
+      [DIRECTORY <dir>]
+      [CONFIG <retort.ini>]
+      [NAME <name>]
+    )
+
+  At build time ``retort embed`` checks every revision as ``retort lint``
+  does (a broken revision fails the build, naming its file and line) and
+  writes ``<name>.h`` and ``<name>.cc``, which are added to ``<target>``.
+  The header declares ``const retort::Script& <name>();`` and the head
+  revision ids as ``constexpr`` constants (``<name>_head`` when there is
+  one head, ``<name>_heads`` always, ``<name>_revision_count``).
+  ``<target>`` is linked with ``Retort::runtime``, whose ``<retort/retort.h>``
+  applies them (``retort::upgrade(<name>(), url)``).
+
+  Editing a revision regenerates ``<name>.cc`` only: the header changes
+  only when a revision is added or removed (the heads and the count), and
+  only what includes it then recompiles.
+
+  ``DIRECTORY <dir>``
+    The script location (holds ``versions/``), relative to
+    ``CMAKE_CURRENT_SOURCE_DIR``.  Default: the ``script_location`` of
+    ``CONFIG`` when that is given, otherwise ``migrations``.
+  ``CONFIG <file>``
+    The ``retort.ini`` whose ``version_table``, ``log_table`` and
+    ``transaction_per_migration`` the program uses, so that it and the
+    ``retort`` tool keep the same books.  Default: ``<dir>/retort.ini`` if
+    it exists.
+  ``NAME <name>``
+    A C++ identifier: the function and the files' name.  Default:
+    ``<target>_migrations`` with every character that cannot be in an
+    identifier replaced by ``_``.
+
+  Example:
+
+  .. code-block:: cmake
+
+    find_package(Retort 0.1 CONFIG REQUIRED)
+    add_executable(app main.cc)
+    retort_embed_migrations(app DIRECTORY migrations)
+
+#]=======================================================================]
+function(retort_embed_migrations target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DIRECTORY;CONFIG;NAME" "")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR
+      "retort_embed_migrations: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  foreach(kw IN LISTS arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "retort_embed_migrations: ${kw} needs a value")
+  endforeach()
+  if(NOT TARGET "${target}")
+    message(FATAL_ERROR "retort_embed_migrations: ${target} is not a target; call it after "
+                        "add_executable() or add_library()")
+  endif()
+  if(NOT TARGET Retort::runtime)
+    message(FATAL_ERROR
+      "retort_embed_migrations: no Retort::runtime target.  Use find_package(Retort CONFIG "
+      "REQUIRED) or add_subdirectory() of the retort sources first.")
+  endif()
+
+  if(DEFINED arg_NAME)
+    set(name "${arg_NAME}")
+  else()
+    string(MAKE_C_IDENTIFIER "${target}_migrations" name)
+  endif()
+  if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+    message(FATAL_ERROR
+      "retort_embed_migrations: NAME \"${name}\" must be a C++ identifier (letters, digits "
+      "and '_', not starting with a digit)")
+  endif()
+  get_property(taken GLOBAL PROPERTY _RETORT_EMBED_NAMES)
+  if(name IN_LIST taken)
+    message(FATAL_ERROR
+      "retort_embed_migrations: NAME ${name} is used twice; give each call its own NAME")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _RETORT_EMBED_NAMES "${name}")
+
+  set(config "")
+  if(DEFINED arg_CONFIG)
+    get_filename_component(config "${arg_CONFIG}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${config}")
+      message(FATAL_ERROR "retort_embed_migrations: CONFIG ${config} does not exist")
+    endif()
+  endif()
+  _retort_executable(retort)
+  set(dir "")
+  set(where "")
+  if(DEFINED arg_DIRECTORY)
+    get_filename_component(dir "${arg_DIRECTORY}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  elseif(config)
+    # Asked of the tool, as retort_add_migrations() does; a tool this build
+    # has not compiled yet cannot answer, and the tool then finds the
+    # directory itself at every build.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${config}")
+    _retort_configure_time_tool(tool)
+    if(tool)
+      _retort_ask_config("${tool}" "${config}" ini script_location)
+      if(ini_FAILED)
+        message(FATAL_ERROR "retort_embed_migrations: ${ini_FAILED}")
+      endif()
+      set(dir "${ini_script_location}")
+    else()
+      set(where "the script_location of ${config}")
+    endif()
+  else()
+    set(dir "${CMAKE_CURRENT_SOURCE_DIR}/migrations")
+  endif()
+  if(dir)
+    if(NOT config AND EXISTS "${dir}/retort.ini")
+      set(config "${dir}/retort.ini")
+    endif()
+    if(NOT IS_DIRECTORY "${dir}/versions")
+      message(FATAL_ERROR
+        "retort_embed_migrations: ${dir}/versions is not a directory; create it (it may start "
+        "empty) or pass DIRECTORY")
+    endif()
+    set(where "${dir}/versions")
+  endif()
+
+  set(args "")
+  set(deps "")
+  if(config)
+    list(APPEND args -c "${config}")
+    list(APPEND deps "${config}")
+  endif()
+  if(DEFINED arg_DIRECTORY OR NOT config)
+    list(APPEND args --script-location "${dir}")
+  endif()
+
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/retort-embed/${name}")
+  file(MAKE_DIRECTORY "${out}")
+  set(stamp "${out}/${name}.stamp")
+  if(dir)
+    file(GLOB revisions CONFIGURE_DEPENDS LIST_DIRECTORIES false "${dir}/versions/*.sql")
+    # A removed revision must regenerate the files too.
+    list(JOIN revisions "\n" revision_list)
+    _retort_write_if_changed("${out}/revisions.txt" "${revision_list}\n")
+    list(APPEND deps ${revisions} "${out}/revisions.txt")
+  else()
+    set_source_files_properties("${stamp}" PROPERTIES SYMBOLIC TRUE)  # runs at every build
+  endif()
+  # The tool writes each file only when its content changes, and the
+  # generators then see it unchanged (BYPRODUCTS: Ninja's restat).
+  add_custom_command(
+    OUTPUT "${stamp}"
+    BYPRODUCTS "${out}/${name}.h" "${out}/${name}.cc"
+    COMMAND ${retort} ${args} embed --output-dir "${out}" --name "${name}"
+    COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+    DEPENDS ${deps} Retort::retort
+    WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    COMMENT "Embedding the revisions of ${where} in ${name}.cc"
+    VERBATIM)
+  add_custom_target(${name}-embed DEPENDS "${stamp}")
+  add_dependencies(${target} ${name}-embed)
+  target_sources(${target} PRIVATE "${out}/${name}.cc")
+  target_include_directories(${target} PRIVATE "${out}")
+  target_link_libraries(${target} PRIVATE Retort::runtime)
 endfunction()

@@ -67,6 +67,8 @@ class SqliteFixture final : public BackendFixture {
   const Texts& text_table() const override {
     static const Texts texts = {
         {"error: no such table nosuch", {"no such table: nosuch"}},
+        // SQLite's messages carry no code.
+        {"runtime: code of a missing table", {""}},
         {"error: drop of the missing table nosuch", {"no such table: nosuch"}},
         {"error: syntax error at NUL", {"near \"NUL\": syntax error"}},
         {"error: syntax error at NUL, with its code", {"near \"NUL\": syntax error"}},
@@ -186,6 +188,7 @@ class PostgresFixture final : public BackendFixture {
   const Texts& text_table() const override {
     static const Texts texts = {
         {"error: no such table nosuch", {"relation \"nosuch\" does not exist (SQLSTATE 42P01)"}},
+        {"runtime: code of a missing table", {"42P01"}},
         {"error: drop of the missing table nosuch", {"table \"nosuch\" does not exist"}},
         {"error: syntax error at NUL", {"syntax error at or near \"NUL\""}},
         {"error: syntax error at NUL, with its code",
@@ -328,6 +331,7 @@ class MariadbFixture final : public BackendFixture {
     static const Texts texts = {
         {"error: no such table nosuch",
          {".nosuch' doesn't exist (MariaDB error 1146, SQLSTATE 42S02)"}},
+        {"runtime: code of a missing table", {"1146"}},
         {"error: drop of the missing table nosuch", {"Unknown table 'retort_t"}},
         {"error: syntax error at NUL",
          {"You have an error in your SQL syntax; check the manual that corresponds to your "

@@ -24,11 +24,21 @@ namespace retort {
 
 namespace {
 
-// Where the module may be: $RETORT_MODULE_DIR, lib/retort beside the
-// running binary's bin/, the install prefix, and the build tree.
+// Where the module may be: $RETORT_MODULE_DIR, retort/ beside the shared
+// library this code is in (the runtime an application links, however it is
+// installed), lib/retort beside the running binary's bin/, the install
+// prefix, and the build tree.
 std::vector<std::string> module_dirs() {
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("RETORT_MODULE_DIR"); env && *env) dirs.emplace_back(env);
+  Dl_info self{};
+  if (::dladdr(reinterpret_cast<void*>(&module_dirs), &self) && self.dli_fname) {
+    // Only a shared library: the executable's own place is the next entry.
+    std::string path = self.dli_fname;
+    size_t slash = path.rfind('/');
+    if (slash != std::string::npos && path.find(".so", slash) != std::string::npos)
+      dirs.push_back(path.substr(0, slash) + "/retort");
+  }
   char exe[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {

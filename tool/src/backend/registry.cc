@@ -1,6 +1,7 @@
 // The one list of backends. Everything else finds a database through here,
 // by a URL's scheme or its backend name, and never compares names itself.
 #include "backend/mariadb/mariadb.h"
+#include "backend/native.h"
 #include "backend/postgres/postgres.h"
 #include "backend/sqlite/sqlite.h"
 #include "core/error.h"
@@ -11,6 +12,10 @@ const std::vector<const Backend*>& registered_backends() {
   static const std::vector<const Backend*> all = {&sqlite_backend(), &postgres_backend(),
                                                   &mariadb_backend()};
   return all;
+}
+
+std::unique_ptr<Driver> adopt_sqlite3(void* db, const DriverOptions& options) {
+  return adopt_sqlite_connection(db, options);
 }
 
 const Backend* backend_named(std::string_view name) {

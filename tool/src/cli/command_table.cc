@@ -23,6 +23,7 @@ const std::vector<Command>& command_table() {
       {"lint", "check revision files (and the graph) without a database", run_lint},
       {"check", "exit 1 when the models and the database at head differ (for CI)", run_check},
       {"config", "print a setting of retort.ini as retort reads it", run_config},
+      {"embed", "write the C++ files that compile the revisions into a program", run_embed},
   };
   return table;
 }

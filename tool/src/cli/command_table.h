@@ -36,5 +36,6 @@ int run_verify(Context&);
 int run_lint(Context&);
 int run_check(Context&);
 int run_config(Context&);
+int run_embed(Context&);
 
 }  // namespace retort

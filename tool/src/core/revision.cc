@@ -30,6 +30,7 @@ bool Section::empty() const {
 }
 
 std::string Section::checksum() const {
+  if (!known_checksum.empty()) return known_checksum;
   if (sql.find('\r') == std::string::npos) return sha256_hex(trim(sql));
   std::string folded;
   folded.reserve(sql.size());

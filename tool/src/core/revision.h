@@ -20,6 +20,9 @@ struct Section {
   bool irreversible = false;     // downgrade only
   bool empty() const;            // only whitespace and comments
   std::string checksum() const;  // sha256 of sql with CRLF folded to LF
+  // checksum(), computed once by a holder that asks for it again and again
+  // (the runtime, whose script lives as long as the program); "" until then.
+  std::string known_checksum;
 };
 
 struct Revision {

@@ -394,16 +394,17 @@ void Migrator::fail(Error& e, const Step& step, const std::vector<size_t>& at, b
 }
 
 void Migrator::report_applied(const Step& step, const StepClock& clock) {
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - clock.t0)
+          .count();
   if (o_.verbosity > 0) {
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - clock.t0)
-            .count();
     char buf[32];
     std::snprintf(buf, sizeof buf, " (%.1f ms)", ms);
     out_ << buf << "\n";
     if (o_.verbosity > 1) out_ << "  from " << g_.at(step.rev).path << "\n";
   }
   show_messages();
+  if (o_.on_step) o_.on_step(g_.at(step.rev), step.dir, ms);
 }
 
 bool Migrator::apply_in_transaction(const Step& step, const std::vector<size_t>& before,

@@ -4,6 +4,7 @@
 // renders the same work as an offline SQL script.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct MigrateOptions {
   // false: the whole run in one transaction (retort.ini transaction_per_migration)
   bool transaction_per_migration = true;
   int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
+  // Called after each revision's step, with how long it took (committed; in
+  // a one-transaction run, done inside the run's transaction): the
+  // embedding API (runtime/) reports per-revision progress through it.
+  std::function<void(const Revision&, Direction, double ms)> on_step;
 };
 
 class Migrator {

@@ -77,7 +77,26 @@ class SqliteDriver final : public Driver {
       : url_(url), options_(options), bookkeeping_(make_sqlite_bookkeeping()) {}
 
   ~SqliteDriver() override {
-    if (db_) sqlite3_close_v2(db_);
+    if (borrowed_) {
+      // The application's connection goes back without retort's handlers.
+      sqlite3_set_authorizer(db_, nullptr, nullptr);
+      sqlite3_busy_handler(db_, nullptr, nullptr);
+    } else if (db_) {
+      sqlite3_close_v2(db_);
+    }
+  }
+
+  // A connection the application opened: used as it is and left open.
+  void adopt(sqlite3* db) {
+    if (!sqlite3_get_autocommit(db))
+      throw Error("the application's SQLite connection to " + url_.database +
+                  " is inside a transaction: nothing was done")
+          .hint("commit or roll back first: retort runs each revision in a transaction of its own");
+    db_ = db;
+    borrowed_ = true;
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_set_authorizer(db_, authorize, this);
+    sqlite3_busy_handler(db_, busy_wait, this);
   }
 
   // Returns false when the file does not exist and may not be created.
@@ -487,6 +506,7 @@ class SqliteDriver final : public Driver {
   DriverOptions options_;
   std::unique_ptr<BookkeepingSql> bookkeeping_;
   sqlite3* db_ = nullptr;
+  bool borrowed_ = false;  // the application's (adopt()): never closed here
   bool in_transaction_ = false;
   std::optional<Snapshot> snapshot_;  // taken before the first revision that may change it
   bool session_dirty_ = false;
@@ -507,6 +527,22 @@ int busy_wait(void* self, int count) {
 }
 
 }  // namespace
+
+std::unique_ptr<Driver> adopt_sqlite_connection(void* handle, const DriverOptions& options) {
+  auto* db = static_cast<sqlite3*>(handle);
+  DatabaseUrl url;
+  url.backend = sqlite_backend().name();
+  url.form = UrlForm::kFilePath;
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  url.database = file && *file ? file : ":memory:";
+  url.source = "the application's connection";
+  if (!db)
+    throw Error("the application's SQLite connection is a null pointer")
+        .hint("pass the sqlite3* that sqlite3_open_v2() gave");
+  auto d = std::make_unique<SqliteDriver>(url, options);
+  d->adopt(db);
+  return d;
+}
 
 std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options) {
   // Memory statistics (sqlite3_memory_used() and friends, which retort never

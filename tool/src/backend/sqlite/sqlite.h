@@ -18,6 +18,8 @@ namespace retort {
 const Backend& sqlite_backend();
 
 std::unique_ptr<Driver> open_sqlite_driver(const DatabaseUrl& url, const DriverOptions& options);
+// A driver over an open sqlite3* (backend/native.h).
+std::unique_ptr<Driver> adopt_sqlite_connection(void* db, const DriverOptions& options);
 std::unique_ptr<BookkeepingSql> make_sqlite_bookkeeping();
 std::unique_ptr<SchemaDialect> make_sqlite_schema_dialect();
 // mode, cache, uri, timeout and the file: URI parameters (url.cc).
