@@ -12,6 +12,7 @@ const std::vector<Command>& command_table() {
       {"upgrade", "upgrade the database to a target (default: head)", run_upgrade},
       {"downgrade", "downgrade the database to a target (default: -1)", run_downgrade},
       {"current", "show the database's current revision(s)", run_current},
+      {"status", "list every revision as applied [X], pending [ ] or partial [~]", run_status},
       {"history", "list revisions, newest first", run_history},
       {"heads", "show the heads of the revision graph", run_heads},
       {"branches", "show the branch points of the revision graph", run_branches},

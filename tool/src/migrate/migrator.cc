@@ -743,7 +743,7 @@ void Migrator::downgrade(const Target& target) {
   run(Direction::kDowngrade, target);
 }
 
-void Migrator::stamp(const Target& target, bool purge) {
+void Migrator::stamp(const std::vector<Target>& targets, bool purge) {
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
   std::optional<RunLock> lock;
@@ -754,10 +754,9 @@ void Migrator::stamp(const Target& target, bool purge) {
   // Rows that contradict each other are repaired by --purge or by stamping
   // base; anything else would plan from them.
   std::vector<size_t> heads;
-  if (!purge)
-    heads = target.kind == Target::kBase ? heads_from_ids(g_, stored, o_.version_table)
-                                         : applied_heads();
-  auto after = resolve_stamp(g_, target, heads);
+  const bool to_base = targets.size() == 1 && targets.front().kind == Target::kBase;
+  if (!purge) heads = to_base ? heads_from_ids(g_, stored, o_.version_table) : applied_heads();
+  auto after = resolve_stamp(g_, targets, heads);
   auto after_ids = ids(after);
   std::string sql = d_.bookkeeping().move_heads(version_table_, stored, after_ids);
   // Every change of the version table leaves a row in the log: "stamp" for
@@ -785,7 +784,7 @@ void write_offline_script(const RevisionGraph& g, const Backend& backend, const 
   const BookkeepingSql& dialect = *owned_dialect;
   std::vector<size_t> heads;
   if (range.from.kind != Target::kBase) {
-    if (range.from.kind == Target::kRelative)
+    if (range.from.counts_from_database())
       throw Error("offline mode has no database to count from: '" + range.from.text +
                   "' needs a starting revision")
           .usage();

@@ -34,7 +34,9 @@ class Migrator {
 
   void upgrade(const Target& target);
   void downgrade(const Target& target);
-  void stamp(const Target& target, bool purge);
+  // Several targets record several heads (resolve_stamp in plan.h).
+  void stamp(const std::vector<Target>& targets, bool purge);
+  void stamp(const Target& target, bool purge) { stamp(std::vector<Target>{target}, purge); }
   // Records what a person did about a partly applied revision: finished it
   // (`applied`: the revision counts as applied) or undid what ran (it does
   // not), with a log row saying so. Throws when `rev` is not partial.
