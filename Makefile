@@ -38,7 +38,7 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 CONFIGURED := $(BUILD_DIR)/CMakeFiles/TargetDirectories.txt
 
 .PHONY: help configure build test test-reliability lint bench install clean distclean \
-        db-new db-up db-down db-current db-history
+        db-new db-up db-down db-current db-history db-status db-graph
 
 help:
 	@echo 'retort: make targets (a thin wrapper around CMake in $(BUILD_DIR)/)'
@@ -62,6 +62,8 @@ help:
 	@echo 'db-down       Downgrade one step (REV=-1 or hash)'
 	@echo 'db-current    Show current DB revision'
 	@echo 'db-history    List the migration graph'
+	@echo 'db-status     List revisions as applied [X] or pending [ ]'
+	@echo 'db-graph      Draw the graph as $(BUILD_DIR)/db-graph.svg (Graphviz)'
 	@echo
 	@echo '# Schema checks (for CI)'
 	@echo 'db-check      Fail if the models and the database at head differ'
@@ -146,7 +148,7 @@ clean:
 distclean:
 	rm -rf $(BUILD_DIR)
 
-db-new db-up db-down db-current db-history: $(CONFIGURED)
+db-new db-up db-down db-current db-history db-status db-graph: $(CONFIGURED)
 	@$(CMAKE) --build $(BUILD_DIR) --target $@ $(QUIET)
 
 # Everything else is a CMake target, except this makefile itself (make

@@ -48,6 +48,14 @@ for a ``retort`` program on the ``PATH`` (cache variable
   ``<prefix>-history``
     ``retort -v history --indicate-current``: every revision, newest first,
     the database's current one marked.
+  ``<prefix>-status``
+    ``retort status``: every revision, oldest first, as applied ``[X]``,
+    pending ``[ ]`` or partly applied ``[~]``.
+  ``<prefix>-graph``
+    Writes ``${CMAKE_CURRENT_BINARY_DIR}/<prefix>-graph.svg``, the revision
+    graph drawn by Graphviz's ``dot`` from ``retort history --format dot
+    --indicate-current``; fails saying how to install Graphviz when ``dot``
+    is not on the ``PATH``.
   ``<prefix>-check``
     With models only: ``retort check``, exit status non-zero while the
     models and the database at head differ.
@@ -239,7 +247,9 @@ function(_retort_write_help prefix has_models file)
     "up|Upgrade DB to head (REV=... for another target)"
     "down|Downgrade one step (REV=-1 or hash)"
     "current|Show current DB revision"
-    "history|List the migration graph")
+    "history|List the migration graph"
+    "status|List revisions as applied [X] or pending [ ]"
+    "graph|Draw the graph as ${prefix}-graph.svg (Graphviz)")
   if(has_models)
     list(APPEND tasks "check|Fail if the models and the DB differ (for CI)")
   endif()
@@ -499,7 +509,33 @@ function(retort_add_migrations)
     COMMAND ${retort} ${db_args} -v history --indicate-current
     COMMENT "${prefix}-history"
     ${common})
-  set(tasks new up down current history)
+  add_custom_target(${prefix}-status
+    COMMAND ${retort} ${db_args} status
+    COMMENT "${prefix}-status"
+    ${common})
+  # dot reads a file, not a pipe: a retort that fails leaves no half picture.
+  _retort_write_if_changed("${work}/graph.sh" [=[
+# Written by retort_add_migrations(): draws the revision graph as SVG.
+# sh graph.sh OUT.svg RETORT ARGS...
+svg=$1
+shift
+if ! command -v dot >/dev/null 2>&1; then
+  echo "retort: error: drawing $svg needs Graphviz's dot, which is not installed" >&2
+  echo "  hint: install it with: sudo apt-get install graphviz" >&2
+  echo "  hint: retort history --format mermaid draws the graph without it" >&2
+  exit 1
+fi
+"$@" history --format dot --indicate-current >"$svg.dot" || exit 1
+dot -Tsvg "$svg.dot" -o "$svg" || exit 1
+rm -f "$svg.dot"
+echo "Wrote $svg"
+]=])
+  set(svg "${CMAKE_CURRENT_BINARY_DIR}/${prefix}-graph.svg")
+  add_custom_target(${prefix}-graph
+    COMMAND sh "${work}/graph.sh" "${svg}" ${retort} ${db_args}
+    COMMENT "${prefix}-graph: drawing ${prefix}-graph.svg"
+    ${common})
+  set(tasks new up down current history status graph)
   # Not knowing yet, keep the target: `retort check` says when no models are set.
   if(has_models)
     add_custom_target(${prefix}-check
