@@ -66,6 +66,31 @@ for a ``retort`` program on the ``PATH`` (cache variable
 
   ``retort-lint`` is an aggregate of every ``<prefix>-lint`` in the build.
 
+.. command:: retort_add_migration_tests
+
+  Stairway tests of the revisions of a ``retort_add_migrations()`` call, as
+  CTest tests::
+
+    retort_add_migration_tests(
+      [PREFIX <prefix>]          # the retort_add_migrations() call, default db
+      [DATABASE_URL <url>]       # the kind of database to test on
+      [LABELS <label>...]
+    )
+
+  Adds ``<prefix>.revision.<id>`` for every revision: ``retort test -r
+  <id>:<id>``, which on a scratch database of its own upgrades to the
+  revision's parents, reads the schema, upgrades, downgrades one step,
+  compares the schema, and upgrades again (an irreversible revision has its
+  upgrade tested).  With models, ``<prefix>.head.check`` upgrades a scratch
+  database to every head and compares it with the models (``retort test
+  --check-head``).  The scratch database is a temporary SQLite file, or,
+  with a server URL (``DATABASE_URL`` here, else the tool's usual
+  precedence at test time), a database created beside it and dropped after.
+  The list follows the revision files as the lint stamps do: a file added
+  or removed makes the next build run CMake again.  Call it after
+  ``retort_add_migrations()`` with the same ``PREFIX``, typically inside
+  ``if(BUILD_TESTING)`` after ``include(CTest)``.
+
   ``MSG`` and ``REV`` are read by the tool from the build's environment and
   are never expanded by a shell, so ``make db-down REV=abc1234``,
   ``REV=abc1234 ninja db-down`` and
@@ -548,9 +573,84 @@ echo "Wrote $svg"
     add_dependencies(${prefix}-${task} ${prefix}-lint)
   endforeach()
 
+  # What retort_add_migration_tests(PREFIX ${prefix}) needs.
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_LOCATION_ARGS "${location_args}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_REVISIONS "${revisions}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_DIR_KNOWN "${dir_known}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_HAS_MODELS "${has_models}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_MODELS_ARGS "${models_args}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_WORK "${work}")
+
   _retort_write_help("${prefix}" ${has_models} "${work}/help.txt")
   add_custom_target(${prefix}-help
     COMMAND "${CMAKE_COMMAND}" -E cat "${work}/help.txt"
     COMMENT "${prefix}-help"
     ${common})
+endfunction()
+
+function(retort_add_migration_tests)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX;DATABASE_URL" "LABELS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR
+      "retort_add_migration_tests: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  foreach(kw IN LISTS arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "retort_add_migration_tests: ${kw} needs a value")
+  endforeach()
+  set(prefix db)
+  if(DEFINED arg_PREFIX)
+    set(prefix "${arg_PREFIX}")
+  endif()
+  get_property(known GLOBAL PROPERTY _RETORT_${prefix}_LOCATION_ARGS SET)
+  if(NOT known)
+    message(FATAL_ERROR
+      "retort_add_migration_tests: no retort_add_migrations(PREFIX ${prefix}) before it; "
+      "call that first, with the same PREFIX")
+  endif()
+  get_property(location_args GLOBAL PROPERTY _RETORT_${prefix}_LOCATION_ARGS)
+  get_property(revisions GLOBAL PROPERTY _RETORT_${prefix}_REVISIONS)
+  get_property(dir_known GLOBAL PROPERTY _RETORT_${prefix}_DIR_KNOWN)
+  get_property(has_models GLOBAL PROPERTY _RETORT_${prefix}_HAS_MODELS)
+  get_property(models_args GLOBAL PROPERTY _RETORT_${prefix}_MODELS_ARGS)
+  _retort_executable(retort)
+
+  # Without a URL the tests run where the tool's precedence points at test
+  # time (DATABASE_URL, .env, the ini), else on SQLite: only its kind
+  # matters, as every test makes a scratch database of its own.
+  set(url_args "")
+  if(DEFINED arg_DATABASE_URL)
+    set(url_args --url "${arg_DATABASE_URL}")
+  endif()
+  if(NOT dir_known)
+    message(STATUS "retort_add_migration_tests(${prefix}): the revisions are known once "
+                   "retort is built; CMake then runs again and adds their tests")
+  endif()
+  set(tests "")
+  foreach(revision IN LISTS revisions)
+    # The id from the header (a BOM or CRLF may surround it); the tool
+    # validates the rest when it lints the file.
+    file(STRINGS "${revision}" header REGEX "-- revision:" LIMIT_COUNT 1)
+    if(NOT header MATCHES "-- revision:[ \t]*([A-Za-z0-9_]+)")
+      get_filename_component(name "${revision}" NAME)
+      message(FATAL_ERROR
+        "retort_add_migration_tests: ${name} has no '-- revision: <id>' line; `retort lint` "
+        "says what is wrong with it")
+    endif()
+    set(id "${CMAKE_MATCH_1}")
+    set(test "${prefix}.revision.${id}")
+    add_test(NAME "${test}"
+      COMMAND ${retort} ${location_args} ${url_args} test -r "${id}:${id}"
+      WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND tests "${test}")
+  endforeach()
+  if(has_models)
+    set(test "${prefix}.head.check")
+    add_test(NAME "${test}"
+      COMMAND ${retort} ${location_args} ${url_args} test --check-head ${models_args}
+      WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND tests "${test}")
+  endif()
+  if(tests AND arg_LABELS)
+    set_tests_properties(${tests} PROPERTIES LABELS "${arg_LABELS}")
+  endif()
 endfunction()

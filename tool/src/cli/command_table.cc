@@ -22,6 +22,7 @@ const std::vector<Command>& command_table() {
        run_resolve},
       {"verify", "check that applied revisions still match their files", run_verify},
       {"lint", "check revision files (and the graph) without a database", run_lint},
+      {"test", "stairway-test each revision: up, down and up on a scratch database", run_test},
       {"check", "exit 1 when the models and the database at head differ (for CI)", run_check},
       {"config", "print a setting of retort.ini as retort reads it", run_config},
   };

@@ -36,6 +36,7 @@ int run_resolve(Context&);
 int run_verify(Context&);
 int run_lint(Context&);
 int run_check(Context&);
+int run_test(Context&);
 int run_config(Context&);
 
 }  // namespace retort

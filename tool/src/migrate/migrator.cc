@@ -636,7 +636,7 @@ void stop_driver(void* d) noexcept {
 
 }  // namespace
 
-void Migrator::run(Direction dir, const Target& target) {
+void Migrator::run(Direction dir, const Target& target, const Goal* fixed) {
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
   // Other deployers wait here for the whole run, then find nothing to do.
@@ -654,8 +654,9 @@ void Migrator::run(Direction dir, const Target& target) {
     ensure_bookkeeping();
     heads = applied_heads();
     partials_ = read_partials(d_, progress_table(version_table_));
-    goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
-                                      : resolve_downgrade(g_, target, heads);
+    goal = fixed                        ? *fixed
+           : dir == Direction::kUpgrade ? resolve_upgrade(g_, target, heads)
+                                        : resolve_downgrade(g_, target, heads);
     if (!o_.allow_edited) {
       auto edited = edited_revisions(heads);
       if (!edited.empty()) {
@@ -741,6 +742,16 @@ void Migrator::upgrade(const Target& target) {
 }
 void Migrator::downgrade(const Target& target) {
   run(Direction::kDowngrade, target);
+}
+
+void Migrator::downgrade_revision(size_t rev) {
+  Goal goal;
+  goal.dir = Direction::kDowngrade;
+  goal.unwanted = g_.descendants({rev}, true);
+  Target t;
+  t.kind = Target::kRevision;
+  t.revision = t.text = g_.at(rev).id;
+  run(Direction::kDowngrade, t, &goal);
 }
 
 void Migrator::stamp(const std::vector<Target>& targets, bool purge) {

@@ -34,6 +34,9 @@ class Migrator {
 
   void upgrade(const Target& target);
   void downgrade(const Target& target);
+  // Downgrades `rev` and whatever depends on it, and nothing else: unlike
+  // ID-1, a sibling branch stays (the stairway test's one step down).
+  void downgrade_revision(size_t rev);
   // Several targets record several heads (resolve_stamp in plan.h).
   void stamp(const std::vector<Target>& targets, bool purge);
   void stamp(const Target& target, bool purge) { stamp(std::vector<Target>{target}, purge); }
@@ -55,7 +58,8 @@ class Migrator {
   std::vector<Error> edited_revisions(const std::vector<size_t>& heads);
 
  private:
-  void run(Direction dir, const Target& target);
+  // `fixed`: the goal to reach instead of the one `target` names.
+  void run(Direction dir, const Target& target, const Goal* fixed = nullptr);
   void ensure_bookkeeping();
   // The version and log tables as the database resolves their names now,
   // qualified, so that a revision's search_path cannot move them.
