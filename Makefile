@@ -37,7 +37,7 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 # Written by a successful generate step, whichever the generator.
 CONFIGURED := $(BUILD_DIR)/CMakeFiles/TargetDirectories.txt
 
-.PHONY: help configure build test test-reliability lint bench install clean distclean \
+.PHONY: help configure build test test-reliability lint bench install package clean distclean \
         db-new db-up db-down db-current db-history db-status db-graph
 
 help:
@@ -52,7 +52,8 @@ help:
 	@echo 'lint          clang-format check of tool/src and tests, clang-tidy of tool/src'
 	@echo '              (CI runs it, then test and test-reliability with WERROR=ON)'
 	@echo 'bench         Run the benchmarks under bench/'
-	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
+	@echo 'install       Install retort, its CMake package and bash completion (PREFIX=/usr/local)'
+	@echo 'package       Build a Debian package of the same in $(BUILD_DIR)/packages/ (CPack)'
 	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
 	@echo 'distclean     Remove $(BUILD_DIR)/ entirely, demo database included'
 	@echo
@@ -141,6 +142,12 @@ bench: build
 
 install: build
 	$(CMAKE) --install $(BUILD_DIR) $(if $(PREFIX),--prefix "$(PREFIX)")
+
+# CPack's DEB generator (cmake/RetortDebian.cmake); dpkg-shlibdeps finds the
+# library dependencies.
+package: build
+	scripts/install-deps package
+	$(CMAKE) --build $(BUILD_DIR) --target package
 
 clean:
 	@if [ -f $(CONFIGURED) ]; then $(CMAKE) --build $(BUILD_DIR) --target clean; fi
