@@ -37,8 +37,8 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 # Written by a successful generate step, whichever the generator.
 CONFIGURED := $(BUILD_DIR)/CMakeFiles/TargetDirectories.txt
 
-.PHONY: help configure build test test-reliability lint bench install clean distclean \
-        db-new db-up db-down db-current db-history
+.PHONY: help configure build test test-reliability lint bench install package clean distclean \
+        db-new db-up db-down db-current db-history db-status db-graph
 
 help:
 	@echo 'retort: make targets (a thin wrapper around CMake in $(BUILD_DIR)/)'
@@ -52,7 +52,8 @@ help:
 	@echo 'lint          clang-format check of tool/src and tests, clang-tidy of tool/src'
 	@echo '              (CI runs it, then test and test-reliability with WERROR=ON)'
 	@echo 'bench         Run the benchmarks under bench/'
-	@echo 'install       Install retort and its CMake package (PREFIX=/usr/local)'
+	@echo 'install       Install retort, its CMake package and bash completion (PREFIX=/usr/local)'
+	@echo 'package       Build a Debian package of the same in $(BUILD_DIR)/packages/ (CPack)'
 	@echo 'clean         Remove build outputs (keeps the configuration and demo DB)'
 	@echo 'distclean     Remove $(BUILD_DIR)/ entirely, demo database included'
 	@echo
@@ -62,6 +63,8 @@ help:
 	@echo 'db-down       Downgrade one step (REV=-1 or hash)'
 	@echo 'db-current    Show current DB revision'
 	@echo 'db-history    List the migration graph'
+	@echo 'db-status     List revisions as applied [X] or pending [ ]'
+	@echo 'db-graph      Draw the graph as $(BUILD_DIR)/db-graph.svg (Graphviz)'
 	@echo
 	@echo '# Schema checks (for CI)'
 	@echo 'db-check      Fail if the models and the database at head differ'
@@ -140,13 +143,19 @@ bench: build
 install: build
 	$(CMAKE) --install $(BUILD_DIR) $(if $(PREFIX),--prefix "$(PREFIX)")
 
+# CPack's DEB generator (cmake/RetortDebian.cmake); dpkg-shlibdeps finds the
+# library dependencies.
+package: build
+	scripts/install-deps package
+	$(CMAKE) --build $(BUILD_DIR) --target package
+
 clean:
 	@if [ -f $(CONFIGURED) ]; then $(CMAKE) --build $(BUILD_DIR) --target clean; fi
 
 distclean:
 	rm -rf $(BUILD_DIR)
 
-db-new db-up db-down db-current db-history: $(CONFIGURED)
+db-new db-up db-down db-current db-history db-status db-graph: $(CONFIGURED)
 	@$(CMAKE) --build $(BUILD_DIR) --target $@ $(QUIET)
 
 # Everything else is a CMake target, except this makefile itself (make

@@ -52,6 +52,14 @@ both the package and the subdirectory define.
   ``<prefix>-history``
     ``retort -v history --indicate-current``: every revision, newest first,
     the database's current one marked.
+  ``<prefix>-status``
+    ``retort status``: every revision, oldest first, as applied ``[X]``,
+    pending ``[ ]`` or partly applied ``[~]``.
+  ``<prefix>-graph``
+    Writes ``${CMAKE_CURRENT_BINARY_DIR}/<prefix>-graph.svg``, the revision
+    graph drawn by Graphviz's ``dot`` from ``retort history --format dot
+    --indicate-current``; fails saying how to install Graphviz when ``dot``
+    is not on the ``PATH``.
   ``<prefix>-check``
     With models only: ``retort check``, exit status non-zero while the
     models and the database at head differ.
@@ -61,6 +69,31 @@ both the package and the subdirectory define.
     Prints these tasks with one-line descriptions.
 
   ``retort-lint`` is an aggregate of every ``<prefix>-lint`` in the build.
+
+.. command:: retort_add_migration_tests
+
+  Stairway tests of the revisions of a ``retort_add_migrations()`` call, as
+  CTest tests::
+
+    retort_add_migration_tests(
+      [PREFIX <prefix>]          # the retort_add_migrations() call, default db
+      [DATABASE_URL <url>]       # the kind of database to test on
+      [LABELS <label>...]
+    )
+
+  Adds ``<prefix>.revision.<id>`` for every revision: ``retort test -r
+  <id>:<id>``, which on a scratch database of its own upgrades to the
+  revision's parents, reads the schema, upgrades, downgrades one step,
+  compares the schema, and upgrades again (an irreversible revision has its
+  upgrade tested).  With models, ``<prefix>.head.check`` upgrades a scratch
+  database to every head and compares it with the models (``retort test
+  --check-head``).  The scratch database is a temporary SQLite file, or,
+  with a server URL (``DATABASE_URL`` here, else the tool's usual
+  precedence at test time), a database created beside it and dropped after.
+  The list follows the revision files as the lint stamps do: a file added
+  or removed makes the next build run CMake again.  Call it after
+  ``retort_add_migrations()`` with the same ``PREFIX``, typically inside
+  ``if(BUILD_TESTING)`` after ``include(CTest)``.
 
   ``MSG`` and ``REV`` are read by the tool from the build's environment and
   are never expanded by a shell, so ``make db-down REV=abc1234``,
@@ -243,7 +276,9 @@ function(_retort_write_help prefix has_models file)
     "up|Upgrade DB to head (REV=... for another target)"
     "down|Downgrade one step (REV=-1 or hash)"
     "current|Show current DB revision"
-    "history|List the migration graph")
+    "history|List the migration graph"
+    "status|List revisions as applied [X] or pending [ ]"
+    "graph|Draw the graph as ${prefix}-graph.svg (Graphviz)")
   if(has_models)
     list(APPEND tasks "check|Fail if the models and the DB differ (for CI)")
   endif()
@@ -503,7 +538,33 @@ function(retort_add_migrations)
     COMMAND ${retort} ${db_args} -v history --indicate-current
     COMMENT "${prefix}-history"
     ${common})
-  set(tasks new up down current history)
+  add_custom_target(${prefix}-status
+    COMMAND ${retort} ${db_args} status
+    COMMENT "${prefix}-status"
+    ${common})
+  # dot reads a file, not a pipe: a retort that fails leaves no half picture.
+  _retort_write_if_changed("${work}/graph.sh" [=[
+# Written by retort_add_migrations(): draws the revision graph as SVG.
+# sh graph.sh OUT.svg RETORT ARGS...
+svg=$1
+shift
+if ! command -v dot >/dev/null 2>&1; then
+  echo "retort: error: drawing $svg needs Graphviz's dot, which is not installed" >&2
+  echo "  hint: install it with: sudo apt-get install graphviz" >&2
+  echo "  hint: retort history --format mermaid draws the graph without it" >&2
+  exit 1
+fi
+"$@" history --format dot --indicate-current >"$svg.dot" || exit 1
+dot -Tsvg "$svg.dot" -o "$svg" || exit 1
+rm -f "$svg.dot"
+echo "Wrote $svg"
+]=])
+  set(svg "${CMAKE_CURRENT_BINARY_DIR}/${prefix}-graph.svg")
+  add_custom_target(${prefix}-graph
+    COMMAND sh "${work}/graph.sh" "${svg}" ${retort} ${db_args}
+    COMMENT "${prefix}-graph: drawing ${prefix}-graph.svg"
+    ${common})
+  set(tasks new up down current history status graph)
   # Not knowing yet, keep the target: `retort check` says when no models are set.
   if(has_models)
     add_custom_target(${prefix}-check
@@ -515,6 +576,14 @@ function(retort_add_migrations)
   foreach(task IN LISTS tasks)
     add_dependencies(${prefix}-${task} ${prefix}-lint)
   endforeach()
+
+  # What retort_add_migration_tests(PREFIX ${prefix}) needs.
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_LOCATION_ARGS "${location_args}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_REVISIONS "${revisions}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_DIR_KNOWN "${dir_known}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_HAS_MODELS "${has_models}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_MODELS_ARGS "${models_args}")
+  set_property(GLOBAL PROPERTY _RETORT_${prefix}_WORK "${work}")
 
   _retort_write_help("${prefix}" ${has_models} "${work}/help.txt")
   add_custom_target(${prefix}-help
@@ -686,4 +755,71 @@ function(retort_embed_migrations target)
   target_sources(${target} PRIVATE "${out}/${name}.cc")
   target_include_directories(${target} PRIVATE "${out}")
   target_link_libraries(${target} PRIVATE Retort::runtime)
+endfunction()
+
+function(retort_add_migration_tests)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX;DATABASE_URL" "LABELS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR
+      "retort_add_migration_tests: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  foreach(kw IN LISTS arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "retort_add_migration_tests: ${kw} needs a value")
+  endforeach()
+  set(prefix db)
+  if(DEFINED arg_PREFIX)
+    set(prefix "${arg_PREFIX}")
+  endif()
+  get_property(known GLOBAL PROPERTY _RETORT_${prefix}_LOCATION_ARGS SET)
+  if(NOT known)
+    message(FATAL_ERROR
+      "retort_add_migration_tests: no retort_add_migrations(PREFIX ${prefix}) before it; "
+      "call that first, with the same PREFIX")
+  endif()
+  get_property(location_args GLOBAL PROPERTY _RETORT_${prefix}_LOCATION_ARGS)
+  get_property(revisions GLOBAL PROPERTY _RETORT_${prefix}_REVISIONS)
+  get_property(dir_known GLOBAL PROPERTY _RETORT_${prefix}_DIR_KNOWN)
+  get_property(has_models GLOBAL PROPERTY _RETORT_${prefix}_HAS_MODELS)
+  get_property(models_args GLOBAL PROPERTY _RETORT_${prefix}_MODELS_ARGS)
+  _retort_executable(retort)
+
+  # Without a URL the tests run where the tool's precedence points at test
+  # time (DATABASE_URL, .env, the ini), else on SQLite: only its kind
+  # matters, as every test makes a scratch database of its own.
+  set(url_args "")
+  if(DEFINED arg_DATABASE_URL)
+    set(url_args --url "${arg_DATABASE_URL}")
+  endif()
+  if(NOT dir_known)
+    message(STATUS "retort_add_migration_tests(${prefix}): the revisions are known once "
+                   "retort is built; CMake then runs again and adds their tests")
+  endif()
+  set(tests "")
+  foreach(revision IN LISTS revisions)
+    # The id from the header (a BOM or CRLF may surround it); the tool
+    # validates the rest when it lints the file.
+    file(STRINGS "${revision}" header REGEX "-- revision:" LIMIT_COUNT 1)
+    if(NOT header MATCHES "-- revision:[ \t]*([A-Za-z0-9_]+)")
+      get_filename_component(name "${revision}" NAME)
+      message(FATAL_ERROR
+        "retort_add_migration_tests: ${name} has no '-- revision: <id>' line; `retort lint` "
+        "says what is wrong with it")
+    endif()
+    set(id "${CMAKE_MATCH_1}")
+    set(test "${prefix}.revision.${id}")
+    add_test(NAME "${test}"
+      COMMAND ${retort} ${location_args} ${url_args} test -r "${id}:${id}"
+      WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND tests "${test}")
+  endforeach()
+  if(has_models)
+    set(test "${prefix}.head.check")
+    add_test(NAME "${test}"
+      COMMAND ${retort} ${location_args} ${url_args} test --check-head ${models_args}
+      WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND tests "${test}")
+  endif()
+  if(tests AND arg_LABELS)
+    set_tests_properties(${tests} PROPERTIES LABELS "${arg_LABELS}")
+  endif()
 endfunction()

@@ -351,6 +351,54 @@ TEST_CASE("the goal is fixed once: re-planning -1 never walks further", "[plan]"
   CHECK(retort::plan_steps(g, goal, idx(g, {"aaaa0003"})).empty());
 }
 
+TEST_CASE("label@+N and label@-N move along the labelled branch", "[plan]") {
+  auto g = branched();  // base0 <- left1 (lefty) <- left2, base0 <- right1
+  CHECK(upgrade(g, "lefty@+1", {"base0"}).heads == V{"left1"});
+  // base0 is applied beneath right1: the branch counts from there.
+  CHECK(upgrade(g, "lefty@+2", {"right1"}).heads == V{"left2", "right1"});
+  CHECK(upgrade(g, "lefty@+1", {"right1"}).heads == V{"left1", "right1"});
+  CHECK(upgrade(g, "lefty@+3", {}).heads == V{"left2"});
+  CHECK(downgrade(g, "lefty@-1", {"left2", "right1"}).heads == V{"left1", "right1"});
+  // base0 stays applied beneath right1.
+  CHECK(downgrade(g, "lefty@-2", {"left2", "right1"}).heads == V{"right1"});
+  CHECK_THROWS_WITH(upgrade(g, "lefty@+3", {"base0"}),
+                    Contains("relative revision 'lefty@+3' didn't produce 3 migrations"));
+  CHECK_THROWS_WITH(upgrade(g, "nolabel@+1", {}),
+                    Contains("no revision carries the branch label 'nolabel'"));
+  CHECK_THROWS_WITH(upgrade(g, "lefty@-1", {"left2"}), Contains("'lefty@-1' is a downgrade"));
+  using retort::parse_target;
+  using retort::resolve_stamp;
+  CHECK(names(g, resolve_stamp(g, parse_target("lefty@-1"), idx(g, {"left2", "right1"})), true) ==
+        V{"left1", "right1"});
+  CHECK(names(g, resolve_stamp(g, parse_target("lefty@-2"), idx(g, {"left2", "right1"})), true) ==
+        V{"right1"});  // base0 is beneath right1
+  CHECK(names(g, resolve_stamp(g, parse_target("lefty@-3"), idx(g, {"left2", "right1"})), true) ==
+        V{"right1"});
+}
+
+TEST_CASE("resolve_stamp with several targets records a head on each branch", "[plan]") {
+  using retort::parse_target;
+  using retort::resolve_stamp;
+  using retort::Target;
+  auto g = branched();
+  auto several = [&](std::vector<std::string> texts, std::vector<std::string> heads) {
+    std::vector<Target> targets;
+    for (const auto& t : texts)
+      targets.push_back(parse_target(t));
+    return names(g, resolve_stamp(g, targets, idx(g, heads)), true);
+  };
+  CHECK(several({"left2", "right1"}, {}) == V{"left2", "right1"});
+  CHECK(several({"left1", "right1"}, {"left2"}) == V{"left1", "right1"});
+  CHECK(several({"right1", "right1"}, {}) == V{"right1"});
+  CHECK(several({"left2"}, {"right1"}) == V{"left2", "right1"});
+  auto related = expect_error([&] { several({"left1", "left2"}, {}); });
+  CHECK(std::string(related.what()) ==
+        "cannot stamp both left1 (left1) and left2 (left2): one includes the other");
+  CHECK(related.exit_code() == retort::kExitUsage);
+  auto base = expect_error([&] { several({"base", "left2"}, {}); });
+  CHECK_THAT(base.what(), Contains("stamp base cannot be combined with other revisions"));
+}
+
 TEST_CASE("resolve_stamp: the heads that stamp records", "[plan]") {
   using retort::parse_target;
   using retort::resolve_stamp;

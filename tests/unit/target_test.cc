@@ -66,10 +66,42 @@ TEST_CASE("label@head names a branch", "[target]") {
   CHECK(t.delta == 0);
 }
 
+TEST_CASE("label@+N and label@-N count steps on a branch", "[target]") {
+  Target up = parse_target("billing@+2");
+  CHECK(up.kind == Target::kLabelRelative);
+  CHECK(up.revision == "billing");
+  CHECK(up.delta == 2);
+  CHECK(up.counts_from_database());
+  Target down = parse_target("billing@-1");
+  CHECK(down.kind == Target::kLabelRelative);
+  CHECK(down.delta == -1);
+  CHECK_FALSE(parse_target("billing@head").counts_from_database());
+}
+
 TEST_CASE("bad targets are usage errors that list the valid forms", "[target]") {
-  for (const std::string bad :
-       {"", "+", "-", "+0", "-0", "+x", "--1", "+1.5", "abc+", "abc-x", "abc+1+1", "a b", "abc:def",
-        "billing@base", "@head", "bil-ling@head", "+99999999999", "head!", "abc1+-2"}) {
+  for (const std::string bad : {"",
+                                "+",
+                                "-",
+                                "+0",
+                                "-0",
+                                "+x",
+                                "--1",
+                                "+1.5",
+                                "abc+",
+                                "abc-x",
+                                "abc+1+1",
+                                "a b",
+                                "abc:def",
+                                "billing@base",
+                                "billing@",
+                                "billing@+",
+                                "billing@-0",
+                                "@head",
+                                "@+1",
+                                "bil-ling@head",
+                                "+99999999999",
+                                "head!",
+                                "abc1+-2"}) {
     CAPTURE(bad);
     retort::Error e = expect_error([&] { parse_target(bad); });
     CHECK(e.exit_code() == retort::kExitUsage);
@@ -85,14 +117,16 @@ TEST_CASE("bad target messages say what is wrong", "[target]") {
                                                "step count from 1 to 1000000"));
   CHECK_THROWS_WITH(parse_target("abc1-0"), Equals("invalid target 'abc1-0': what follows '-' "
                                                    "must be a step count from 1 to 1000000"));
-  CHECK_THROWS_WITH(parse_target("main@tail"), Contains("only 'label@head' is supported"));
+  CHECK_THROWS_WITH(parse_target("main@tail"), Contains("after '@' comes head, +N or -N"));
+  CHECK_THROWS_WITH(parse_target("main@+0"), Contains("what follows '+' must be a step count"));
   CHECK_THROWS_WITH(parse_target("a b"), Contains("letters, digits and '_'"));
 }
 
 TEST_CASE("a target of 10 KB or holding control characters is shown once, cut and escaped",
           "[target]") {
   const std::string hint =
-      "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N or label@head";
+      "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N, label@head, "
+      "label@+N or label@-N";
   auto e = expect_error([] { parse_target(std::string(10240, 'x') + "\n"); });
   CHECK(std::string(e.what()) == "invalid target '" + std::string(80, 'x') +
                                      "'... (10241 bytes in all): a revision id is letters, "

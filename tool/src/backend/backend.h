@@ -38,6 +38,13 @@ struct IntrospectOptions {
   std::string schema;                       // the schema to read; empty: the default one
 };
 
+// An empty database of its own for `retort test`, gone with the object.
+class ScratchDatabase {
+ public:
+  virtual ~ScratchDatabase() = default;
+  virtual const DatabaseUrl& url() const = 0;
+};
+
 // Builds "invalid database URL '…' from SOURCE: why", password masked.
 using UrlFailure = std::function<Error(const std::string& why)>;
 
@@ -87,6 +94,11 @@ class Backend {
   // scratch on the server uses it and leaves it unchanged.
   virtual Schema load_models(const std::vector<std::string>& files, Driver* target,
                              const std::vector<std::string>& exclude_tables) const;
+  // A new, empty database of this kind for a test run, beside the one `near`
+  // names: a file in a temporary directory for a file-path URL; on a server,
+  // CREATE DATABASE with `near`'s credentials and DROP DATABASE when done
+  // (the user needs the privilege to create databases).
+  virtual std::unique_ptr<ScratchDatabase> scratch_database(const DatabaseUrl& near) const;
 };
 
 // The registry (backend/registry.cc).

@@ -33,7 +33,7 @@ DatabaseUrl parse_database_url(std::string_view text, const std::string& source,
   return url;
 }
 
-DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
+std::optional<DatabaseUrl> find_database_url(const Config& c, const UrlSources& s) {
   if (!s.cli.empty()) return parse_database_url(s.cli, "--url");
   if (!s.env.empty()) return parse_database_url(s.env, "DATABASE_URL in the environment");
   if (!c.dir.empty()) {
@@ -48,6 +48,11 @@ DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
   }
   if (c.database_url) return parse_database_url(*c.database_url, c.where("database_url"), c.dir);
   if (!s.fallback.empty()) return parse_database_url(s.fallback, "--default-url");
+  return std::nullopt;
+}
+
+DatabaseUrl choose_database_url(const Config& c, const UrlSources& s) {
+  if (auto url = find_database_url(c, s)) return *url;
   throw Error("no database URL is set")
       .hint(
           "pass --url, set DATABASE_URL, or put database_url = sqlite:///app.db under [retort] "

@@ -3,6 +3,7 @@
 // of the places a URL can come from wins.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,7 @@ struct UrlSources {
 
 // Picks the URL by precedence and parses it. Throws when none is set.
 DatabaseUrl choose_database_url(const Config& config, const UrlSources& sources);
+// The same, or nullopt when no URL is set anywhere.
+std::optional<DatabaseUrl> find_database_url(const Config& config, const UrlSources& sources);
 
 }  // namespace retort

@@ -26,6 +26,7 @@ int run_merge(Context&);
 int run_upgrade(Context&);
 int run_downgrade(Context&);
 int run_current(Context&);
+int run_status(Context&);
 int run_history(Context&);
 int run_heads(Context&);
 int run_branches(Context&);
@@ -35,6 +36,7 @@ int run_resolve(Context&);
 int run_verify(Context&);
 int run_lint(Context&);
 int run_check(Context&);
+int run_test(Context&);
 int run_config(Context&);
 int run_embed(Context&);
 

@@ -81,6 +81,17 @@ DatabaseUrl Context::url() {
   return u;
 }
 
+std::optional<DatabaseUrl> Context::url_if_set() {
+  const char* env = std::getenv("DATABASE_URL");
+  auto u = find_database_url(config(), {globals_.url, env ? env : "", globals_.default_url});
+  if (u) {
+    register_secret(u->password);
+    for (const auto& [k, v] : u->query)
+      if (k == "password") register_secret(v);
+  }
+  return u;
+}
+
 std::unique_ptr<Driver> Context::connect(bool create_if_missing, int lock_timeout_s) {
   DriverOptions o;
   o.create_if_missing = create_if_missing;

@@ -57,6 +57,8 @@ class Context {
   // skip reading the sections.
   const RevisionGraph& graph(ParseDepth depth = ParseDepth::kFull);
   DatabaseUrl url();
+  // The URL when one is set anywhere (url() throws when none is).
+  std::optional<DatabaseUrl> url_if_set();
   // nullptr when create_if_missing is false and the database does not exist.
   std::unique_ptr<Driver> connect(bool create_if_missing, int lock_timeout_s = 60);
   MigrateOptions migrate_options(bool allow_edited = false);

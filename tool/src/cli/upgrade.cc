@@ -15,10 +15,11 @@ int migrate(Context& ctx, Direction dir) {
   const bool up = dir == Direction::kUpgrade;
   ArgParser p(up ? "upgrade [TARGET] [--sql]" : "downgrade [TARGET] [--sql]",
               up ? "Upgrade the database to TARGET (default: head). TARGET is head, heads, +N, a "
-                   "revision id or unique prefix (4+ characters), ID+N, ID-N or label@head.\n"
+                   "revision id or unique prefix (4+ characters), ID+N, ID-N, label@head or "
+                   "label@+N.\n"
                    "With --sql, print the SQL script for FROM:TO instead of running it."
                  : "Downgrade the database to TARGET (default: -1, one step). TARGET is -N, base, "
-                   "a revision id or unique prefix (4+ characters), or ID-N.\n"
+                   "a revision id or unique prefix (4+ characters), ID-N or label@-N.\n"
                    "With --sql, print the SQL script for FROM:TO (e.g. head:base) instead.");
   std::vector<std::string> targets;
   std::string env_var;

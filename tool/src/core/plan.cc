@@ -25,14 +25,16 @@ std::vector<size_t> indices(const RevisionGraph& g, const std::vector<const Revi
 
 constexpr size_t kBaseIndex = static_cast<size_t>(-1);
 
-// Walks `delta` steps from `from` (kBaseIndex for base) along the only path.
+// Walks `delta` steps from `from` (kBaseIndex for base) along the only path,
+// upwards only through revisions `within` marks when given (a branch).
 // Fills `walked` with the revisions passed on the way down.
 size_t walk(const RevisionGraph& g, size_t from, int delta, const std::string& text,
-            std::vector<size_t>* walked = nullptr) {
+            std::vector<size_t>* walked = nullptr, const std::vector<char>* within = nullptr) {
   size_t cur = from;
   for (int step = 0; step < std::abs(delta); ++step) {
     if (delta > 0) {
       std::vector<size_t> next = cur == kBaseIndex ? indices(g, g.bases()) : g.children(cur);
+      if (within) std::erase_if(next, [within](size_t n) { return !(*within)[n]; });
       if (next.empty())
         throw Error("relative revision '" + text + "' didn't produce " + std::to_string(delta) +
                     " migrations: only " + std::to_string(step) + " lie ahead")
@@ -66,6 +68,51 @@ size_t single_current(const RevisionGraph& g, const std::vector<size_t>& heads, 
                 "' is ambiguous: the database has several heads (" + ids_of(g, heads) + ")")
         .hint("use ID" + t.text + " with one of those ids");
   return heads.empty() ? kBaseIndex : heads.front();
+}
+
+// label@+N and label@-N: where the database is on the labelled branch (the
+// revisions before the labelled one and every one after it), and that
+// branch, for walk().
+struct BranchPosition {
+  size_t at = kBaseIndex;
+  std::vector<char> branch;
+};
+
+BranchPosition branch_position(const RevisionGraph& g, const Target& t,
+                               const std::vector<size_t>& heads) {
+  const Revision* labelled = g.labelled(t.revision);
+  if (!labelled)
+    throw Error("no revision carries the branch label '" + t.revision + "'")
+        .hint("see `retort branches` and `retort history --verbose`");
+  size_t l = g.index_of(*labelled);
+  BranchPosition pos;
+  pos.branch = g.descendants({l}, false);
+  auto below = g.ancestors({l}, false);
+  for (size_t i = 0; i < g.size(); ++i)
+    pos.branch[i] = pos.branch[i] || below[i];
+  // The latest applied revisions on the branch, which may lie beneath the
+  // head of another branch.
+  auto applied = g.ancestors(heads, false);
+  std::vector<size_t> on;
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (!pos.branch[i] || !applied[i]) continue;
+    const auto& kids = g.children(i);
+    if (std::none_of(kids.begin(), kids.end(),
+                     [&](size_t c) { return pos.branch[c] && applied[c]; }))
+      on.push_back(i);
+  }
+  if (on.size() > 1)
+    throw Error("relative revision '" + t.text + "' is ambiguous: the database has several heads " +
+                "on branch '" + t.revision + "' (" + ids_of(g, on) + ")")
+        .hint("use ID" + t.text.substr(t.text.find('@') + 1) + " with one of those ids");
+  if (!on.empty()) pos.at = on.front();
+  return pos;
+}
+
+size_t walk_label(const RevisionGraph& g, const Target& t, const std::vector<size_t>& heads,
+                  std::vector<size_t>* walked = nullptr) {
+  BranchPosition pos = branch_position(g, t, heads);
+  return walk(g, pos.at, t.delta, t.text, walked, &pos.branch);
 }
 
 // The revisions a non-relative target stands for (empty for base).
@@ -102,12 +149,23 @@ std::vector<size_t> resolve_absolute(const RevisionGraph& g, const Target& t) {
       return {w};
     }
     case Target::kRelative:
+    case Target::kLabelRelative:
       break;
   }
   return {};
 }
 
 }  // namespace
+
+std::vector<size_t> target_revisions(const RevisionGraph& g, const Target& t,
+                                     const std::vector<size_t>& heads) {
+  if (!t.counts_from_database()) return resolve_absolute(g, t);
+  size_t w = t.kind == Target::kLabelRelative
+                 ? walk_label(g, t, heads)
+                 : walk(g, single_current(g, heads, t), t.delta, t.text);
+  if (w == kBaseIndex) return {};
+  return {w};
+}
 
 bool is_ancestor(const RevisionGraph& g, size_t a, size_t b) {
   if (a == b) return true;
@@ -118,13 +176,12 @@ bool is_ancestor(const RevisionGraph& g, size_t a, size_t b) {
 
 Goal resolve_upgrade(const RevisionGraph& g, const Target& t, const std::vector<size_t>& heads) {
   std::vector<size_t> targets;
-  if (t.kind == Target::kRelative) {
+  if (t.counts_from_database()) {
     if (t.delta < 0)
       throw Error("'" + t.text + "' is a downgrade")
           .hint("use `retort downgrade " + t.text + "`")
           .usage();
-    size_t w = walk(g, single_current(g, heads, t), t.delta, t.text);
-    targets = {w};
+    targets = target_revisions(g, t, heads);
   } else {
     targets = resolve_absolute(g, t);
   }
@@ -151,14 +208,16 @@ Goal resolve_downgrade(const RevisionGraph& g, const Target& t, const std::vecto
   Goal goal;
   goal.dir = Direction::kDowngrade;
   auto applied = g.ancestors(heads, true);
-  if (t.kind == Target::kRelative) {
+  if (t.counts_from_database()) {
     if (t.delta > 0)
       throw Error("'" + t.text + "' is an upgrade")
           .hint("use `retort upgrade " + t.text + "`")
           .usage();
-    size_t from = single_current(g, heads, t);
     std::vector<size_t> walked;
-    walk(g, from, t.delta, t.text, &walked);
+    if (t.kind == Target::kLabelRelative)
+      walk_label(g, t, heads, &walked);
+    else
+      walk(g, single_current(g, heads, t), t.delta, t.text, &walked);
     goal.unwanted = g.descendants(walked, true);
     return goal;
   }
@@ -240,6 +299,19 @@ std::vector<size_t> resolve_stamp(const RevisionGraph& g, const Target& t,
     size_t w = walk(g, single_current(g, heads, t), t.delta, t.text);
     return w == kBaseIndex ? std::vector<size_t>{} : std::vector<size_t>{w};
   }
+  if (t.kind == Target::kLabelRelative) {
+    // The branch's head moves; heads on other branches stay.
+    BranchPosition pos = branch_position(g, t, heads);
+    size_t w = walk(g, pos.at, t.delta, t.text, nullptr, &pos.branch);
+    std::vector<size_t> out;
+    for (size_t h : heads)
+      if (!pos.branch[h]) out.push_back(h);
+    // A revision beneath another branch's head is already recorded by it.
+    bool beneath = w == kBaseIndex || std::any_of(out.begin(), out.end(),
+                                                  [&](size_t h) { return is_ancestor(g, w, h); });
+    if (!beneath) out.push_back(w);
+    return out;
+  }
   auto targets = resolve_absolute(g, t);
   if (targets.empty()) return {};
   // Heads on the same line of history as a target are replaced by it; heads
@@ -253,6 +325,44 @@ std::vector<size_t> resolve_stamp(const RevisionGraph& g, const Target& t,
   }
   for (size_t x : targets)
     if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+  return out;
+}
+
+std::vector<size_t> resolve_stamp(const RevisionGraph& g, const std::vector<Target>& targets,
+                                  const std::vector<size_t>& heads) {
+  if (targets.size() == 1) return resolve_stamp(g, targets.front(), heads);
+  // Every target counts from the heads as they were, not as the one before
+  // left them.
+  std::vector<size_t> picked;
+  std::vector<std::string> texts;
+  for (const Target& t : targets) {
+    if (t.kind == Target::kBase)
+      throw Error("stamp base cannot be combined with other revisions")
+          .hint("`retort stamp base` clears the version table; stamp the others after it")
+          .usage();
+    for (size_t r : target_revisions(g, t, heads)) {
+      for (size_t k = 0; k < picked.size(); ++k)
+        if (picked[k] != r && (is_ancestor(g, picked[k], r) || is_ancestor(g, r, picked[k])))
+          throw Error("cannot stamp both " + g.at(picked[k]).id + " (" + texts[k] + ") and " +
+                      g.at(r).id + " (" + t.text + "): one includes the other")
+              .hint(
+                  "stamp only the later one; revisions stamped together are on separate "
+                  "branches")
+              .usage();
+      if (std::find(picked.begin(), picked.end(), r) == picked.end()) {
+        picked.push_back(r);
+        texts.push_back(t.text);
+      }
+    }
+  }
+  std::vector<size_t> out;
+  for (size_t h : heads) {
+    bool related = std::any_of(picked.begin(), picked.end(), [&](size_t x) {
+      return is_ancestor(g, h, x) || is_ancestor(g, x, h);
+    });
+    if (!related) out.push_back(h);
+  }
+  out.insert(out.end(), picked.begin(), picked.end());
   return out;
 }
 

@@ -42,6 +42,16 @@ std::vector<size_t> heads_after(const RevisionGraph& g, std::vector<size_t> head
 // The heads `stamp TARGET` records.
 std::vector<size_t> resolve_stamp(const RevisionGraph& g, const Target& t,
                                   const std::vector<size_t>& heads);
+// The heads `stamp T1 T2 …` records: each target replaces the heads on its
+// line of history. Targets on one line of history, or base beside another
+// target, are a usage error.
+std::vector<size_t> resolve_stamp(const RevisionGraph& g, const std::vector<Target>& targets,
+                                  const std::vector<size_t>& heads);
+
+// The revisions a target names (empty for base); a relative one (+N, -N)
+// counts from `heads`. Throws Error when it names none or is ambiguous.
+std::vector<size_t> target_revisions(const RevisionGraph& g, const Target& t,
+                                     const std::vector<size_t>& heads);
 
 // Ids as read from the version table to graph indices. An id no file defines
 // is an error naming the table and the remedies.

@@ -13,8 +13,8 @@ namespace {
 Error bad_target(std::string_view text, const std::string& why) {
   return Error("invalid target " + quoted_for_display(text) + ": " + why)
       .hint(
-          "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N or "
-          "label@head")
+          "targets are head, heads, base, +N, -N, a revision id or prefix, ID+N, ID-N, "
+          "label@head, label@+N or label@-N")
       .usage();
 }
 
@@ -43,11 +43,14 @@ Target parse_target(std::string_view text) {
   }
   if (auto at = text.find('@'); at != std::string_view::npos) {
     auto label = text.substr(0, at);
-    if (text.substr(at + 1) != "head")
-      throw bad_target(text, "only 'label@head' is supported after '@'");
+    auto after = text.substr(at + 1);
     if (!is_valid_revision_id(label)) throw bad_target(text, "bad branch label");
-    t.kind = Target::kLabelHead;
     t.revision = label;
+    if (after == "head") return t.kind = Target::kLabelHead, t;
+    if (after.empty() || (after[0] != '+' && after[0] != '-'))
+      throw bad_target(text, "after '@' comes head, +N or -N");
+    t.kind = Target::kLabelRelative;
+    t.delta = parse_count(after.substr(1), text, after[0]) * (after[0] == '-' ? -1 : 1);
     return t;
   }
   auto sign = text.find_first_of("+-");

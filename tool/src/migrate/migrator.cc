@@ -706,13 +706,14 @@ void Migrator::resolve(const std::string& rev, bool applied) {
          << "; the database is at " << where(after) << "\n";
 }
 
-Migrator::Start Migrator::plan_run(Direction dir, const Target& target) {
+Migrator::Start Migrator::plan_run(Direction dir, const Target& target, const Goal* fixed) {
   ensure_bookkeeping();
   Start start;
   start.heads = applied_heads();
   partials_ = read_partials(d_, progress_table(version_table_));
-  start.goal = dir == Direction::kUpgrade ? resolve_upgrade(g_, target, start.heads)
-                                          : resolve_downgrade(g_, target, start.heads);
+  start.goal = fixed                        ? *fixed
+               : dir == Direction::kUpgrade ? resolve_upgrade(g_, target, start.heads)
+                                            : resolve_downgrade(g_, target, start.heads);
   if (!o_.allow_edited) {
     auto edited = edited_revisions(start.heads);
     if (!edited.empty()) {
@@ -778,7 +779,7 @@ void Migrator::run_per_revision(Direction dir, const Goal& goal, std::vector<Ste
   check_interrupted(heads);
 }
 
-void Migrator::run(Direction dir, const Target& target) {
+void Migrator::run(Direction dir, const Target& target, const Goal* fixed) {
   progress_table_ready_ = false;
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
@@ -792,7 +793,7 @@ void Migrator::run(Direction dir, const Target& target) {
     if (d_.backend().capabilities().advisory_locks) lock.emplace(d_, o_.version_table);
     run.begin();
     // Tables, heads, goal and the edit check, all under the write lock.
-    start = plan_run(dir, target);
+    start = plan_run(dir, target, fixed);
     if (o_.transaction_per_migration) run.commit(start.heads);
   } catch (const Error&) {
     // A lock wait or a read that the signal cut short.
@@ -825,7 +826,17 @@ void Migrator::downgrade(const Target& target) {
   run(Direction::kDowngrade, target);
 }
 
-void Migrator::stamp(const Target& target, bool purge) {
+void Migrator::downgrade_revision(size_t rev) {
+  Goal goal;
+  goal.dir = Direction::kDowngrade;
+  goal.unwanted = g_.descendants({rev}, true);
+  Target t;
+  t.kind = Target::kRevision;
+  t.revision = t.text = g_.at(rev).id;
+  run(Direction::kDowngrade, t, &goal);
+}
+
+void Migrator::stamp(const std::vector<Target>& targets, bool purge) {
   InterruptScope interruptible(stop_driver, &d_);
   check_interrupted({});
   std::optional<RunLock> lock;
@@ -836,10 +847,10 @@ void Migrator::stamp(const Target& target, bool purge) {
   // Rows that contradict each other are repaired by --purge or by stamping
   // base; anything else would plan from them.
   std::vector<size_t> heads;
+  const bool to_base = targets.size() == 1 && targets.front().kind == Target::kBase;
   if (!purge)
-    heads = target.kind == Target::kBase ? heads_from_ids(g_, stored, o_.version_table)
-                                         : applied_heads();
-  auto after = resolve_stamp(g_, target, heads);
+    heads = to_base ? heads_from_ids(g_, stored, o_.version_table) : applied_heads();
+  auto after = resolve_stamp(g_, targets, heads);
   auto after_ids = ids(after);
   std::string sql = d_.bookkeeping().move_heads(version_table_, stored, after_ids);
   // Every change of the version table leaves a row in the log: "stamp" for
@@ -867,7 +878,7 @@ void write_offline_script(const RevisionGraph& g, const Backend& backend, const 
   const BookkeepingSql& dialect = *owned_dialect;
   std::vector<size_t> heads;
   if (range.from.kind != Target::kBase) {
-    if (range.from.kind == Target::kRelative)
+    if (range.from.counts_from_database())
       throw Error("offline mode has no database to count from: '" + range.from.text +
                   "' needs a starting revision")
           .usage();

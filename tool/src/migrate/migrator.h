@@ -38,7 +38,12 @@ class Migrator {
 
   void upgrade(const Target& target);
   void downgrade(const Target& target);
-  void stamp(const Target& target, bool purge);
+  // Downgrades `rev` and whatever depends on it, and nothing else: unlike
+  // ID-1, a sibling branch stays (the stairway test's one step down).
+  void downgrade_revision(size_t rev);
+  // Several targets record several heads (resolve_stamp in plan.h).
+  void stamp(const std::vector<Target>& targets, bool purge);
+  void stamp(const Target& target, bool purge) { stamp(std::vector<Target>{target}, purge); }
   // Records what a person did about a partly applied revision: finished it
   // (`applied`: the revision counts as applied) or undid what ran (it does
   // not), with a log row saying so. Throws when `rev` is not partial.
@@ -65,11 +70,12 @@ class Migrator {
     std::vector<size_t> heads;
   };
 
-  void run(Direction dir, const Target& target);
+  // `fixed`: the goal to reach instead of the one `target` names.
+  void run(Direction dir, const Target& target, const Goal* fixed = nullptr);
   // Creates the bookkeeping tables, reads the heads, resolves the goal and
   // refuses edited revisions: under the write lock, in the run's first
   // transaction.
-  Start plan_run(Direction dir, const Target& target);
+  Start plan_run(Direction dir, const Target& target, const Goal* fixed);
   // transaction_per_migration = false: every step in `run`.
   void run_in_one_transaction(const std::vector<Step>& steps, std::vector<size_t> heads,
                               RunTransaction& run);
