@@ -122,6 +122,13 @@ Schema model_schema(const Project& p, const std::string& sql) {
   return p.fixture().backend().load_models({tmp / "m.sql"}, d.get(), {});
 }
 
+Schema as_database_spells(const Project& p, Schema models) {
+  auto d = connect(p);
+  const Schema current = db_schema(p);
+  p.fixture().backend().align_spelling(*d, current, models);
+  return models;
+}
+
 std::vector<std::string> scenarios() {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(source_path(std::string(kSchemaPairsDir))))

@@ -87,6 +87,14 @@ class Backend {
   // scratch on the server uses it and leaves it unchanged.
   virtual Schema load_models(const std::vector<std::string>& files, Driver* target,
                              const std::vector<std::string>& exclude_tables) const;
+  // Where `desired` (the models) spells an expression differently from
+  // `current` (the target) but the database reads both the same, gives
+  // `desired` the target's text, so the diff sees no change. None by default.
+  virtual void align_spelling(Driver& target, const Schema& current, Schema& desired) const {
+    (void)target;
+    (void)current;
+    (void)desired;
+  }
 };
 
 // The registry (backend/registry.cc).

@@ -120,6 +120,7 @@ SchemaChanges autogenerate(const AutogenerateRequest& r) {
   auto dialect = schema_dialect_of(backend);
   Schema desired = backend.load_models(files, r.target, exclude);
   Schema current = r.target ? backend.introspect(*r.target, {exclude, {}}) : Schema{};
+  if (r.target) backend.align_spelling(*r.target, current, desired);
   return compare_schemas(current, desired, *dialect);
 }
 

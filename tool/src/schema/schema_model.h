@@ -91,7 +91,16 @@ struct View {
   std::string name;
   std::string definition;  // the SELECT
   std::string sql;         // full CREATE VIEW when the database keeps it
+  // The relations (tables, views) of its schema it reads, by name, when the
+  // database's catalog says (PostgreSQL's pg_depend); `reads_known` false:
+  // only the definition's text tells, which may name an alias or a column.
+  std::vector<std::string> reads = {};
+  bool reads_known = false;
 };
+
+// Whether view `v` reads relation `name`: from the catalog when it is known,
+// else by the name appearing in its definition.
+bool view_reads(const View& v, const std::string& name);
 
 struct Trigger {
   std::string name;

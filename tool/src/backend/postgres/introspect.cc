@@ -51,8 +51,10 @@ std::string action(const std::string& code) {
   return "NO ACTION";
 }
 
+}  // namespace
+
 // "CHECK ((price > 0)) NOT VALID" -> "(price > 0)".
-std::string check_expression(const std::string& def) {
+std::string postgres_check_expression(const std::string& def) {
   auto t = tokenize_sql(def);
   for (size_t i = 0; i < t.size(); ++i)
     if (t[i].is('(')) {
@@ -62,6 +64,8 @@ std::string check_expression(const std::string& def) {
     }
   return def;
 }
+
+namespace {
 
 // A key's options as the server deparses them: "UNIQUE NULLS NOT DISTINCT
 // (a) INCLUDE (b) DEFERRABLE" -> "NULLS NOT DISTINCT INCLUDE (b) DEFERRABLE".
@@ -145,7 +149,10 @@ void read_relations(Driver& d, const std::string& ns, const std::set<std::string
                          "FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
                          ns +
                          " AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition "
-                         "ORDER BY c.relname")) {
+                         // An extension's own (PostGIS's spatial_ref_sys) are its to change.
+                         "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend ext WHERE "
+                         "ext.classid = 'pg_catalog.pg_class'::regclass AND ext.objid = c.oid "
+                         "AND ext.deptype = 'e') ORDER BY c.relname")) {
     if (excluded.count(key_of(r[0]))) continue;
     if (const Table* t = s.table(r[0])) refuse_case_twins("relations", t->name, r[0]);
     if (auto v = s.views.find(key_of(r[0])); v != s.views.end())
@@ -158,6 +165,24 @@ void read_relations(Driver& d, const std::string& ns, const std::set<std::string
       t.comment = r[3];
       s.tables[key_of(r[0])] = std::move(t);
     }
+  }
+}
+
+// What each view reads, from pg_depend through its rewrite rule: names in
+// its text (an alias, a column) say nothing about the order views need.
+void read_view_dependencies(Driver& d, const std::string& ns, Schema& s) {
+  for (auto& [k, v] : s.views)
+    v.reads_known = true;
+  for (auto& r : d.query("SELECT DISTINCT v.relname, r.relname FROM pg_catalog.pg_depend dep "
+                         "JOIN pg_catalog.pg_rewrite w ON w.oid = dep.objid "
+                         "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class "
+                         "JOIN pg_catalog.pg_class r ON r.oid = dep.refobjid "
+                         "WHERE dep.classid = 'pg_catalog.pg_rewrite'::regclass AND "
+                         "dep.refclassid = 'pg_catalog.pg_class'::regclass AND r.oid <> v.oid "
+                         "AND v.relkind = 'v' AND v.relnamespace = " +
+                         ns + " AND r.relnamespace = " + ns + " ORDER BY 1, 2")) {
+    auto it = s.views.find(key_of(r[0]));
+    if (it != s.views.end()) it->second.reads.push_back(r[1]);
   }
 }
 
@@ -237,7 +262,7 @@ Constraint constraint_from_row(const Row& r) {
     k.expression = key_options(r[3]);
   } else if (type == "c") {
     k.kind = Constraint::Kind::kCheck;
-    k.expression = check_expression(r[3]);
+    k.expression = postgres_check_expression(r[3]);
   } else {
     k.kind = Constraint::Kind::kForeignKey;
     k.columns = split_names(r[4]);
@@ -306,6 +331,7 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
   const std::string ns = namespace_oid(o);
   Schema s;
   read_relations(d, ns, excluded_keys(o), s);
+  read_view_dependencies(d, ns, s);
   read_columns(d, ns, s);
   read_constraints(d, ns, s);
   read_indexes(d, ns, s);
@@ -317,7 +343,10 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
 void introspect_postgres_enums(Driver& d, const IntrospectOptions& o, Schema& s) {
   for (auto& r : d.query("SELECT t.typname, e.enumlabel FROM "
                          "pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = "
-                         "t.oid WHERE t.typtype = 'e' AND t.typnamespace = " +
+                         "t.oid WHERE t.typtype = 'e' AND NOT EXISTS (SELECT 1 FROM "
+                         "pg_catalog.pg_depend ext WHERE ext.classid = "
+                         "'pg_catalog.pg_type'::regclass AND ext.objid = t.oid AND ext.deptype "
+                         "= 'e') AND t.typnamespace = " +
                          namespace_oid(o) + " ORDER BY t.typname, e.enumsortorder")) {
     EnumType& e = s.enums[key_of(r[0])];
     e.name = r[0];

@@ -28,6 +28,51 @@ std::string written_here(const std::string& xmin) {
          xmin + "))::text::xid8) = 'in progress' ELSE false END";
 }
 
+// Objects an extension made are the extension's, never the models' own.
+std::string not_extension_member(const std::string& catalog, const std::string& oid) {
+  return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend ext WHERE ext.classid = "
+         "'pg_catalog." +
+         catalog + "'::regclass AND ext.objid = " + oid + " AND ext.deptype = 'e')";
+}
+
+// What autogenerate cannot compare yet and would get wrong if it went on
+// (a partitioned table read as a plain one, its partitions left out): the
+// models are refused, naming each, whatever the database holds.
+void refuse_unsupported(Driver& d, const std::string& ns) {
+  Rows rows = d.query(
+      "SELECT 'partitioned table ' || c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace "
+      "= " +
+      ns +
+      " AND c.relkind = 'p' UNION ALL SELECT 'partition ' || c.relname FROM pg_catalog.pg_class c "
+      "WHERE c.relnamespace = " +
+      ns +
+      " AND c.relispartition AND c.relkind IN ('r', 'p') UNION ALL SELECT 'table ' || c.relname || "
+      "' INHERITS ' || p.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid "
+      "= i.inhrelid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE c.relnamespace = " +
+      ns +
+      " AND NOT c.relispartition AND c.relkind = 'r' UNION ALL SELECT 'unlogged table ' || "
+      "c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
+      ns +
+      " AND c.relpersistence = 'u' AND c.relkind IN ('r', 'p') UNION ALL SELECT 'row-level "
+      "security on table ' || c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
+      ns +
+      " AND c.relrowsecurity UNION ALL SELECT 'policy ' || p.polname || ' on ' || c.relname FROM "
+      "pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid WHERE "
+      "c.relnamespace = " +
+      ns + " ORDER BY 1");
+  if (rows.empty()) return;
+  std::vector<std::string> what;
+  for (const auto& r : rows)
+    what.push_back(r[0]);
+  throw Error("the models hold " + join(what, ", ") +
+              ", which autogenerate cannot compare yet on PostgreSQL; it refuses rather than "
+              "write a revision that leaves them out or gets them wrong")
+      .hint(
+          "leave them out of the models and change them in hand-written revisions (retort "
+          "revision --empty -m MESSAGE); autogenerate compares tables, columns, constraints, "
+          "indexes, views and enum types");
+}
+
 // Everything the models created or changed outside the scratch schema: a
 // schema-qualified name (pg_dump's public.t) or a table the models alter but
 // never create reaches the real schema, where autogenerate never looks, and
@@ -52,15 +97,17 @@ void reject_objects_outside(Driver& d, const std::string& scratch) {
       "i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid) WHEN c.relkind = 'S' "
       "THEN (SELECT dep.refobjid FROM pg_catalog.pg_depend dep WHERE dep.classid = "
       "'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN ('a', 'i') "
-      "LIMIT 1) END FROM pg_catalog.pg_class c WHERE c.relkind <> 't' AND (" +
-      written_here("c.xmin") + touched("pg_attribute", "x.attrelid", "") +
-      touched("pg_attrdef", "x.adrelid", "") +
+      "LIMIT 1) END FROM pg_catalog.pg_class c WHERE c.relkind <> 't' AND " +
+      not_extension_member("pg_class", "c.oid") + " AND (" + written_here("c.xmin") +
+      touched("pg_attribute", "x.attrelid", "") + touched("pg_attrdef", "x.adrelid", "") +
       touched("pg_constraint", "x.conrelid", "x.conrelid <> 0 AND ") +
       touched("pg_trigger", "x.tgrelid", "NOT x.tgisinternal AND ") + ")" +
       // Composite types are in pg_class; arrays, multiranges and range
       // constructors come with the type that made them.
       " UNION ALL SELECT 'type', t.typnamespace, t.typname, t.oid, NULL FROM pg_catalog.pg_type "
-      "t WHERE (t.typtype IN ('b', 'd', 'e', 'r', 'p') AND t.typcategory <> 'A' AND " +
+      "t WHERE " +
+      not_extension_member("pg_type", "t.oid") +
+      " AND (t.typtype IN ('b', 'd', 'e', 'r', 'p') AND t.typcategory <> 'A' AND " +
       written_here("t.xmin") + " OR t.oid IN (SELECT x.enumtypid FROM pg_catalog.pg_enum x WHERE " +
       written_here("x.xmin") +
       ") OR t.oid IN (SELECT x.contypid FROM pg_catalog.pg_constraint x WHERE x.contypid <> 0 "
@@ -71,7 +118,8 @@ void reject_objects_outside(Driver& d, const std::string& scratch) {
       "WHERE " +
       written_here("p.xmin") +
       " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = "
-      "'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i') UNION ALL "
+      "'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('i', 'e')) "
+      "UNION ALL "
       "SELECT 'schema', NULL, n.nspname, n.oid, NULL FROM pg_catalog.pg_namespace n WHERE " +
       written_here("n.xmin") + " AND n.nspname <> " + quote_sql_string(scratch) +
       " AND n.nspname !~ '^pg_(toast_)?temp_') SELECT DISTINCT f.kind, n.nspname, f.name, "
@@ -152,6 +200,10 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
       }
     }
     reject_objects_outside(d, scratch);
+    const std::string scratch_oid =
+        "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + quote_sql_string(scratch) +
+        ")";
+    refuse_unsupported(d, scratch_oid);
     IntrospectOptions o;
     o.exclude_tables = exclude_tables;
     o.schema = scratch;
@@ -165,20 +217,22 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
     others = d.query(
         "SELECT 'type', t.typname FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON "
         "c.oid = t.typrelid WHERE t.typnamespace = " +
-        ns +
-        " AND t.typtype IN ('d', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') "
+        ns + " AND t.typtype IN ('d', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') AND " +
+        not_extension_member("pg_type", "t.oid") +
         "UNION ALL SELECT 'sequence', c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace "
         "= " +
         ns +
         " AND c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE "
         "dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN "
-        "('a', 'i')) UNION ALL SELECT DISTINCT 'function', p.proname FROM pg_catalog.pg_proc p "
-        "WHERE p.pronamespace = " +
-        ns +
+        "('a', 'i', 'e')) UNION ALL SELECT DISTINCT 'function', p.proname FROM "
+        "pg_catalog.pg_proc p WHERE p.pronamespace = " +
+        ns + " AND " + not_extension_member("pg_proc", "p.oid") +
         " UNION ALL SELECT 'materialized view', c.relname FROM pg_catalog.pg_class c WHERE "
         "c.relnamespace = " +
-        ns +
-        " AND c.relkind = 'm' UNION ALL SELECT 'trigger', t.tgname FROM pg_catalog.pg_trigger t "
+        ns + " AND c.relkind = 'm' AND " + not_extension_member("pg_class", "c.oid") +
+        " UNION ALL SELECT 'extension', e.extname FROM pg_catalog.pg_extension e WHERE " +
+        written_here("e.xmin") +
+        " UNION ALL SELECT 'trigger', t.tgname FROM pg_catalog.pg_trigger t "
         "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND "
         "c.relnamespace = " +
         ns +
@@ -200,6 +254,8 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
       exists = "SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + quote_sql_string(r[1]) +
                " AND p.pronamespace::regnamespace::text = ANY "
                "(pg_catalog.current_schemas(false))";
+    else if (kind == "extension")
+      exists = "SELECT 1 WHERE false";  // the models created it: the database has none
     else if (kind == "trigger")
       exists =
           "SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = "

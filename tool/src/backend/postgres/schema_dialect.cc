@@ -296,6 +296,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
              drop_rank);
     sort_run([](const Op& op) { return std::holds_alternative<AddConstraint>(op.change); },
              add_rank);
+    ops = keep_what_a_column_rebuild_takes(std::move(ops), from, to);
     std::set<std::string> names;
     for (const auto& t : touched)
       names.insert(from.tables.count(t) ? from.tables.at(t).name : t);
@@ -307,6 +308,80 @@ class PostgresSchemaDialect final : public SchemaDialect {
     split_cyclic_foreign_keys(out);
     annotate_renames(out);
     return out;
+  }
+
+  // A column made again (into, out of or within a generated one: DROP
+  // COLUMN, ADD COLUMN) loses the indexes and constraints that use it; the
+  // ones both schemas have are dropped before it and made again after.
+  // (Views over it are recreated through `touched`.)
+  std::vector<Op> keep_what_a_column_rebuild_takes(std::vector<Op> ops, const Schema& from,
+                                                   const Schema& to) const {
+    std::set<std::string> handled_indexes;
+    for (const auto& op : ops) {
+      if (auto* x = std::get_if<DropIndex>(&op.change))
+        handled_indexes.insert(key_of(x->index.name));
+      if (auto* x = std::get_if<CreateIndex>(&op.change))
+        handled_indexes.insert(key_of(x->index.name));
+    }
+    std::vector<Op> out;
+    for (auto& op : ops) {
+      auto* a = std::get_if<AlterColumn>(&op.change);
+      if (!a || !(a->from.generated || a->to.generated)) {
+        out.push_back(std::move(op));
+        continue;
+      }
+      const std::string table = a->table, column = a->to.name;
+      std::vector<Op> after;
+      for (const Index* ix : from.indexes_on(table)) {
+        auto it = to.indexes.find(key_of(ix->name));
+        if (handled_indexes.count(key_of(ix->name)) || it == to.indexes.end() ||
+            !uses_column(*ix, column))
+          continue;
+        handled_indexes.insert(key_of(ix->name));
+        out.push_back({DropIndex{*ix}, {"created again below: it uses " + table + "." + column}});
+        after.push_back({CreateIndex{it->second}, {}});
+      }
+      const Table *ta = from.table(table), *tb = to.table(table);
+      if (ta && tb)
+        for (const auto& k : ta->constraints) {
+          if (!uses_column(k, column)) continue;
+          const Constraint* kept = nullptr;
+          for (const auto& other : tb->constraints)
+            if (same_constraint(k, other, *this)) kept = &other;
+          if (!kept || constraint_op_exists(ops, table, k)) continue;
+          out.push_back(
+              {DropConstraint{table, k}, {"added again below: it uses " + table + "." + column}});
+          after.push_back({AddConstraint{table, *kept}, {}});
+        }
+      out.push_back(std::move(op));
+      for (auto& x : after)
+        out.push_back(std::move(x));
+    }
+    return out;
+  }
+
+  static bool uses_column(const Index& ix, const std::string& column) {
+    for (const auto& e : ix.elements)
+      if (sql_mentions(e, column)) return true;
+    return sql_mentions(ix.where, column) || sql_mentions(ix.options, column);
+  }
+
+  static bool uses_column(const Constraint& k, const std::string& column) {
+    for (const auto& c : k.columns)
+      if (same_name(c, column)) return true;
+    return k.kind == Constraint::Kind::kCheck && sql_mentions(k.expression, column);
+  }
+
+  // Whether the ops already drop or add this constraint of `table`.
+  static bool constraint_op_exists(const std::vector<Op>& ops, const std::string& table,
+                                   const Constraint& k) {
+    for (const auto& op : ops) {
+      if (auto* d = std::get_if<DropConstraint>(&op.change))
+        if (same_name(d->table, table) && same_name(d->constraint.name, k.name)) return true;
+      if (auto* d = std::get_if<AddConstraint>(&op.change))
+        if (same_name(d->table, table) && same_name(d->constraint.name, k.name)) return true;
+    }
+    return false;
   }
 
   // Tables that reference each other (a cycle) cannot all be created with
@@ -387,8 +462,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
         if (state[k] != 0) return;
         state[k] = 1;
         for (size_t m = 0; m < state.size(); ++m)
-          if (m != k && sql_mentions(view_of(ops[i + k])->definition, view_of(ops[i + m])->name))
-            visit(m);
+          if (m != k && view_reads(*view_of(ops[i + k]), view_of(ops[i + m])->name)) visit(m);
         state[k] = 2;
         sorted.push_back(ops[i + k]);
       };
