@@ -209,3 +209,84 @@ TEST_CASE("PostgreSQL: objects autogenerate does not diff are named, not silentl
   CHECK_THAT(r.err, Contains("the models create function touch, materialized view mv, trigger "
                              "t_touch, which autogenerate does not write revisions for"));
 }
+
+TEST_CASE("PostgreSQL: partitions, inheritance, UNLOGGED and row-level security are refused") {
+  ModelProject p("postgresql");
+  p.models(
+      "CREATE TABLE m (id integer, at date) PARTITION BY RANGE (at);\n"
+      "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+      "CREATE TABLE base (id integer);\nCREATE TABLE child (extra text) INHERITS (base);\n"
+      "CREATE UNLOGGED TABLE cache (k text);\n"
+      "CREATE TABLE secret (id integer);\nALTER TABLE secret ENABLE ROW LEVEL SECURITY;\n"
+      "CREATE POLICY own ON secret USING (id > 0);\n");
+  auto r = p.run({"check"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("the models hold partition m_2024, partitioned table m, policy own "
+                             "on secret, row-level security on table secret, table child "
+                             "INHERITS base, unlogged table cache, which autogenerate cannot "
+                             "compare yet on PostgreSQL"));
+  CHECK_THAT(r.err, Contains("hint: leave them out of the models"));
+  CHECK(revision_files(p).empty());
+}
+
+TEST_CASE("PostgreSQL: an extension's objects are its own, never the models'") {
+  ModelProject p("postgresql");
+  // Created by a hand-written revision: the models may then name it.
+  p.add({"r0001", "", "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n", "DROP EXTENSION pgcrypto;\n"});
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.models(
+      "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
+      "CREATE TABLE t (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), h bytea);\n");
+  auto r = p.run({"revision", "--autogenerate", "-m", "t"});
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("Detected add table t"));
+  CHECK(r.out.find("function") == std::string::npos);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  CHECK(p.run({"check"}).exit_code == 0);
+}
+
+TEST_CASE("PostgreSQL: an extension only the models create is named, not its functions") {
+  ModelProject p("postgresql");
+  p.models("CREATE EXTENSION pgcrypto;\nCREATE TABLE t (id integer PRIMARY KEY);\n");
+  auto r = p.run({"check"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("the models create extension pgcrypto, which autogenerate does not "
+                             "write revisions for"));
+  CHECK(r.err.find("function") == std::string::npos);
+}
+
+TEST_CASE("PostgreSQL: a hand-written CHECK, default, index and view match pg_dump's spelling") {
+  ModelProject p("postgresql");
+  p.add({"r0001", "",
+         "CREATE TABLE items (id integer PRIMARY KEY, kind varchar(10) DEFAULT 'a' "
+         "CHECK (kind IN ('a', 'b')));\n"
+         "CREATE INDEX items_ab ON items (id) WHERE kind IN ('a', 'b');\n"
+         "CREATE VIEW ab AS SELECT id FROM items WHERE kind IN ('a', 'b');\n",
+         "DROP VIEW ab;\nDROP TABLE items;\n"});
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.models(
+      "CREATE TABLE items (\n    id integer NOT NULL,\n    kind character varying(10) DEFAULT "
+      "'a'::character varying,\n    CONSTRAINT items_kind_check CHECK (((kind)::text = ANY "
+      "((ARRAY['a'::character varying, 'b'::character varying])::text[])))\n);\n"
+      "ALTER TABLE ONLY items ADD CONSTRAINT items_pkey PRIMARY KEY (id);\n"
+      "CREATE INDEX items_ab ON items USING btree (id) WHERE ((kind)::text = ANY "
+      "((ARRAY['a'::character varying, 'b'::character varying])::text[]));\n"
+      "CREATE VIEW ab AS\n SELECT items.id\n   FROM items\n  WHERE ((items.kind)::text = ANY "
+      "((ARRAY['a'::character varying, 'b'::character varying])::text[]));\n");
+  auto r = p.run({"check"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("No changes detected"));
+  // A real difference is still one.
+  p.models(
+      "CREATE TABLE items (id integer PRIMARY KEY, kind varchar(10) DEFAULT 'a' "
+      "CHECK (kind IN ('a', 'c')));\n"
+      "CREATE INDEX items_ab ON items (id) WHERE kind IN ('a', 'b');\n"
+      "CREATE VIEW ab AS SELECT id FROM items WHERE kind IN ('a', 'b');\n");
+  auto changed = p.run({"check"});
+  CHECK(changed.exit_code == 1);
+  CHECK_THAT(changed.out, Contains("items"));
+}

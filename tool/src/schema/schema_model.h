@@ -114,6 +114,23 @@ struct EnumType {
   std::vector<std::string> labels;  // in their sort order
 };
 
+// A PostgreSQL sequence other than a serial's own (a serial column reads as
+// its type, serial, and takes its sequence with it) and an identity's.
+// Numbers as the catalog prints them.
+struct Sequence {
+  std::string name;
+  std::string type = "bigint";  // AS ...
+  std::string start = "1", increment = "1", min = "1", max = "9223372036854775807", cache = "1";
+  bool cycle = false;
+  // OWNED BY: dropped with that column or its table; empty for none.
+  std::string owner_table, owner_column;
+
+  bool same_options(const Sequence& o) const {
+    return type == o.type && start == o.start && increment == o.increment && min == o.min &&
+           max == o.max && cache == o.cache && cycle == o.cycle;
+  }
+};
+
 // Keyed by lower-cased name (indexes: by whatever the backend makes unique,
 // "table.name" where index names are per table), so output order is stable and lookups ignore case
 // the way SQL does for unquoted names.
@@ -122,7 +139,8 @@ struct Schema {
   std::map<std::string, Index> indexes;
   std::map<std::string, View> views;
   std::map<std::string, Trigger> triggers;
-  std::map<std::string, EnumType> enums;  // PostgreSQL only
+  std::map<std::string, EnumType> enums;      // PostgreSQL only
+  std::map<std::string, Sequence> sequences;  // PostgreSQL only
 
   const Table* table(const std::string& name) const;
   // The enum a column's type names (itself or as an array's element), if any.

@@ -209,7 +209,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
     o.schema = scratch;
     s = introspect_postgres(d, o);
     introspect_postgres_enums(d, o, s);
-    // Other types, free-standing sequences and functions are not diffed:
+    // Other types and functions are not diffed:
     // tables that use one the database lacks would fail at upgrade, so say so now.
     const std::string ns =
         "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + quote_sql_string(scratch) +
@@ -219,12 +219,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         "c.oid = t.typrelid WHERE t.typnamespace = " +
         ns + " AND t.typtype IN ('d', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') AND " +
         not_extension_member("pg_type", "t.oid") +
-        "UNION ALL SELECT 'sequence', c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace "
-        "= " +
-        ns +
-        " AND c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE "
-        "dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN "
-        "('a', 'i', 'e')) UNION ALL SELECT DISTINCT 'function', p.proname FROM "
+        "UNION ALL SELECT DISTINCT 'function', p.proname FROM "
         "pg_catalog.pg_proc p WHERE p.pronamespace = " +
         ns + " AND " + not_extension_member("pg_proc", "p.oid") +
         " UNION ALL SELECT 'materialized view', c.relname FROM pg_catalog.pg_class c WHERE "
@@ -248,7 +243,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
     std::string exists;
     if (kind == "type")
       exists = "SELECT 1 WHERE pg_catalog.to_regtype(" + name + ") IS NOT NULL";
-    else if (kind == "sequence" || kind == "materialized view")
+    else if (kind == "materialized view")
       exists = "SELECT 1 WHERE pg_catalog.to_regclass(" + name + ") IS NOT NULL";
     else if (kind == "function")
       exists = "SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + quote_sql_string(r[1]) +
@@ -273,7 +268,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         .hint("create " + std::string(missing.size() > 1 ? "them" : "it") +
               " in a hand-written revision first (retort revision --empty -m MESSAGE, then "
               "retort upgrade), and autogenerate again; it compares tables, columns, "
-              "constraints, indexes, views and enum types");
+              "constraints, indexes, views, sequences and enum types");
   return s;
 }
 

@@ -511,7 +511,39 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<AlterEnum>(&c))
       return !x->recreate && only_adds_labels(x->from, x->to) ? add_enum_labels(*x)
                                                               : recreate_enum(*x);
+    if (auto* x = std::get_if<CreateSequence>(&c)) return create_sequence_sql(x->sequence);
+    if (auto* x = std::get_if<DropSequence>(&c))
+      return "DROP SEQUENCE " + quote_ident(x->sequence.name) + ";\n";
+    if (auto* x = std::get_if<AlterSequence>(&c)) return alter_sequence_sql(*x);
     throw Error("'" + describe(op) + "' has no PostgreSQL rendering").internal();
+  }
+
+  // Every option written out, as pg_dump does: the defaults depend on the
+  // type and the increment's sign, which may change later.
+  static std::string create_sequence_sql(const Sequence& q) {
+    return "CREATE SEQUENCE " + quote_ident(q.name) + " AS " + q.type + " START WITH " + q.start +
+           " INCREMENT BY " + q.increment + " MINVALUE " + q.min + " MAXVALUE " + q.max +
+           " CACHE " + q.cache + (q.cycle ? " CYCLE" : "") + ";\n";
+  }
+
+  // Only what changes. START WITH changes where RESTART begins, not the
+  // sequence's current value.
+  static std::string alter_sequence_sql(const AlterSequence& x) {
+    const Sequence &a = x.from, &b = x.to;
+    std::string clauses;
+    if (a.type != b.type) clauses += " AS " + b.type;
+    if (a.increment != b.increment) clauses += " INCREMENT BY " + b.increment;
+    if (a.min != b.min || a.type != b.type) clauses += " MINVALUE " + b.min;
+    if (a.max != b.max || a.type != b.type) clauses += " MAXVALUE " + b.max;
+    if (a.start != b.start) clauses += " START WITH " + b.start;
+    if (a.cache != b.cache) clauses += " CACHE " + b.cache;
+    if (a.cycle != b.cycle) clauses += b.cycle ? " CYCLE" : " NO CYCLE";
+    if (!same_name(a.owner_table, b.owner_table) || !same_name(a.owner_column, b.owner_column))
+      clauses += b.owner_table.empty() ? std::string(" OWNED BY NONE")
+                                       : " OWNED BY " + quote_ident(b.owner_table) + "." +
+                                             quote_ident(b.owner_column);
+    return clauses.empty() ? std::string()
+                           : "ALTER SEQUENCE " + quote_ident(b.name) + clauses + ";\n";
   }
 
   static std::string add_column(const std::string& table, const Column& col) {
