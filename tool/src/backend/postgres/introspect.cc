@@ -271,6 +271,27 @@ std::string nextval_sequence(const std::string& expr) {
   return name;
 }
 
+std::string type_min(const std::string& type) {
+  if (type == "smallint") return "-32768";
+  if (type == "integer") return "-2147483648";
+  return "-9223372036854775808";
+}
+
+// An identity's sequence options that are not the defaults for its type
+// and direction, as CREATE TABLE writes them after AS IDENTITY.
+std::string identity_options(const Sequence& q) {
+  const bool up = q.increment.empty() || q.increment[0] != '-';
+  const std::string min = up ? "1" : type_min(q.type), max = up ? type_max(q.type) : "-1";
+  std::vector<std::string> o;
+  if (q.start != (up ? q.min : q.max)) o.push_back("START WITH " + q.start);
+  if (q.increment != "1") o.push_back("INCREMENT BY " + q.increment);
+  if (q.min != min) o.push_back("MINVALUE " + q.min);
+  if (q.max != max) o.push_back("MAXVALUE " + q.max);
+  if (q.cache != "1") o.push_back("CACHE " + q.cache);
+  if (q.cycle) o.push_back("CYCLE");
+  return join(o, " ");
+}
+
 // A serial's sequence: owned by its column, named as serial names it, of
 // the column's type, with every option at its default and the column's
 // default its nextval. Anything else is a sequence of its own (pg_dump's
@@ -288,7 +309,8 @@ bool is_serials_own(const Sequence& q, const Table& t, const Column& c) {
 void read_sequences(Driver& d, const std::string& ns, Schema& s) {
   for (auto& r : d.query(
            "SELECT c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
-           "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, t.relname, a.attname "
+           "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, t.relname, a.attname, "
+           "dep.deptype "
            "FROM pg_catalog.pg_sequence q JOIN pg_catalog.pg_class c ON c.oid = q.seqrelid "
            "LEFT JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_class'::regclass "
            "AND dep.objid = c.oid AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND "
@@ -296,7 +318,7 @@ void read_sequences(Driver& d, const std::string& ns, Schema& s) {
            "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = "
            "dep.refobjsubid WHERE c.relnamespace = " +
            ns +
-           " AND (dep.deptype IS NULL OR dep.deptype = 'a') AND NOT EXISTS (SELECT 1 FROM "
+           " AND NOT EXISTS (SELECT 1 FROM "
            "pg_catalog.pg_depend ext WHERE ext.classid = 'pg_catalog.pg_class'::regclass AND "
            "ext.objid = c.oid AND ext.deptype = 'e') ORDER BY 1")) {
     Sequence q;
@@ -310,6 +332,17 @@ void read_sequences(Driver& d, const std::string& ns, Schema& s) {
     q.cycle = r[7] == "t";
     q.owner_table = r[8];
     q.owner_column = r[9];
+    if (r[10] == "i") {
+      // An identity's options are its column's: GENERATED ... AS IDENTITY (...).
+      auto t = s.tables.find(key_of(q.owner_table));
+      if (t == s.tables.end()) continue;
+      for (auto& c : t->second.columns)
+        if (same_name(c.name, q.owner_column) && c.default_sql) {
+          std::string o = identity_options(q);
+          if (!o.empty()) *c.default_sql += " (" + o + ")";
+        }
+      continue;
+    }
     if (!q.owner_table.empty()) {
       auto t = s.tables.find(key_of(q.owner_table));
       if (t == s.tables.end()) continue;  // a table not compared (retort's own)

@@ -74,7 +74,7 @@ void refuse_unsupported(Driver& d, const std::string& ns) {
 }
 
 // Everything the models created or changed outside the scratch schema: a
-// schema-qualified name (pg_dump's public.t) or a table the models alter but
+// name qualified with another schema (app.t) or a table the models alter but
 // never create reaches the real schema, where autogenerate never looks, and
 // would be silently ignored. One query over the catalogs' xmin, so it costs
 // little; an index, an owned sequence, a row or array type is reported
@@ -145,9 +145,9 @@ void reject_objects_outside(Driver& d, const std::string& scratch) {
           (target.empty() ? std::string() : ", " + target + ",") +
           " with what the models create under unqualified names");
   e.hint(
-      "write the names in the models unqualified (CREATE TABLE t, not CREATE TABLE public.t; "
-      "pg_dump output qualifies every name with public.), and have the models create every "
-      "table they alter or reference");
+      "name the models' objects unqualified (CREATE TABLE t) or in the schema compared "
+      "(public.t, as pg_dump writes them), and have the models create every table they alter "
+      "or reference");
   if (!schemas.empty())
     e.hint("other schemas (" + join(schemas, ", ") +
            ") need their own hand-written revision (retort revision --empty -m MESSAGE, then "
@@ -168,6 +168,9 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
   Rows others;
   {
     Transaction tx(d);
+    // pg_dump's public.t names the schema compared: the models' t.
+    const std::string target =
+        d.query("SELECT COALESCE(pg_catalog.current_schema()::text, '')").at(0).at(0);
     // First on the search_path, so the models' unqualified names land in it;
     // the rest of the path stays, so types and extensions there still resolve.
     try {
@@ -188,7 +191,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
       throw;
     }
     for (const auto& f : files) {
-      std::string sql = read_file(f);
+      std::string sql = postgres_models_for_scratch(read_file(f), target, scratch);
       try {
         d.execute(sql, SqlOrigin{display_path(f), 1, {}});
       } catch (Error& e) {

@@ -46,6 +46,12 @@ void align_postgres_spelling(Driver& driver, const Schema& current, Schema& desi
 // "CHECK ((price > 0)) NOT VALID" -> "(price > 0)".
 std::string postgres_check_expression(const std::string& constraint_def);
 
+// Model text as the scratch schema runs it (backend/postgres/model_text.cc):
+// `target_schema.` qualifiers name `scratch`, and pg_dump's session set-up,
+// owners and privileges are blanked, lines kept.
+std::string postgres_models_for_scratch(const std::string& sql, const std::string& target_schema,
+                                        const std::string& scratch);
+
 std::unique_ptr<SchemaDialect> make_postgres_schema_dialect();
 
 // The canonical name of a PostgreSQL type, for comparing by meaning:

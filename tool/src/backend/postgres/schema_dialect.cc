@@ -207,6 +207,52 @@ int constraint_rank_add(const Constraint& k) {
   return 4;
 }
 
+// "GENERATED ... AS IDENTITY (START WITH 10 CYCLE)" -> {"START WITH": "10",
+// "CYCLE": ""}, as introspection writes the options.
+std::map<std::string, std::string> identity_option_map(const std::string& identity) {
+  std::map<std::string, std::string> out;
+  auto open = identity.find('('), close = identity.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return out;
+  std::vector<std::string> words;
+  for (const auto& w : split_list(identity.substr(open + 1, close - open - 1), ' '))
+    words.push_back(to_lower(w));
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if ((w == "start" || w == "increment") && i + 2 < words.size()) {
+      out[w == "start" ? "START WITH" : "INCREMENT BY"] = words[i + 2];
+      i += 2;
+    } else if ((w == "minvalue" || w == "maxvalue" || w == "cache") && i + 1 < words.size()) {
+      out[w == "minvalue" ? "MINVALUE" : w == "maxvalue" ? "MAXVALUE" : "CACHE"] = words[++i];
+    } else if (w == "cycle") {
+      out["CYCLE"] = "";
+    }
+  }
+  return out;
+}
+
+// ALTER COLUMN's "SET INCREMENT BY 5 SET NO MINVALUE ..." from one identity's
+// options to another's; an option dropped goes back to its default.
+std::string identity_option_changes(const std::string& from, const std::string& to) {
+  auto a = identity_option_map(from), b = identity_option_map(to);
+  std::vector<std::string> sets;
+  for (const char* key : {"INCREMENT BY", "MINVALUE", "MAXVALUE", "START WITH", "CACHE"}) {
+    auto x = a.find(key), y = b.find(key);
+    if ((x == a.end()) == (y == b.end()) && (x == a.end() || x->second == y->second)) continue;
+    const std::string k = key;
+    if (y != b.end())
+      sets.push_back("SET " + k + " " + y->second);
+    else if (k == "MINVALUE" || k == "MAXVALUE")
+      sets.push_back("SET NO " + k);
+    else if (k == "START WITH")
+      sets.push_back("SET START WITH " + (b.count("MINVALUE") ? b["MINVALUE"] : std::string("1")));
+    else
+      sets.push_back("SET " + k + " 1");
+  }
+  if (a.count("CYCLE") != b.count("CYCLE"))
+    sets.push_back(b.count("CYCLE") ? "SET CYCLE" : "SET NO CYCLE");
+  return join(sets, " ");
+}
+
 std::string table_of(const Op& op) {
   if (auto* x = std::get_if<DropColumn>(&op.change)) return x->table;
   if (auto* x = std::get_if<AlterColumn>(&op.change)) return x->table;
@@ -650,9 +696,14 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (def_a && !same_default) sql += alter + "DROP DEFAULT;\n";
     bool id_a = is_identity(a.default_sql), id_b = is_identity(b.default_sql);
     if (id_a && !id_b) sql += alter + "DROP IDENTITY;\n";
-    if (id_a && id_b && normalize_sql(*a.default_sql) != normalize_sql(*b.default_sql))
-      sql += alter + "SET GENERATED " +
-             (starts_with_ci(*b.default_sql, "GENERATED ALWAYS") ? "ALWAYS" : "BY DEFAULT") + ";\n";
+    if (id_a && id_b && normalize_sql(*a.default_sql) != normalize_sql(*b.default_sql)) {
+      bool always_a = starts_with_ci(*a.default_sql, "GENERATED ALWAYS");
+      bool always_b = starts_with_ci(*b.default_sql, "GENERATED ALWAYS");
+      if (always_a != always_b)
+        sql += alter + "SET GENERATED " + (always_b ? "ALWAYS" : "BY DEFAULT") + ";\n";
+      std::string sets = identity_option_changes(*a.default_sql, *b.default_sql);
+      if (!sets.empty()) sql += alter + sets + ";\n";
+    }
     if (serial_a && !serial_b) {
       sql += alter + "DROP DEFAULT;\n";
       sql += "DO $$ BEGIN EXECUTE 'DROP SEQUENCE ' || pg_catalog.pg_get_serial_sequence(" +
