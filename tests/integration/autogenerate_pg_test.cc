@@ -249,15 +249,27 @@ TEST_CASE("PostgreSQL: an extension's objects are its own, never the models'") {
   CHECK(p.run({"check"}).exit_code == 0);
 }
 
-TEST_CASE("PostgreSQL: an extension only the models create is named, not its functions") {
+TEST_CASE("PostgreSQL: an extension the models create is created first, not its functions") {
   ModelProject p("postgresql");
-  p.models("CREATE EXTENSION pgcrypto;\nCREATE TABLE t (id integer PRIMARY KEY);\n");
-  auto r = p.run({"check"});
+  p.models(
+      "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
+      "CREATE TABLE t (id integer PRIMARY KEY, h bytea DEFAULT digest('x', 'sha256'));\n");
+  auto r = p.run({"revision", "-m", "crypto"});
   INFO(r.all());
-  CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err, Contains("the models create extension pgcrypto, which autogenerate does not "
-                             "write revisions for"));
-  CHECK(r.err.find("function") == std::string::npos);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("Detected add extension pgcrypto"));
+  CHECK(r.out.find("function") == std::string::npos);
+  std::string up = upgrade_of(read_text(revision_files(p).back()));
+  auto ext = up.find("CREATE EXTENSION IF NOT EXISTS \"pgcrypto\";");
+  CHECK(ext != std::string::npos);
+  CHECK(ext < up.find("CREATE TABLE"));
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  CHECK(p.value("SELECT count(*) FROM pg_extension WHERE extname = 'pgcrypto'") == "1");
+  auto again = p.run({"check"});
+  INFO(again.all());
+  CHECK(again.exit_code == 0);
+  REQUIRE(p.run({"downgrade", "base"}).exit_code == 0);
+  CHECK(p.value("SELECT count(*) FROM pg_extension WHERE extname = 'pgcrypto'") == "0");
 }
 
 TEST_CASE("PostgreSQL: a hand-written CHECK, default, index and view match pg_dump's spelling") {

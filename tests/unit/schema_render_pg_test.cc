@@ -298,3 +298,18 @@ TEST_CASE("PostgreSQL: an identity column's options change in place") {
         "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET INCREMENT BY 1 SET NO MAXVALUE SET START "
         "WITH 100 SET CACHE 5 SET NO CYCLE;");
 }
+
+TEST_CASE("PostgreSQL: an extension the models create comes first; none is ever dropped") {
+  Schema a = one_table({col("id", "integer", true)});
+  a.extensions = {"plpgsql"};
+  Schema b = a;
+  b.extensions = {"pgcrypto"};  // the models name only those they create
+  b.tables["users"].columns.push_back(col("h", "bytea"));
+  auto r = compare_schemas(a, b, *make_postgres_schema_dialect());
+  REQUIRE(r.changes.size() == 2);
+  CHECK(describe(r.changes[0]) == "add extension pgcrypto");
+  CHECK(r.upgrade_sql.rfind("CREATE EXTENSION IF NOT EXISTS \"pgcrypto\";\n", 0) == 0);
+  CHECK(r.upgrade_sql.find("plpgsql") == std::string::npos);
+  CHECK_THAT(r.downgrade_sql, Contains("DROP EXTENSION IF EXISTS \"pgcrypto\";"));
+  CHECK(r.downgrade_sql.find("DROP EXTENSION") > r.downgrade_sql.find("DROP COLUMN"));
+}

@@ -132,18 +132,18 @@ bool default_set_by(const std::vector<Op>& alter_enums, const std::string& table
 
 // The ops of each phase; in_order() lists them in the order they run.
 struct Phases {
-  std::vector<Op> drop_triggers, drop_views, drop_indexes, drop_constraints, release_sequences,
-      create_enums, create_sequences, alter_enums, table_changes, drop_tables, drop_sequences,
-      drop_enums, create_tables, add_columns, claim_sequences, add_constraints, create_indexes,
-      create_views, create_triggers;
+  std::vector<Op> create_extensions, drop_triggers, drop_views, drop_indexes, drop_constraints,
+      release_sequences, create_enums, create_sequences, alter_enums, table_changes, drop_tables,
+      drop_sequences, drop_enums, create_tables, add_columns, claim_sequences, add_constraints,
+      create_indexes, create_views, create_triggers;
 
   std::vector<Op> in_order() {
     std::vector<Op> out;
-    for (auto* phase :
-         {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &release_sequences,
-          &create_enums, &create_sequences, &alter_enums, &table_changes, &drop_tables,
-          &drop_sequences, &drop_enums, &create_tables, &add_columns, &claim_sequences,
-          &add_constraints, &create_indexes, &create_views, &create_triggers})
+    for (auto* phase : {&create_extensions, &drop_triggers,     &drop_views,   &drop_indexes,
+                        &drop_constraints,  &release_sequences, &create_enums, &create_sequences,
+                        &alter_enums,       &table_changes,     &drop_tables,  &drop_sequences,
+                        &drop_enums,        &create_tables,     &add_columns,  &claim_sequences,
+                        &add_constraints,   &create_indexes,    &create_views, &create_triggers})
       for (auto& op : *phase)
         out.push_back(std::move(op));
     return out;
@@ -360,6 +360,10 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
   diff_indexes(from, to, p);
   diff_enums(from, to, p.create_enums, p.alter_enums, p.drop_enums);
   diff_sequences(from, to, p);
+  // The models name only the extensions they create: one the database has
+  // and the models do not is left alone, never dropped.
+  for (const auto& e : to.extensions)
+    if (!from.extensions.count(e)) p.create_extensions.push_back({CreateExtension{e}, {}});
   diff_table_set(from, to, p);
   diff_kept_tables(from, to, d, p);
   std::vector<Op> out = p.in_order();

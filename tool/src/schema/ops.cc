@@ -89,6 +89,8 @@ Op reverse(const Op& op) {
                      [](const AlterSequence& x) -> Change {
                        return AlterSequence{x.to, x.from};
                      },
+                     [](const CreateExtension& x) -> Change { return DropExtension{x.name}; },
+                     [](const DropExtension& x) -> Change { return CreateExtension{x.name}; },
                  },
                  op.change);
   return Op{std::move(c), {}};
@@ -190,6 +192,8 @@ std::string describe(const Op& op) {
               if (!x.to.count(k)) what.push_back(k + " " + v + " -> default");
             return "change table " + x.table + ": " + join(what, ", ");
           },
+          [](const CreateExtension& x) { return "add extension " + x.name; },
+          [](const DropExtension& x) { return "drop extension " + x.name; },
           [](const CreateSequence& x) { return "add sequence " + x.sequence.name; },
           [](const DropSequence& x) { return "drop sequence " + x.sequence.name; },
           [](const AlterSequence& x) {

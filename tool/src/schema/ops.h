@@ -120,6 +120,13 @@ struct DropSequence {
 struct AlterSequence {
   Sequence from, to;
 };
+// PostgreSQL's CREATE EXTENSION, first of all: what follows may use it.
+struct CreateExtension {
+  std::string name;
+};
+struct DropExtension {
+  std::string name;
+};
 // SQLite's copy-and-move: create `to` under a scratch name, copy the rows,
 // drop `from`, rename, then recreate the indexes and triggers that both
 // sides share (the rest have their own ops).
@@ -130,11 +137,11 @@ struct RebuildTable {
   std::vector<std::string> reasons;  // what ALTER TABLE could not do
 };
 
-using Change =
-    std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn, AddConstraint,
-                 DropConstraint, CreateIndex, DropIndex, CreateView, DropView, CreateTrigger,
-                 DropTrigger, RebuildTable, CreateEnum, DropEnum, AlterEnum, SetTableComment,
-                 SetTableOptions, CreateSequence, DropSequence, AlterSequence>;
+using Change = std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn,
+                            AddConstraint, DropConstraint, CreateIndex, DropIndex, CreateView,
+                            DropView, CreateTrigger, DropTrigger, RebuildTable, CreateEnum,
+                            DropEnum, AlterEnum, SetTableComment, SetTableOptions, CreateSequence,
+                            DropSequence, AlterSequence, CreateExtension, DropExtension>;
 
 struct Op {
   Change change;

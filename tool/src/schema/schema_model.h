@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,8 @@ struct Schema {
   std::map<std::string, Trigger> triggers;
   std::map<std::string, EnumType> enums;      // PostgreSQL only
   std::map<std::string, Sequence> sequences;  // PostgreSQL only
+  // PostgreSQL extensions: the database's, or those the models create.
+  std::set<std::string> extensions;
 
   const Table* table(const std::string& name) const;
   // The enum a column's type names (itself or as an array's element), if any.

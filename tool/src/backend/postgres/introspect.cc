@@ -452,6 +452,8 @@ Schema introspect_postgres(Driver& d, const IntrospectOptions& o) {
   read_constraints(d, ns, s);
   read_indexes(d, ns, s);
   read_sequences(d, ns, s);
+  for (auto& r : d.query("SELECT extname FROM pg_catalog.pg_extension"))
+    s.extensions.insert(r[0]);
   return s;
 }
 

@@ -239,8 +239,15 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         ns + " ORDER BY 1, 2");
   }  // rolled back: the scratch schema and everything in it vanish
   std::vector<std::string> missing;
+  // The introspection above read every extension the server has in the
+  // models' transaction: the models' own are those they created.
+  s.extensions.clear();
   for (const auto& r : others) {
     const std::string &kind = r[0], name = quote_sql_string(quote_ident(r[1]));
+    if (kind == "extension") {
+      s.extensions.insert(r[1]);
+      continue;
+    }
     const std::string here =
         "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())";
     std::string exists;
@@ -252,8 +259,6 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
       exists = "SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + quote_sql_string(r[1]) +
                " AND p.pronamespace::regnamespace::text = ANY "
                "(pg_catalog.current_schemas(false))";
-    else if (kind == "extension")
-      exists = "SELECT 1 WHERE false";  // the models created it: the database has none
     else if (kind == "trigger")
       exists =
           "SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = "

@@ -557,6 +557,10 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<AlterEnum>(&c))
       return !x->recreate && only_adds_labels(x->from, x->to) ? add_enum_labels(*x)
                                                               : recreate_enum(*x);
+    if (auto* x = std::get_if<CreateExtension>(&c))
+      return "CREATE EXTENSION IF NOT EXISTS " + quote_ident(x->name) + ";\n";
+    if (auto* x = std::get_if<DropExtension>(&c))
+      return "DROP EXTENSION IF EXISTS " + quote_ident(x->name) + ";\n";
     if (auto* x = std::get_if<CreateSequence>(&c)) return create_sequence_sql(x->sequence);
     if (auto* x = std::get_if<DropSequence>(&c))
       return "DROP SEQUENCE " + quote_ident(x->sequence.name) + ";\n";
