@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "autogenerate_support.h"
+#include "pg_server.h"
+#include "temp_dir.h"
 
 using namespace retort::test;
 using Catch::Contains;
@@ -208,4 +210,170 @@ TEST_CASE("PostgreSQL: objects autogenerate does not diff are named, not silentl
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("the models create function touch, materialized view mv, trigger "
                              "t_touch, which autogenerate does not write revisions for"));
+}
+
+TEST_CASE("PostgreSQL: partitions, inheritance, UNLOGGED and row-level security are refused") {
+  ModelProject p("postgresql");
+  p.models(
+      "CREATE TABLE m (id integer, at date) PARTITION BY RANGE (at);\n"
+      "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+      "CREATE TABLE base (id integer);\nCREATE TABLE child (extra text) INHERITS (base);\n"
+      "CREATE UNLOGGED TABLE cache (k text);\n"
+      "CREATE TABLE secret (id integer);\nALTER TABLE secret ENABLE ROW LEVEL SECURITY;\n"
+      "CREATE POLICY own ON secret USING (id > 0);\n");
+  auto r = p.run({"check"});
+  INFO(r.all());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("the models hold partition m_2024, partitioned table m, policy own "
+                             "on secret, row-level security on table secret, table child "
+                             "INHERITS base, unlogged table cache, which autogenerate cannot "
+                             "compare yet on PostgreSQL"));
+  CHECK_THAT(r.err, Contains("hint: leave them out of the models"));
+  CHECK(revision_files(p).empty());
+}
+
+TEST_CASE("PostgreSQL: an extension's objects are its own, never the models'") {
+  ModelProject p("postgresql");
+  // Created by a hand-written revision: the models may then name it.
+  p.add({"r0001", "", "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n", "DROP EXTENSION pgcrypto;\n"});
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.models(
+      "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
+      "CREATE TABLE t (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), h bytea);\n");
+  auto r = p.run({"revision", "--autogenerate", "-m", "t"});
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("Detected add table t"));
+  CHECK(r.out.find("function") == std::string::npos);
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  CHECK(p.run({"check"}).exit_code == 0);
+}
+
+TEST_CASE("PostgreSQL: an extension the models create is created first, not its functions") {
+  ModelProject p("postgresql");
+  p.models(
+      "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
+      "CREATE TABLE t (id integer PRIMARY KEY, h bytea DEFAULT digest('x', 'sha256'));\n");
+  auto r = p.run({"revision", "-m", "crypto"});
+  INFO(r.all());
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("Detected add extension pgcrypto"));
+  CHECK(r.out.find("function") == std::string::npos);
+  std::string up = upgrade_of(read_text(revision_files(p).back()));
+  auto ext = up.find("CREATE EXTENSION IF NOT EXISTS \"pgcrypto\";");
+  CHECK(ext != std::string::npos);
+  CHECK(ext < up.find("CREATE TABLE"));
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  CHECK(p.value("SELECT count(*) FROM pg_extension WHERE extname = 'pgcrypto'") == "1");
+  auto again = p.run({"check"});
+  INFO(again.all());
+  CHECK(again.exit_code == 0);
+  REQUIRE(p.run({"downgrade", "base"}).exit_code == 0);
+  CHECK(p.value("SELECT count(*) FROM pg_extension WHERE extname = 'pgcrypto'") == "0");
+}
+
+TEST_CASE("PostgreSQL: a hand-written CHECK, default, index and view match pg_dump's spelling") {
+  ModelProject p("postgresql");
+  p.add({"r0001", "",
+         "CREATE TABLE items (id integer PRIMARY KEY, kind varchar(10) DEFAULT 'a' "
+         "CHECK (kind IN ('a', 'b')));\n"
+         "CREATE INDEX items_ab ON items (id) WHERE kind IN ('a', 'b');\n"
+         "CREATE VIEW ab AS SELECT id FROM items WHERE kind IN ('a', 'b');\n",
+         "DROP VIEW ab;\nDROP TABLE items;\n"});
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.models(
+      "CREATE TABLE items (\n    id integer NOT NULL,\n    kind character varying(10) DEFAULT "
+      "'a'::character varying,\n    CONSTRAINT items_kind_check CHECK (((kind)::text = ANY "
+      "((ARRAY['a'::character varying, 'b'::character varying])::text[])))\n);\n"
+      "ALTER TABLE ONLY items ADD CONSTRAINT items_pkey PRIMARY KEY (id);\n"
+      "CREATE INDEX items_ab ON items USING btree (id) WHERE ((kind)::text = ANY "
+      "((ARRAY['a'::character varying, 'b'::character varying])::text[]));\n"
+      "CREATE VIEW ab AS\n SELECT items.id\n   FROM items\n  WHERE ((items.kind)::text = ANY "
+      "((ARRAY['a'::character varying, 'b'::character varying])::text[]));\n");
+  auto r = p.run({"check"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("No changes detected"));
+  // A real difference is still one.
+  p.models(
+      "CREATE TABLE items (id integer PRIMARY KEY, kind varchar(10) DEFAULT 'a' "
+      "CHECK (kind IN ('a', 'c')));\n"
+      "CREATE INDEX items_ab ON items (id) WHERE kind IN ('a', 'b');\n"
+      "CREATE VIEW ab AS SELECT id FROM items WHERE kind IN ('a', 'b');\n");
+  auto changed = p.run({"check"});
+  CHECK(changed.exit_code == 1);
+  CHECK_THAT(changed.out, Contains("items"));
+}
+
+namespace {
+
+// A schema of `tables` tables as a real project holds them: serials,
+// identities, sequences of their own, checks pg_dump respells, foreign keys,
+// partial and expression indexes, views over views, functions used by
+// defaults and a trigger, comments and enums.
+std::string real_schema(int tables) {
+  std::string sql =
+      "CREATE TYPE state AS ENUM ('new', 'done');\n"
+      "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); "
+      "RETURN NEW; END $$;\n"
+      "CREATE FUNCTION double_it(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS "
+      "'SELECT $1 * 2';\n"
+      "CREATE SEQUENCE shared_numbers AS bigint START WITH 1000 INCREMENT BY 5;\n";
+  for (int i = 0; i < tables; ++i) {
+    const std::string t = "t" + std::to_string(i), prev = "t" + std::to_string(i - 1);
+    sql += "CREATE TABLE " + t + " (id " +
+           (i % 3 == 0 ? "serial"
+                       : "integer GENERATED BY "
+                         "DEFAULT AS IDENTITY") +
+           " PRIMARY KEY, kind varchar(10) NOT NULL DEFAULT 'a' CHECK (kind IN ('a', 'b', "
+           "'c')), n integer DEFAULT double_it(2), no bigint DEFAULT "
+           "nextval('shared_numbers'), s state DEFAULT 'new', at timestamptz DEFAULT now(), "
+           "total numeric GENERATED ALWAYS AS (n * 2) STORED" +
+           (i > 0 ? ", parent integer REFERENCES " + prev + " ON DELETE CASCADE" : "") + ");\n";
+    sql += "CREATE INDEX " + t + "_open ON " + t + " (id) WHERE kind IN ('a', 'b');\n";
+    sql += "CREATE INDEX " + t + "_lower ON " + t + " (lower(kind));\n";
+    sql += "COMMENT ON TABLE " + t + " IS 'table " + t + "';\n";
+    if (i % 5 == 0) {
+      sql += "CREATE VIEW v" + std::to_string(i) + " AS SELECT id, kind AS k FROM " + t +
+             " WHERE kind IN ('a', 'b');\n";
+      sql += "CREATE VIEW w" + std::to_string(i) + " AS SELECT id, k FROM v" + std::to_string(i) +
+             ";\n";
+      sql += "CREATE TRIGGER " + t + "_touch BEFORE UPDATE ON " + t +
+             " FOR EACH ROW EXECUTE FUNCTION touch();\n";
+    }
+  }
+  // pg_dump's serial spelling under another name.
+  sql +=
+      "CREATE TABLE legacy (id integer NOT NULL, n text);\n"
+      "CREATE SEQUENCE legacy_tmp_id_seq AS integer;\n"
+      "ALTER SEQUENCE legacy_tmp_id_seq OWNED BY legacy.id;\n"
+      "ALTER TABLE legacy ALTER COLUMN id SET DEFAULT nextval('legacy_tmp_id_seq');\n";
+  return sql;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: pg_dump --schema-only of the database at head, as the models, matches") {
+  ModelProject p("postgresql");
+  // Functions and triggers are not autogenerated: a hand-written revision.
+  p.add({"r0001", "", real_schema(55), "SELECT 1;\n"});
+  REQUIRE(p.run({"upgrade"}).exit_code == 0);
+  p.models("");  // makes models/
+  const std::string models = p.root() + "/models/schema.sql";
+  auto dumped = run_command(
+      {PgServer::get().program("pg_dump"), "--schema-only", "-f", models, "-d", p.database().url});
+  INFO(dumped.output);
+  REQUIRE(dumped.status == 0);
+  const std::string text = read_text(models);
+  REQUIRE_THAT(text, Contains("CREATE TABLE public.t54"));
+  REQUIRE_THAT(text, Contains("OWNER TO"));
+  auto r = p.run({"check"});
+  INFO(r.all());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "No changes detected: the models match the database\n");
+  // The same dump with one table changed by hand is one difference.
+  write_text(models, text + "ALTER TABLE public.t3 ADD COLUMN extra text;\n");
+  auto changed = p.run({"check"});
+  CHECK(changed.exit_code == 1);
+  CHECK_THAT(changed.out, Contains("(1 difference):\n  add column t3.extra text\n"));
 }

@@ -101,6 +101,12 @@ std::string dump(const Schema& s, const std::string& backend) {
     out << "view " << k << " " << normalize_sql(v.definition) << "\n";
   for (const auto& [k, tr] : s.triggers)
     out << "trigger " << k << " " << normalize_sql(tr.sql) << "\n";
+  for (const auto& [k, q] : s.sequences)
+    out << "sequence " << q.name << " as " << q.type << " start " << q.start << " increment "
+        << q.increment << " min " << q.min << " max " << q.max << " cache " << q.cache
+        << (q.cycle ? " cycle" : "")
+        << (q.owner_table.empty() ? "" : " owned by " + q.owner_table + "." + q.owner_column)
+        << "\n";
   for (const auto& [k, e] : s.enums)
     out << "enum " << e.name << " (" << join(e.labels, ", ") << ")\n";
   return out.str();
@@ -120,6 +126,13 @@ Schema model_schema(const Project& p, const std::string& sql) {
   // PostgreSQL: a scratch schema in the target, rolled back).
   auto d = connect(p, /*create=*/false);
   return p.fixture().backend().load_models({tmp / "m.sql"}, d.get(), {});
+}
+
+Schema as_database_spells(const Project& p, Schema models) {
+  auto d = connect(p);
+  const Schema current = db_schema(p);
+  p.fixture().backend().align_spelling(*d, current, models);
+  return models;
 }
 
 std::vector<std::string> scenarios() {

@@ -28,6 +28,9 @@ std::string dump(const Schema& s, const std::string& backend);
 Schema db_schema(const Project& p);
 // The schema that `sql` as the models builds, on the project's backend.
 Schema model_schema(const Project& p, const std::string& sql);
+// `models` with the project's database's text for each expression the
+// server reads the same (Backend::align_spelling), as autogenerate compares.
+Schema as_database_spells(const Project& p, Schema models);
 
 // The schema-pair corpus (kSchemaPairsDir): one directory per scenario,
 // holding <backend>.sql for each registered backend, or <backend>.skip whose

@@ -25,6 +25,10 @@ class PgServer {
   const std::string& host() const { return host_; }  // 127.0.0.1
   int port() const { return port_; }
   const std::string& socket_dir() const { return socket_dir_; }  // empty when not known
+  // A client program of the server's version (pg_dump), else PATH's.
+  std::string program(const std::string& name) const {
+    return bindir_.empty() ? name : bindir_ + "/" + name;
+  }
 
   // postgresql://user:password@127.0.0.1:port/db
   std::string url(const std::string& db) const;

@@ -179,3 +179,137 @@ TEST_CASE("PostgreSQL: foreign keys are dropped before, and added after, the key
   CHECK_THAT(up, Contains("ADD CONSTRAINT \"child_fkey\" FOREIGN KEY (\"pa\", \"pb\") REFERENCES "
                           "\"parent\" (\"a\", \"b\") ON DELETE CASCADE;"));
 }
+
+TEST_CASE("PostgreSQL: a sequence is created before its default, owned after its column") {
+  auto a = one_table({col("id", "integer", true)});
+  auto b =
+      one_table({col("id", "integer", true, std::string("nextval('t_tmp_id_seq'::regclass)"))});
+  Sequence q;
+  q.name = "t_tmp_id_seq";
+  q.type = "integer";
+  q.max = "2147483647";
+  q.owner_table = "users";
+  q.owner_column = "id";
+  b.sequences["t_tmp_id_seq"] = q;
+  auto up = compare_schemas(a, b, *make_postgres_schema_dialect());
+  CHECK(up.upgrade_sql ==
+        "CREATE SEQUENCE \"t_tmp_id_seq\" AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 "
+        "MAXVALUE 2147483647 CACHE 1;\n\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET DEFAULT "
+        "nextval('t_tmp_id_seq'::regclass);\n\n"
+        "ALTER SEQUENCE \"t_tmp_id_seq\" OWNED BY \"users\".\"id\";");
+  CHECK(up.downgrade_sql ==
+        "ALTER SEQUENCE \"t_tmp_id_seq\" OWNED BY NONE;\n\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" DROP DEFAULT;\n\n"
+        "DROP SEQUENCE \"t_tmp_id_seq\";");
+  // Options change in place, only those that differ.
+  Schema c = b;
+  c.sequences["t_tmp_id_seq"].cache = "20";
+  c.sequences["t_tmp_id_seq"].cycle = true;
+  auto opts = compare_schemas(b, c, *make_postgres_schema_dialect());
+  CHECK(opts.upgrade_sql == "ALTER SEQUENCE \"t_tmp_id_seq\" CACHE 20 CYCLE;");
+  CHECK(opts.downgrade_sql == "ALTER SEQUENCE \"t_tmp_id_seq\" CACHE 1 NO CYCLE;");
+  REQUIRE(opts.changes.size() == 1);
+  CHECK(describe(opts.changes[0]) == "change sequence t_tmp_id_seq: cache 1 -> 20, cycle");
+}
+
+TEST_CASE("PostgreSQL: a table dropped with its own sequence releases it first") {
+  Schema a;
+  Table t;
+  t.name = "jobs";
+  t.columns = {col("id", "bigint", true, std::string("nextval('jobs_seq'::regclass)"))};
+  a.tables["jobs"] = t;
+  Sequence q;
+  q.name = "jobs_seq";
+  q.owner_table = "jobs";
+  q.owner_column = "id";
+  a.sequences["jobs_seq"] = q;
+  std::string up = compare_schemas(a, Schema{}, *make_postgres_schema_dialect()).upgrade_sql;
+  auto release = up.find("ALTER SEQUENCE \"jobs_seq\" OWNED BY NONE;");
+  auto drop_table = up.find("DROP TABLE \"jobs\";");
+  auto drop_seq = up.find("DROP SEQUENCE \"jobs_seq\";");
+  CHECK(release < drop_table);
+  CHECK(drop_table < drop_seq);
+  CHECK(drop_seq != std::string::npos);
+}
+
+TEST_CASE("PostgreSQL: a generated column made again keeps its indexes and constraints") {
+  Column total = col("total", "numeric");
+  total.generated = true;
+  total.definition = "GENERATED ALWAYS AS (price * 2) STORED";
+  Constraint check;
+  check.kind = Constraint::Kind::kCheck;
+  check.name = "users_total_check";
+  check.expression = "total >= 0";
+  auto a = one_table({col("price", "numeric"), total}, {check});
+  Index ix;
+  ix.name = "users_total";
+  ix.table = "users";
+  ix.elements = {"total"};
+  ix.sql = "CREATE INDEX users_total ON \"users\" USING btree (total)";
+  Index other = ix;
+  other.name = "users_price";
+  other.elements = {"price"};
+  other.sql = "CREATE INDEX users_price ON \"users\" USING btree (price)";
+  a.indexes["users_total"] = ix;
+  a.indexes["users_price"] = other;
+  Schema b = a;
+  b.tables["users"].columns[1].definition = "GENERATED ALWAYS AS (price * 3) STORED";
+  std::string up = compare_schemas(a, b, *make_postgres_schema_dialect()).upgrade_sql;
+  CHECK_THAT(up,
+             Contains("-- created again below: it uses users.total\nDROP INDEX \"users_total\";"));
+  CHECK_THAT(up, Contains("-- added again below: it uses users.total\nALTER TABLE \"users\" DROP "
+                          "CONSTRAINT \"users_total_check\";"));
+  auto add = up.find("ADD COLUMN \"total\"");
+  CHECK(up.find("CREATE INDEX users_total ON \"users\"", add) != std::string::npos);
+  CHECK(up.find("ADD CONSTRAINT \"users_total_check\" CHECK (total >= 0)", add) !=
+        std::string::npos);
+  CHECK(up.find("users_price") == std::string::npos);  // does not use the column
+}
+
+TEST_CASE("PostgreSQL: views are ordered by what the catalog says they read") {
+  Schema a = one_table({col("id", "integer"), col("x", "text")});
+  Schema b = a;
+  // View a's column is named b; view b reads a: names in the text would say
+  // each reads the other.
+  View va{"a", "SELECT users.id, users.x AS b FROM users", {}, {"users"}, true};
+  View vb{"b", "SELECT a.id, a.b FROM a", {}, {"a"}, true};
+  b.views["a"] = va;
+  b.views["b"] = vb;
+  auto r = compare_schemas(a, b, *make_postgres_schema_dialect());
+  CHECK(r.upgrade_sql.find("CREATE VIEW \"a\"") < r.upgrade_sql.find("CREATE VIEW \"b\""));
+  CHECK(r.downgrade_sql.find("DROP VIEW \"b\"") < r.downgrade_sql.find("DROP VIEW \"a\""));
+}
+
+TEST_CASE("PostgreSQL: an identity column's options change in place") {
+  auto a =
+      one_table({col("id", "integer", true,
+                     std::string("GENERATED BY DEFAULT AS IDENTITY (START WITH 100 CACHE 5)"))});
+  auto b = one_table({col("id", "integer", true,
+                          std::string("GENERATED ALWAYS AS IDENTITY (INCREMENT BY 2 MAXVALUE 999 "
+                                      "CYCLE)"))});
+  auto r = compare_schemas(a, b, *make_postgres_schema_dialect());
+  CHECK(r.upgrade_sql ==
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET GENERATED ALWAYS;\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET INCREMENT BY 2 SET MAXVALUE 999 SET START "
+        "WITH 1 SET CACHE 1 SET CYCLE;");
+  CHECK(r.downgrade_sql ==
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET GENERATED BY DEFAULT;\n"
+        "ALTER TABLE \"users\" ALTER COLUMN \"id\" SET INCREMENT BY 1 SET NO MAXVALUE SET START "
+        "WITH 100 SET CACHE 5 SET NO CYCLE;");
+}
+
+TEST_CASE("PostgreSQL: an extension the models create comes first; none is ever dropped") {
+  Schema a = one_table({col("id", "integer", true)});
+  a.extensions = {"plpgsql"};
+  Schema b = a;
+  b.extensions = {"pgcrypto"};  // the models name only those they create
+  b.tables["users"].columns.push_back(col("h", "bytea"));
+  auto r = compare_schemas(a, b, *make_postgres_schema_dialect());
+  REQUIRE(r.changes.size() == 2);
+  CHECK(describe(r.changes[0]) == "add extension pgcrypto");
+  CHECK(r.upgrade_sql.rfind("CREATE EXTENSION IF NOT EXISTS \"pgcrypto\";\n", 0) == 0);
+  CHECK(r.upgrade_sql.find("plpgsql") == std::string::npos);
+  CHECK_THAT(r.downgrade_sql, Contains("DROP EXTENSION IF EXISTS \"pgcrypto\";"));
+  CHECK(r.downgrade_sql.find("DROP EXTENSION") > r.downgrade_sql.find("DROP COLUMN"));
+}

@@ -99,6 +99,14 @@ class Backend {
   // CREATE DATABASE with `near`'s credentials and DROP DATABASE when done
   // (the user needs the privilege to create databases).
   virtual std::unique_ptr<ScratchDatabase> scratch_database(const DatabaseUrl& near) const;
+  // Where `desired` (the models) spells an expression differently from
+  // `current` (the target) but the database reads both the same, gives
+  // `desired` the target's text, so the diff sees no change. None by default.
+  virtual void align_spelling(Driver& target, const Schema& current, Schema& desired) const {
+    (void)target;
+    (void)current;
+    (void)desired;
+  }
 };
 
 // The registry (backend/registry.cc).

@@ -28,6 +28,9 @@ int run_check(Context& ctx) {
   req.backend = &backend_of(ctx.url());
   req.migrate = ctx.migrate_options();
   SchemaChanges changes = autogenerate(req);
+  if (changes.excluded > 0)
+    ctx.out() << changes.excluded << " object" << (changes.excluded == 1 ? "" : "s")
+              << " excluded by " << ctx.config().where("exclude") << "\n";
   if (changes.empty()) {
     if (ctx.verbosity() > 0) ctx.out() << "No changes detected: the models match the database\n";
     return kExitOk;

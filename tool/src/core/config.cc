@@ -15,9 +15,9 @@ namespace retort {
 namespace {
 
 const char* const kKeys[] = {
-    "script_location",     "database_url", "version_table", "log_table",
-    "file_template",       "timezone",     "models",        "transaction_per_migration",
-    "version_table_schema"};
+    "script_location",      "database_url", "version_table", "log_table",
+    "file_template",        "timezone",     "models",        "transaction_per_migration",
+    "version_table_schema", "exclude"};
 
 bool valid_identifier(std::string_view s) {
   if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
@@ -160,6 +160,11 @@ void read_text_settings(const Settings& s, Config& c) {
   if (auto v = s.get("file_template")) c.file_template = *v;
   if (auto v = s.get("timezone")) c.timezone = *v;
   if (auto v = s.get("models")) c.models = split_list(*v, ' ');
+  // Globs, separated by spaces or commas.
+  if (auto v = s.get("exclude"))
+    for (const auto& part : split_list(*v, ' '))
+      for (const auto& g : split_list(part, ','))
+        if (!trim(g).empty()) c.exclude.emplace_back(trim(g));
 }
 
 void read_transaction_per_migration(const Settings& s, Config& c) {
@@ -258,6 +263,7 @@ std::optional<std::string> Config::value(const std::string& key) const {
   if (key == "transaction_per_migration")
     return std::string(transaction_per_migration ? "true" : "false");
   if (key == "version_table_schema") return text(version_table_schema);
+  if (key == "exclude") return text(join(exclude, " "));
   throw std::logic_error("Config::value: no setting '" + key + "'");
 }
 

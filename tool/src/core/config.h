@@ -23,6 +23,8 @@ struct Config {
   std::string file_template = "%(year)s%(month)s%(day)s%(hour)s%(minute)s%(second)s_%(slug)s";
   std::string timezone = "UTC";
   std::vector<std::string> models;
+  // Globs naming objects autogenerate and check leave alone on both sides.
+  std::vector<std::string> exclude;
   bool transaction_per_migration = true;
   std::optional<std::string> database_url;  // from the ini
   std::string version_table_schema;         // already applied to the two tables

@@ -13,6 +13,7 @@
 #include "migrate/progress.h"
 #include "schema/diff.h"
 #include "schema/schema_dialect.h"
+#include "schema/schema_filter.h"
 
 namespace fs = std::filesystem;
 
@@ -120,7 +121,13 @@ SchemaChanges autogenerate(const AutogenerateRequest& r) {
   auto dialect = schema_dialect_of(backend);
   Schema desired = backend.load_models(files, r.target, exclude);
   Schema current = r.target ? backend.introspect(*r.target, {exclude, {}}) : Schema{};
-  return compare_schemas(current, desired, *dialect);
+  std::set<std::string> excluded;
+  exclude_objects(desired, c.exclude, excluded);
+  exclude_objects(current, c.exclude, excluded);
+  if (r.target) backend.align_spelling(*r.target, current, desired);
+  SchemaChanges out = compare_schemas(current, desired, *dialect);
+  out.excluded = excluded.size();
+  return out;
 }
 
 }  // namespace retort

@@ -32,6 +32,7 @@ struct SchemaChanges {
   std::vector<Op> changes;  // as diffed, one per difference, for `retort check`
   std::string upgrade_sql;
   std::string downgrade_sql;
+  size_t excluded = 0;  // objects the `exclude` setting left out, on either side
   bool empty() const { return changes.empty(); }
 };
 

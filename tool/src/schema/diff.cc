@@ -132,21 +132,63 @@ bool default_set_by(const std::vector<Op>& alter_enums, const std::string& table
 
 // The ops of each phase; in_order() lists them in the order they run.
 struct Phases {
-  std::vector<Op> drop_triggers, drop_views, drop_indexes, drop_constraints, create_enums,
-      alter_enums, table_changes, drop_tables, drop_enums, create_tables, add_columns,
-      add_constraints, create_indexes, create_views, create_triggers;
+  std::vector<Op> create_extensions, drop_triggers, drop_views, drop_indexes, drop_constraints,
+      release_sequences, create_enums, create_sequences, alter_enums, table_changes, drop_tables,
+      drop_sequences, drop_enums, create_tables, add_columns, claim_sequences, add_constraints,
+      create_indexes, create_views, create_triggers;
 
   std::vector<Op> in_order() {
     std::vector<Op> out;
-    for (auto* phase :
-         {&drop_triggers, &drop_views, &drop_indexes, &drop_constraints, &create_enums,
-          &alter_enums, &table_changes, &drop_tables, &drop_enums, &create_tables, &add_columns,
-          &add_constraints, &create_indexes, &create_views, &create_triggers})
+    for (auto* phase : {&create_extensions, &drop_triggers,     &drop_views,   &drop_indexes,
+                        &drop_constraints,  &release_sequences, &create_enums, &create_sequences,
+                        &alter_enums,       &table_changes,     &drop_tables,  &drop_sequences,
+                        &drop_enums,        &create_tables,     &add_columns,  &claim_sequences,
+                        &add_constraints,   &create_indexes,    &create_views, &create_triggers})
       for (auto& op : *phase)
         out.push_back(std::move(op));
     return out;
   }
 };
+
+Sequence unowned(Sequence q) {
+  q.owner_table.clear();
+  q.owner_column.clear();
+  return q;
+}
+
+bool owned(const Sequence& q) {
+  return !q.owner_table.empty();
+}
+
+// Sequences exist before the defaults that use them and go after them;
+// OWNED BY is released before any table changes (a DROP TABLE would take
+// the sequence) and set once the owner's column exists.
+void diff_sequences(const Schema& from, const Schema& to, Phases& p) {
+  for (const auto& [k, a] : from.sequences) {
+    auto it = to.sequences.find(k);
+    if (it == to.sequences.end()) {
+      if (owned(a)) p.release_sequences.push_back({AlterSequence{a, unowned(a)}, {}});
+      p.drop_sequences.push_back({DropSequence{unowned(a)}, {}});
+      continue;
+    }
+    const Sequence& b = it->second;
+    bool same_owner =
+        same_name(a.owner_table, b.owner_table) && same_name(a.owner_column, b.owner_column);
+    if (same_owner) {
+      if (!a.same_options(b)) p.release_sequences.push_back({AlterSequence{a, b}, {}});
+      continue;
+    }
+    Sequence between = unowned(b);
+    if (owned(a) || !a.same_options(b))
+      p.release_sequences.push_back({AlterSequence{a, between}, {}});
+    if (owned(b)) p.claim_sequences.push_back({AlterSequence{between, b}, {}});
+  }
+  for (const auto& [k, b] : to.sequences) {
+    if (from.sequences.count(k)) continue;
+    p.create_sequences.push_back({CreateSequence{unowned(b)}, {}});
+    if (owned(b)) p.claim_sequences.push_back({AlterSequence{unowned(b), b}, {}});
+  }
+}
 
 // Triggers, views and indexes have no ALTER here: a changed one is dropped
 // and created again.
@@ -317,6 +359,11 @@ std::vector<Op> diff_schemas(const Schema& from, const Schema& to, const SchemaD
   diff_views(from, to, p);
   diff_indexes(from, to, p);
   diff_enums(from, to, p.create_enums, p.alter_enums, p.drop_enums);
+  diff_sequences(from, to, p);
+  // The models name only the extensions they create: one the database has
+  // and the models do not is left alone, never dropped.
+  for (const auto& e : to.extensions)
+    if (!from.extensions.count(e)) p.create_extensions.push_back({CreateExtension{e}, {}});
   diff_table_set(from, to, p);
   diff_kept_tables(from, to, d, p);
   std::vector<Op> out = p.in_order();

@@ -38,53 +38,61 @@ const char* const kRenameTag = "NOTE: a rename? ";
 }  // namespace
 
 Op reverse(const Op& op) {
-  Change c = std::visit(overloaded{
-                            [](const CreateTable& x) -> Change {
-                              return DropTable{x.table, x.indexes};
-                            },
-                            [](const DropTable& x) -> Change {
-                              return CreateTable{x.table, x.indexes};
-                            },
-                            [](const AddColumn& x) -> Change {
-                              return DropColumn{x.table, x.column, x.after};
-                            },
-                            [](const DropColumn& x) -> Change {
-                              return AddColumn{x.table, x.column, x.after};
-                            },
-                            [](const AlterColumn& x) -> Change {
-                              return AlterColumn{x.table, x.to, x.from, x.enum_cast, x.after};
-                            },
-                            [](const AddConstraint& x) -> Change {
-                              return DropConstraint{x.table, x.constraint};
-                            },
-                            [](const DropConstraint& x) -> Change {
-                              return AddConstraint{x.table, x.constraint};
-                            },
-                            [](const CreateIndex& x) -> Change { return DropIndex{x.index}; },
-                            [](const DropIndex& x) -> Change { return CreateIndex{x.index}; },
-                            [](const CreateView& x) -> Change { return DropView{x.view}; },
-                            [](const DropView& x) -> Change { return CreateView{x.view}; },
-                            [](const CreateTrigger& x) -> Change { return DropTrigger{x.trigger}; },
-                            [](const DropTrigger& x) -> Change { return CreateTrigger{x.trigger}; },
-                            [](const RebuildTable& x) -> Change {
-                              return RebuildTable{x.to, x.from, x.indexes, x.triggers, x.reasons};
-                            },
-                            [](const CreateEnum& x) -> Change { return DropEnum{x.type}; },
-                            [](const DropEnum& x) -> Change { return CreateEnum{x.type}; },
-                            [](const AlterEnum& x) -> Change {
-                              AlterEnum r{x.to, x.from, x.uses, x.recreate};
-                              for (auto& u : r.uses)
-                                std::swap(u.default_before, u.default_after);
-                              return r;
-                            },
-                            [](const SetTableComment& x) -> Change {
-                              return SetTableComment{x.table, x.to, x.from};
-                            },
-                            [](const SetTableOptions& x) -> Change {
-                              return SetTableOptions{x.table, x.to, x.from};
-                            },
-                        },
-                        op.change);
+  Change c =
+      std::visit(overloaded{
+                     [](const CreateTable& x) -> Change {
+                       return DropTable{x.table, x.indexes};
+                     },
+                     [](const DropTable& x) -> Change {
+                       return CreateTable{x.table, x.indexes};
+                     },
+                     [](const AddColumn& x) -> Change {
+                       return DropColumn{x.table, x.column, x.after};
+                     },
+                     [](const DropColumn& x) -> Change {
+                       return AddColumn{x.table, x.column, x.after};
+                     },
+                     [](const AlterColumn& x) -> Change {
+                       return AlterColumn{x.table, x.to, x.from, x.enum_cast, x.after};
+                     },
+                     [](const AddConstraint& x) -> Change {
+                       return DropConstraint{x.table, x.constraint};
+                     },
+                     [](const DropConstraint& x) -> Change {
+                       return AddConstraint{x.table, x.constraint};
+                     },
+                     [](const CreateIndex& x) -> Change { return DropIndex{x.index}; },
+                     [](const DropIndex& x) -> Change { return CreateIndex{x.index}; },
+                     [](const CreateView& x) -> Change { return DropView{x.view}; },
+                     [](const DropView& x) -> Change { return CreateView{x.view}; },
+                     [](const CreateTrigger& x) -> Change { return DropTrigger{x.trigger}; },
+                     [](const DropTrigger& x) -> Change { return CreateTrigger{x.trigger}; },
+                     [](const RebuildTable& x) -> Change {
+                       return RebuildTable{x.to, x.from, x.indexes, x.triggers, x.reasons};
+                     },
+                     [](const CreateEnum& x) -> Change { return DropEnum{x.type}; },
+                     [](const DropEnum& x) -> Change { return CreateEnum{x.type}; },
+                     [](const AlterEnum& x) -> Change {
+                       AlterEnum r{x.to, x.from, x.uses, x.recreate};
+                       for (auto& u : r.uses)
+                         std::swap(u.default_before, u.default_after);
+                       return r;
+                     },
+                     [](const SetTableComment& x) -> Change {
+                       return SetTableComment{x.table, x.to, x.from};
+                     },
+                     [](const SetTableOptions& x) -> Change {
+                       return SetTableOptions{x.table, x.to, x.from};
+                     },
+                     [](const CreateSequence& x) -> Change { return DropSequence{x.sequence}; },
+                     [](const DropSequence& x) -> Change { return CreateSequence{x.sequence}; },
+                     [](const AlterSequence& x) -> Change {
+                       return AlterSequence{x.to, x.from};
+                     },
+                     [](const CreateExtension& x) -> Change { return DropExtension{x.name}; },
+                     [](const DropExtension& x) -> Change { return CreateExtension{x.name}; },
+                 },
+                 op.change);
   return Op{std::move(c), {}};
 }
 
@@ -183,6 +191,30 @@ std::string describe(const Op& op) {
             for (const auto& [k, v] : x.from)
               if (!x.to.count(k)) what.push_back(k + " " + v + " -> default");
             return "change table " + x.table + ": " + join(what, ", ");
+          },
+          [](const CreateExtension& x) { return "add extension " + x.name; },
+          [](const DropExtension& x) { return "drop extension " + x.name; },
+          [](const CreateSequence& x) { return "add sequence " + x.sequence.name; },
+          [](const DropSequence& x) { return "drop sequence " + x.sequence.name; },
+          [](const AlterSequence& x) {
+            const Sequence &a = x.from, &b = x.to;
+            std::vector<std::string> what;
+            auto change = [&](const char* name, const std::string& f, const std::string& t) {
+              if (f != t) what.push_back(std::string(name) + " " + f + " -> " + t);
+            };
+            change("type", a.type, b.type);
+            change("start", a.start, b.start);
+            change("increment", a.increment, b.increment);
+            change("minvalue", a.min, b.min);
+            change("maxvalue", a.max, b.max);
+            change("cache", a.cache, b.cache);
+            if (a.cycle != b.cycle) what.push_back(b.cycle ? "cycle" : "no cycle");
+            auto owner = [](const Sequence& q) {
+              return q.owner_table.empty() ? std::string("none")
+                                           : q.owner_table + "." + q.owner_column;
+            };
+            change("owned by", owner(a), owner(b));
+            return "change sequence " + b.name + ": " + join(what, ", ");
           },
       },
       op.change);

@@ -108,6 +108,25 @@ struct SetTableOptions {
   std::string table;
   std::map<std::string, std::string> from, to;
 };
+// A sequence is created without its owner and dropped once it has none:
+// OWNED BY is an AlterSequence of its own, set after the owner's column
+// exists and released before it goes (a DROP TABLE takes what it owns).
+struct CreateSequence {
+  Sequence sequence;
+};
+struct DropSequence {
+  Sequence sequence;
+};
+struct AlterSequence {
+  Sequence from, to;
+};
+// PostgreSQL's CREATE EXTENSION, first of all: what follows may use it.
+struct CreateExtension {
+  std::string name;
+};
+struct DropExtension {
+  std::string name;
+};
 // SQLite's copy-and-move: create `to` under a scratch name, copy the rows,
 // drop `from`, rename, then recreate the indexes and triggers that both
 // sides share (the rest have their own ops).
@@ -121,7 +140,8 @@ struct RebuildTable {
 using Change = std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterColumn,
                             AddConstraint, DropConstraint, CreateIndex, DropIndex, CreateView,
                             DropView, CreateTrigger, DropTrigger, RebuildTable, CreateEnum,
-                            DropEnum, AlterEnum, SetTableComment, SetTableOptions>;
+                            DropEnum, AlterEnum, SetTableComment, SetTableOptions, CreateSequence,
+                            DropSequence, AlterSequence, CreateExtension, DropExtension>;
 
 struct Op {
   Change change;

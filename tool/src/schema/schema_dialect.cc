@@ -42,7 +42,7 @@ std::vector<Op> SchemaDialect::recreate_dependent_views(std::vector<Op> ops,
     for (const auto& [k, v] : from.views) {
       if (handled.count(k) || !to.views.count(k)) continue;
       for (const auto& n : read)
-        if (sql_mentions(v.definition, n)) {
+        if (view_reads(v, n)) {
           handled.insert(k);
           found.push_back(k);
           read.insert(v.name);

@@ -1,6 +1,7 @@
 #include "schema/schema_model.h"
 
 #include "core/text.h"
+#include "sql/tokens.h"
 
 namespace retort {
 
@@ -17,6 +18,13 @@ bool same_names(const std::vector<std::string>& a, const std::vector<std::string
   for (size_t i = 0; i < a.size(); ++i)
     if (!same_name(a[i], b[i])) return false;
   return true;
+}
+
+bool view_reads(const View& v, const std::string& name) {
+  if (!v.reads_known) return sql_mentions(v.definition, name);
+  for (const auto& r : v.reads)
+    if (same_name(r, name)) return true;
+  return false;
 }
 
 const Column* Table::column(const std::string& n) const {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,7 +92,16 @@ struct View {
   std::string name;
   std::string definition;  // the SELECT
   std::string sql;         // full CREATE VIEW when the database keeps it
+  // The relations (tables, views) of its schema it reads, by name, when the
+  // database's catalog says (PostgreSQL's pg_depend); `reads_known` false:
+  // only the definition's text tells, which may name an alias or a column.
+  std::vector<std::string> reads = {};
+  bool reads_known = false;
 };
+
+// Whether view `v` reads relation `name`: from the catalog when it is known,
+// else by the name appearing in its definition.
+bool view_reads(const View& v, const std::string& name);
 
 struct Trigger {
   std::string name;
@@ -105,6 +115,23 @@ struct EnumType {
   std::vector<std::string> labels;  // in their sort order
 };
 
+// A PostgreSQL sequence other than a serial's own (a serial column reads as
+// its type, serial, and takes its sequence with it) and an identity's.
+// Numbers as the catalog prints them.
+struct Sequence {
+  std::string name;
+  std::string type = "bigint";  // AS ...
+  std::string start = "1", increment = "1", min = "1", max = "9223372036854775807", cache = "1";
+  bool cycle = false;
+  // OWNED BY: dropped with that column or its table; empty for none.
+  std::string owner_table, owner_column;
+
+  bool same_options(const Sequence& o) const {
+    return type == o.type && start == o.start && increment == o.increment && min == o.min &&
+           max == o.max && cache == o.cache && cycle == o.cycle;
+  }
+};
+
 // Keyed by lower-cased name (indexes: by whatever the backend makes unique,
 // "table.name" where index names are per table), so output order is stable and lookups ignore case
 // the way SQL does for unquoted names.
@@ -113,7 +140,10 @@ struct Schema {
   std::map<std::string, Index> indexes;
   std::map<std::string, View> views;
   std::map<std::string, Trigger> triggers;
-  std::map<std::string, EnumType> enums;  // PostgreSQL only
+  std::map<std::string, EnumType> enums;      // PostgreSQL only
+  std::map<std::string, Sequence> sequences;  // PostgreSQL only
+  // PostgreSQL extensions: the database's, or those the models create.
+  std::set<std::string> extensions;
 
   const Table* table(const std::string& name) const;
   // The enum a column's type names (itself or as an array's element), if any.

@@ -49,6 +49,9 @@ class PostgresBackend final : public Backend {
           .hint("create it (createdb), run `retort upgrade head`, then autogenerate again");
     return load_models_postgres(*target, files, exclude_tables);
   }
+  void align_spelling(Driver& target, const Schema& current, Schema& desired) const override {
+    align_postgres_spelling(target, current, desired);
+  }
 };
 
 }  // namespace

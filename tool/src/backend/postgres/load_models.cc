@@ -28,8 +28,53 @@ std::string written_here(const std::string& xmin) {
          xmin + "))::text::xid8) = 'in progress' ELSE false END";
 }
 
+// Objects an extension made are the extension's, never the models' own.
+std::string not_extension_member(const std::string& catalog, const std::string& oid) {
+  return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend ext WHERE ext.classid = "
+         "'pg_catalog." +
+         catalog + "'::regclass AND ext.objid = " + oid + " AND ext.deptype = 'e')";
+}
+
+// What autogenerate cannot compare yet and would get wrong if it went on
+// (a partitioned table read as a plain one, its partitions left out): the
+// models are refused, naming each, whatever the database holds.
+void refuse_unsupported(Driver& d, const std::string& ns) {
+  Rows rows = d.query(
+      "SELECT 'partitioned table ' || c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace "
+      "= " +
+      ns +
+      " AND c.relkind = 'p' UNION ALL SELECT 'partition ' || c.relname FROM pg_catalog.pg_class c "
+      "WHERE c.relnamespace = " +
+      ns +
+      " AND c.relispartition AND c.relkind IN ('r', 'p') UNION ALL SELECT 'table ' || c.relname || "
+      "' INHERITS ' || p.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid "
+      "= i.inhrelid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE c.relnamespace = " +
+      ns +
+      " AND NOT c.relispartition AND c.relkind = 'r' UNION ALL SELECT 'unlogged table ' || "
+      "c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
+      ns +
+      " AND c.relpersistence = 'u' AND c.relkind IN ('r', 'p') UNION ALL SELECT 'row-level "
+      "security on table ' || c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = " +
+      ns +
+      " AND c.relrowsecurity UNION ALL SELECT 'policy ' || p.polname || ' on ' || c.relname FROM "
+      "pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid WHERE "
+      "c.relnamespace = " +
+      ns + " ORDER BY 1");
+  if (rows.empty()) return;
+  std::vector<std::string> what;
+  for (const auto& r : rows)
+    what.push_back(r[0]);
+  throw Error("the models hold " + join(what, ", ") +
+              ", which autogenerate cannot compare yet on PostgreSQL; it refuses rather than "
+              "write a revision that leaves them out or gets them wrong")
+      .hint(
+          "leave them out of the models and change them in hand-written revisions (retort "
+          "revision --empty -m MESSAGE); autogenerate compares tables, columns, constraints, "
+          "indexes, views and enum types");
+}
+
 // Everything the models created or changed outside the scratch schema: a
-// schema-qualified name (pg_dump's public.t) or a table the models alter but
+// name qualified with another schema (app.t) or a table the models alter but
 // never create reaches the real schema, where autogenerate never looks, and
 // would be silently ignored. One query over the catalogs' xmin, so it costs
 // little; an index, an owned sequence, a row or array type is reported
@@ -52,15 +97,17 @@ void reject_objects_outside(Driver& d, const std::string& scratch) {
       "i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid) WHEN c.relkind = 'S' "
       "THEN (SELECT dep.refobjid FROM pg_catalog.pg_depend dep WHERE dep.classid = "
       "'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN ('a', 'i') "
-      "LIMIT 1) END FROM pg_catalog.pg_class c WHERE c.relkind <> 't' AND (" +
-      written_here("c.xmin") + touched("pg_attribute", "x.attrelid", "") +
-      touched("pg_attrdef", "x.adrelid", "") +
+      "LIMIT 1) END FROM pg_catalog.pg_class c WHERE c.relkind <> 't' AND " +
+      not_extension_member("pg_class", "c.oid") + " AND (" + written_here("c.xmin") +
+      touched("pg_attribute", "x.attrelid", "") + touched("pg_attrdef", "x.adrelid", "") +
       touched("pg_constraint", "x.conrelid", "x.conrelid <> 0 AND ") +
       touched("pg_trigger", "x.tgrelid", "NOT x.tgisinternal AND ") + ")" +
       // Composite types are in pg_class; arrays, multiranges and range
       // constructors come with the type that made them.
       " UNION ALL SELECT 'type', t.typnamespace, t.typname, t.oid, NULL FROM pg_catalog.pg_type "
-      "t WHERE (t.typtype IN ('b', 'd', 'e', 'r', 'p') AND t.typcategory <> 'A' AND " +
+      "t WHERE " +
+      not_extension_member("pg_type", "t.oid") +
+      " AND (t.typtype IN ('b', 'd', 'e', 'r', 'p') AND t.typcategory <> 'A' AND " +
       written_here("t.xmin") + " OR t.oid IN (SELECT x.enumtypid FROM pg_catalog.pg_enum x WHERE " +
       written_here("x.xmin") +
       ") OR t.oid IN (SELECT x.contypid FROM pg_catalog.pg_constraint x WHERE x.contypid <> 0 "
@@ -71,7 +118,8 @@ void reject_objects_outside(Driver& d, const std::string& scratch) {
       "WHERE " +
       written_here("p.xmin") +
       " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = "
-      "'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i') UNION ALL "
+      "'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('i', 'e')) "
+      "UNION ALL "
       "SELECT 'schema', NULL, n.nspname, n.oid, NULL FROM pg_catalog.pg_namespace n WHERE " +
       written_here("n.xmin") + " AND n.nspname <> " + quote_sql_string(scratch) +
       " AND n.nspname !~ '^pg_(toast_)?temp_') SELECT DISTINCT f.kind, n.nspname, f.name, "
@@ -97,9 +145,9 @@ void reject_objects_outside(Driver& d, const std::string& scratch) {
           (target.empty() ? std::string() : ", " + target + ",") +
           " with what the models create under unqualified names");
   e.hint(
-      "write the names in the models unqualified (CREATE TABLE t, not CREATE TABLE public.t; "
-      "pg_dump output qualifies every name with public.), and have the models create every "
-      "table they alter or reference");
+      "name the models' objects unqualified (CREATE TABLE t) or in the schema compared "
+      "(public.t, as pg_dump writes them), and have the models create every table they alter "
+      "or reference");
   if (!schemas.empty())
     e.hint("other schemas (" + join(schemas, ", ") +
            ") need their own hand-written revision (retort revision --empty -m MESSAGE, then "
@@ -120,6 +168,9 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
   Rows others;
   {
     Transaction tx(d);
+    // pg_dump's public.t names the schema compared: the models' t.
+    const std::string target =
+        d.query("SELECT COALESCE(pg_catalog.current_schema()::text, '')").at(0).at(0);
     // First on the search_path, so the models' unqualified names land in it;
     // the rest of the path stays, so types and extensions there still resolve.
     try {
@@ -140,7 +191,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
       throw;
     }
     for (const auto& f : files) {
-      std::string sql = read_file(f);
+      std::string sql = postgres_models_for_scratch(read_file(f), target, scratch);
       try {
         d.execute(sql, SqlOrigin{display_path(f), 1, {}});
       } catch (Error& e) {
@@ -152,12 +203,16 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
       }
     }
     reject_objects_outside(d, scratch);
+    const std::string scratch_oid =
+        "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + quote_sql_string(scratch) +
+        ")";
+    refuse_unsupported(d, scratch_oid);
     IntrospectOptions o;
     o.exclude_tables = exclude_tables;
     o.schema = scratch;
     s = introspect_postgres(d, o);
     introspect_postgres_enums(d, o, s);
-    // Other types, free-standing sequences and functions are not diffed:
+    // Other types and functions are not diffed:
     // tables that use one the database lacks would fail at upgrade, so say so now.
     const std::string ns =
         "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + quote_sql_string(scratch) +
@@ -165,20 +220,17 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
     others = d.query(
         "SELECT 'type', t.typname FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON "
         "c.oid = t.typrelid WHERE t.typnamespace = " +
-        ns +
-        " AND t.typtype IN ('d', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') "
-        "UNION ALL SELECT 'sequence', c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace "
-        "= " +
-        ns +
-        " AND c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE "
-        "dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN "
-        "('a', 'i')) UNION ALL SELECT DISTINCT 'function', p.proname FROM pg_catalog.pg_proc p "
-        "WHERE p.pronamespace = " +
-        ns +
+        ns + " AND t.typtype IN ('d', 'c', 'r') AND (t.typrelid = 0 OR c.relkind = 'c') AND " +
+        not_extension_member("pg_type", "t.oid") +
+        "UNION ALL SELECT DISTINCT 'function', p.proname FROM "
+        "pg_catalog.pg_proc p WHERE p.pronamespace = " +
+        ns + " AND " + not_extension_member("pg_proc", "p.oid") +
         " UNION ALL SELECT 'materialized view', c.relname FROM pg_catalog.pg_class c WHERE "
         "c.relnamespace = " +
-        ns +
-        " AND c.relkind = 'm' UNION ALL SELECT 'trigger', t.tgname FROM pg_catalog.pg_trigger t "
+        ns + " AND c.relkind = 'm' AND " + not_extension_member("pg_class", "c.oid") +
+        " UNION ALL SELECT 'extension', e.extname FROM pg_catalog.pg_extension e WHERE " +
+        written_here("e.xmin") +
+        " UNION ALL SELECT 'trigger', t.tgname FROM pg_catalog.pg_trigger t "
         "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND "
         "c.relnamespace = " +
         ns +
@@ -187,14 +239,21 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         ns + " ORDER BY 1, 2");
   }  // rolled back: the scratch schema and everything in it vanish
   std::vector<std::string> missing;
+  // The introspection above read every extension the server has in the
+  // models' transaction: the models' own are those they created.
+  s.extensions.clear();
   for (const auto& r : others) {
     const std::string &kind = r[0], name = quote_sql_string(quote_ident(r[1]));
+    if (kind == "extension") {
+      s.extensions.insert(r[1]);
+      continue;
+    }
     const std::string here =
         "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())";
     std::string exists;
     if (kind == "type")
       exists = "SELECT 1 WHERE pg_catalog.to_regtype(" + name + ") IS NOT NULL";
-    else if (kind == "sequence" || kind == "materialized view")
+    else if (kind == "materialized view")
       exists = "SELECT 1 WHERE pg_catalog.to_regclass(" + name + ") IS NOT NULL";
     else if (kind == "function")
       exists = "SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + quote_sql_string(r[1]) +
@@ -217,7 +276,7 @@ Schema load_models_postgres(Driver& d, const std::vector<std::string>& files,
         .hint("create " + std::string(missing.size() > 1 ? "them" : "it") +
               " in a hand-written revision first (retort revision --empty -m MESSAGE, then "
               "retort upgrade), and autogenerate again; it compares tables, columns, "
-              "constraints, indexes, views and enum types");
+              "constraints, indexes, views, sequences and enum types");
   return s;
 }
 

@@ -39,6 +39,19 @@ void introspect_postgres_enums(Driver& driver, const IntrospectOptions& options,
 Schema load_models_postgres(Driver& driver, const std::vector<std::string>& files,
                             const std::vector<std::string>& exclude_tables);
 
+// Gives `desired` the database's text of each check, default, generated
+// column, index and view that the server deparses the same way as the
+// database's once both go through it (backend/postgres/spelling.cc).
+void align_postgres_spelling(Driver& driver, const Schema& current, Schema& desired);
+// "CHECK ((price > 0)) NOT VALID" -> "(price > 0)".
+std::string postgres_check_expression(const std::string& constraint_def);
+
+// Model text as the scratch schema runs it (backend/postgres/model_text.cc):
+// `target_schema.` qualifiers name `scratch`, and pg_dump's session set-up,
+// owners and privileges are blanked, lines kept.
+std::string postgres_models_for_scratch(const std::string& sql, const std::string& target_schema,
+                                        const std::string& scratch);
+
 std::unique_ptr<SchemaDialect> make_postgres_schema_dialect();
 
 // The canonical name of a PostgreSQL type, for comparing by meaning:

@@ -207,6 +207,52 @@ int constraint_rank_add(const Constraint& k) {
   return 4;
 }
 
+// "GENERATED ... AS IDENTITY (START WITH 10 CYCLE)" -> {"START WITH": "10",
+// "CYCLE": ""}, as introspection writes the options.
+std::map<std::string, std::string> identity_option_map(const std::string& identity) {
+  std::map<std::string, std::string> out;
+  auto open = identity.find('('), close = identity.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return out;
+  std::vector<std::string> words;
+  for (const auto& w : split_list(identity.substr(open + 1, close - open - 1), ' '))
+    words.push_back(to_lower(w));
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if ((w == "start" || w == "increment") && i + 2 < words.size()) {
+      out[w == "start" ? "START WITH" : "INCREMENT BY"] = words[i + 2];
+      i += 2;
+    } else if ((w == "minvalue" || w == "maxvalue" || w == "cache") && i + 1 < words.size()) {
+      out[w == "minvalue" ? "MINVALUE" : w == "maxvalue" ? "MAXVALUE" : "CACHE"] = words[++i];
+    } else if (w == "cycle") {
+      out["CYCLE"] = "";
+    }
+  }
+  return out;
+}
+
+// ALTER COLUMN's "SET INCREMENT BY 5 SET NO MINVALUE ..." from one identity's
+// options to another's; an option dropped goes back to its default.
+std::string identity_option_changes(const std::string& from, const std::string& to) {
+  auto a = identity_option_map(from), b = identity_option_map(to);
+  std::vector<std::string> sets;
+  for (const char* key : {"INCREMENT BY", "MINVALUE", "MAXVALUE", "START WITH", "CACHE"}) {
+    auto x = a.find(key), y = b.find(key);
+    if ((x == a.end()) == (y == b.end()) && (x == a.end() || x->second == y->second)) continue;
+    const std::string k = key;
+    if (y != b.end())
+      sets.push_back("SET " + k + " " + y->second);
+    else if (k == "MINVALUE" || k == "MAXVALUE")
+      sets.push_back("SET NO " + k);
+    else if (k == "START WITH")
+      sets.push_back("SET START WITH " + (b.count("MINVALUE") ? b["MINVALUE"] : std::string("1")));
+    else
+      sets.push_back("SET " + k + " 1");
+  }
+  if (a.count("CYCLE") != b.count("CYCLE"))
+    sets.push_back(b.count("CYCLE") ? "SET CYCLE" : "SET NO CYCLE");
+  return join(sets, " ");
+}
+
 std::string table_of(const Op& op) {
   if (auto* x = std::get_if<DropColumn>(&op.change)) return x->table;
   if (auto* x = std::get_if<AlterColumn>(&op.change)) return x->table;
@@ -296,6 +342,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
              drop_rank);
     sort_run([](const Op& op) { return std::holds_alternative<AddConstraint>(op.change); },
              add_rank);
+    ops = keep_what_a_column_rebuild_takes(std::move(ops), from, to);
     std::set<std::string> names;
     for (const auto& t : touched)
       names.insert(from.tables.count(t) ? from.tables.at(t).name : t);
@@ -307,6 +354,80 @@ class PostgresSchemaDialect final : public SchemaDialect {
     split_cyclic_foreign_keys(out);
     annotate_renames(out);
     return out;
+  }
+
+  // A column made again (into, out of or within a generated one: DROP
+  // COLUMN, ADD COLUMN) loses the indexes and constraints that use it; the
+  // ones both schemas have are dropped before it and made again after.
+  // (Views over it are recreated through `touched`.)
+  std::vector<Op> keep_what_a_column_rebuild_takes(std::vector<Op> ops, const Schema& from,
+                                                   const Schema& to) const {
+    std::set<std::string> handled_indexes;
+    for (const auto& op : ops) {
+      if (auto* x = std::get_if<DropIndex>(&op.change))
+        handled_indexes.insert(key_of(x->index.name));
+      if (auto* x = std::get_if<CreateIndex>(&op.change))
+        handled_indexes.insert(key_of(x->index.name));
+    }
+    std::vector<Op> out;
+    for (auto& op : ops) {
+      auto* a = std::get_if<AlterColumn>(&op.change);
+      if (!a || !(a->from.generated || a->to.generated)) {
+        out.push_back(std::move(op));
+        continue;
+      }
+      const std::string table = a->table, column = a->to.name;
+      std::vector<Op> after;
+      for (const Index* ix : from.indexes_on(table)) {
+        auto it = to.indexes.find(key_of(ix->name));
+        if (handled_indexes.count(key_of(ix->name)) || it == to.indexes.end() ||
+            !uses_column(*ix, column))
+          continue;
+        handled_indexes.insert(key_of(ix->name));
+        out.push_back({DropIndex{*ix}, {"created again below: it uses " + table + "." + column}});
+        after.push_back({CreateIndex{it->second}, {}});
+      }
+      const Table *ta = from.table(table), *tb = to.table(table);
+      if (ta && tb)
+        for (const auto& k : ta->constraints) {
+          if (!uses_column(k, column)) continue;
+          const Constraint* kept = nullptr;
+          for (const auto& other : tb->constraints)
+            if (same_constraint(k, other, *this)) kept = &other;
+          if (!kept || constraint_op_exists(ops, table, k)) continue;
+          out.push_back(
+              {DropConstraint{table, k}, {"added again below: it uses " + table + "." + column}});
+          after.push_back({AddConstraint{table, *kept}, {}});
+        }
+      out.push_back(std::move(op));
+      for (auto& x : after)
+        out.push_back(std::move(x));
+    }
+    return out;
+  }
+
+  static bool uses_column(const Index& ix, const std::string& column) {
+    for (const auto& e : ix.elements)
+      if (sql_mentions(e, column)) return true;
+    return sql_mentions(ix.where, column) || sql_mentions(ix.options, column);
+  }
+
+  static bool uses_column(const Constraint& k, const std::string& column) {
+    for (const auto& c : k.columns)
+      if (same_name(c, column)) return true;
+    return k.kind == Constraint::Kind::kCheck && sql_mentions(k.expression, column);
+  }
+
+  // Whether the ops already drop or add this constraint of `table`.
+  static bool constraint_op_exists(const std::vector<Op>& ops, const std::string& table,
+                                   const Constraint& k) {
+    for (const auto& op : ops) {
+      if (auto* d = std::get_if<DropConstraint>(&op.change))
+        if (same_name(d->table, table) && same_name(d->constraint.name, k.name)) return true;
+      if (auto* d = std::get_if<AddConstraint>(&op.change))
+        if (same_name(d->table, table) && same_name(d->constraint.name, k.name)) return true;
+    }
+    return false;
   }
 
   // Tables that reference each other (a cycle) cannot all be created with
@@ -387,8 +508,7 @@ class PostgresSchemaDialect final : public SchemaDialect {
         if (state[k] != 0) return;
         state[k] = 1;
         for (size_t m = 0; m < state.size(); ++m)
-          if (m != k && sql_mentions(view_of(ops[i + k])->definition, view_of(ops[i + m])->name))
-            visit(m);
+          if (m != k && view_reads(*view_of(ops[i + k]), view_of(ops[i + m])->name)) visit(m);
         state[k] = 2;
         sorted.push_back(ops[i + k]);
       };
@@ -437,7 +557,43 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (auto* x = std::get_if<AlterEnum>(&c))
       return !x->recreate && only_adds_labels(x->from, x->to) ? add_enum_labels(*x)
                                                               : recreate_enum(*x);
+    if (auto* x = std::get_if<CreateExtension>(&c))
+      return "CREATE EXTENSION IF NOT EXISTS " + quote_ident(x->name) + ";\n";
+    if (auto* x = std::get_if<DropExtension>(&c))
+      return "DROP EXTENSION IF EXISTS " + quote_ident(x->name) + ";\n";
+    if (auto* x = std::get_if<CreateSequence>(&c)) return create_sequence_sql(x->sequence);
+    if (auto* x = std::get_if<DropSequence>(&c))
+      return "DROP SEQUENCE " + quote_ident(x->sequence.name) + ";\n";
+    if (auto* x = std::get_if<AlterSequence>(&c)) return alter_sequence_sql(*x);
     throw Error("'" + describe(op) + "' has no PostgreSQL rendering").internal();
+  }
+
+  // Every option written out, as pg_dump does: the defaults depend on the
+  // type and the increment's sign, which may change later.
+  static std::string create_sequence_sql(const Sequence& q) {
+    return "CREATE SEQUENCE " + quote_ident(q.name) + " AS " + q.type + " START WITH " + q.start +
+           " INCREMENT BY " + q.increment + " MINVALUE " + q.min + " MAXVALUE " + q.max +
+           " CACHE " + q.cache + (q.cycle ? " CYCLE" : "") + ";\n";
+  }
+
+  // Only what changes. START WITH changes where RESTART begins, not the
+  // sequence's current value.
+  static std::string alter_sequence_sql(const AlterSequence& x) {
+    const Sequence &a = x.from, &b = x.to;
+    std::string clauses;
+    if (a.type != b.type) clauses += " AS " + b.type;
+    if (a.increment != b.increment) clauses += " INCREMENT BY " + b.increment;
+    if (a.min != b.min || a.type != b.type) clauses += " MINVALUE " + b.min;
+    if (a.max != b.max || a.type != b.type) clauses += " MAXVALUE " + b.max;
+    if (a.start != b.start) clauses += " START WITH " + b.start;
+    if (a.cache != b.cache) clauses += " CACHE " + b.cache;
+    if (a.cycle != b.cycle) clauses += b.cycle ? " CYCLE" : " NO CYCLE";
+    if (!same_name(a.owner_table, b.owner_table) || !same_name(a.owner_column, b.owner_column))
+      clauses += b.owner_table.empty() ? std::string(" OWNED BY NONE")
+                                       : " OWNED BY " + quote_ident(b.owner_table) + "." +
+                                             quote_ident(b.owner_column);
+    return clauses.empty() ? std::string()
+                           : "ALTER SEQUENCE " + quote_ident(b.name) + clauses + ";\n";
   }
 
   static std::string add_column(const std::string& table, const Column& col) {
@@ -544,9 +700,14 @@ class PostgresSchemaDialect final : public SchemaDialect {
     if (def_a && !same_default) sql += alter + "DROP DEFAULT;\n";
     bool id_a = is_identity(a.default_sql), id_b = is_identity(b.default_sql);
     if (id_a && !id_b) sql += alter + "DROP IDENTITY;\n";
-    if (id_a && id_b && normalize_sql(*a.default_sql) != normalize_sql(*b.default_sql))
-      sql += alter + "SET GENERATED " +
-             (starts_with_ci(*b.default_sql, "GENERATED ALWAYS") ? "ALWAYS" : "BY DEFAULT") + ";\n";
+    if (id_a && id_b && normalize_sql(*a.default_sql) != normalize_sql(*b.default_sql)) {
+      bool always_a = starts_with_ci(*a.default_sql, "GENERATED ALWAYS");
+      bool always_b = starts_with_ci(*b.default_sql, "GENERATED ALWAYS");
+      if (always_a != always_b)
+        sql += alter + "SET GENERATED " + (always_b ? "ALWAYS" : "BY DEFAULT") + ";\n";
+      std::string sets = identity_option_changes(*a.default_sql, *b.default_sql);
+      if (!sets.empty()) sql += alter + sets + ";\n";
+    }
     if (serial_a && !serial_b) {
       sql += alter + "DROP DEFAULT;\n";
       sql += "DO $$ BEGIN EXECUTE 'DROP SEQUENCE ' || pg_catalog.pg_get_serial_sequence(" +
