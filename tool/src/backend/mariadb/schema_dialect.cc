@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "schema/diff.h"
+#include "schema/view_order.h"
 #include "sql/tokens.h"
 
 namespace retort {
@@ -705,43 +706,6 @@ class MariadbSchemaDialect final : public SchemaDialect {
       ops.insert(ops.begin() + static_cast<long>(last_create) + 1, adds.begin(), adds.end());
     if (!drops.empty())
       ops.insert(ops.begin() + static_cast<long>(first_drop), drops.begin(), drops.end());
-  }
-
-  // A view over another is created after it and dropped before it.
-  static void order_views(std::vector<Op>& ops) {
-    auto view_of = [](const Op& op) -> const View* {
-      if (auto* c = std::get_if<CreateView>(&op.change)) return &c->view;
-      if (auto* d = std::get_if<DropView>(&op.change)) return &d->view;
-      return nullptr;
-    };
-    for (size_t i = 0; i < ops.size();) {
-      if (!view_of(ops[i])) {
-        ++i;
-        continue;
-      }
-      bool drop = std::holds_alternative<DropView>(ops[i].change);
-      size_t j = i;
-      while (j < ops.size() && view_of(ops[j]) &&
-             std::holds_alternative<DropView>(ops[j].change) == drop)
-        ++j;
-      std::vector<Op> sorted;
-      std::vector<int> state(j - i, 0);  // 0 new, 1 visiting, 2 done
-      std::function<void(size_t)> visit = [&](size_t k) {
-        if (state[k] != 0) return;
-        state[k] = 1;
-        for (size_t m = 0; m < state.size(); ++m)
-          if (m != k && sql_mentions(view_of(ops[i + k])->definition, view_of(ops[i + m])->name))
-            visit(m);
-        state[k] = 2;
-        sorted.push_back(ops[i + k]);
-      };
-      for (size_t k = 0; k < state.size(); ++k)
-        visit(k);
-      if (drop) std::reverse(sorted.begin(), sorted.end());
-      for (size_t k = 0; k < sorted.size(); ++k)
-        ops[i + k] = std::move(sorted[k]);
-      i = j;
-    }
   }
 
   std::string render_one(const Op& op) const override {
