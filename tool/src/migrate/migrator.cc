@@ -848,8 +848,7 @@ void Migrator::stamp(const std::vector<Target>& targets, bool purge) {
   // base; anything else would plan from them.
   std::vector<size_t> heads;
   const bool to_base = targets.size() == 1 && targets.front().kind == Target::kBase;
-  if (!purge)
-    heads = to_base ? heads_from_ids(g_, stored, o_.version_table) : applied_heads();
+  if (!purge) heads = to_base ? heads_from_ids(g_, stored, o_.version_table) : applied_heads();
   auto after = resolve_stamp(g_, targets, heads);
   auto after_ids = ids(after);
   std::string sql = d_.bookkeeping().move_heads(version_table_, stored, after_ids);
