@@ -8,24 +8,16 @@
 
 #include "core/error.h"
 #include "expect_error.h"
+#include "revision_builder.h"
 
 using Catch::Matchers::Contains;
 using retort::Revision;
 using retort::RevisionGraph;
 using retort::select_history_range;
 using retort::test::expect_error;
+using retort::test::rev;
 
 namespace {
-
-Revision rev(std::string id, std::vector<std::string> down = {},
-             std::vector<std::string> labels = {}) {
-  Revision r;
-  r.path = "versions/" + id + ".sql";
-  r.id = std::move(id);
-  r.down_revisions = std::move(down);
-  r.branch_labels = std::move(labels);
-  return r;
-}
 
 // aaaa -> bbbb -> cccc -> dddd -> eeee
 RevisionGraph chain() {

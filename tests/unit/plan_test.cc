@@ -11,6 +11,7 @@
 #include "core/revision_graph.h"
 #include "core/target.h"
 #include "expect_error.h"
+#include "revision_builder.h"
 
 using Catch::Matchers::Contains;
 using retort::Direction;
@@ -19,18 +20,9 @@ using retort::Revision;
 using retort::RevisionGraph;
 using retort::Step;
 using retort::test::expect_error;
+using retort::test::rev;
 
 namespace {
-
-Revision rev(std::string id, std::vector<std::string> down = {},
-             std::vector<std::string> labels = {}) {
-  Revision r;
-  r.path = "versions/" + id + ".sql";
-  r.id = std::move(id);
-  r.down_revisions = std::move(down);
-  r.branch_labels = std::move(labels);
-  return r;
-}
 
 // aaaa0001 <- aaaa0002 <- aaaa0003 <- aaaa0004
 RevisionGraph linear() {
